@@ -1,0 +1,26 @@
+"""The four staff roles (DESIGN.md §1), as groups, with the cross-cutting apps' permissions.
+
+Each app grants its own permissions to these roles in a data migration of its own.
+"""
+
+from django.db import migrations
+
+from clinic.accounts.apps import AccountsConfig
+from clinic.accounts.roles import Role, grant_permissions
+
+
+def create_roles(apps, schema_editor):
+    grants = {role.value: [] for role in Role}
+    grants.update(AccountsConfig.role_grants)
+    grant_permissions(apps, grants)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("audit", "0001_initial"),
+        ("clinic", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -1,0 +1,101 @@
+"""Staff roles (DESIGN.md §1, §6) and what each may see.
+
+A role is a Django group; what it may do is the group's permissions, granted by each app's own data
+migration (``grant_permissions``). Views check permissions, never role names, so a clinic can shape
+its roles in the admin without touching code.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    NURSE = "nurse", "Nurse"
+    PRESCRIBER = "prescriber", "Prescriber"
+    MANAGER = "manager", "Clinic manager"
+
+
+def roles_of(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role.value for role in Role if role.value in names]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    description: str
+    permission: str | None = None  # None: every signed-in staff member
+    staff_only: bool = False  # needs the admin-site flag
+
+    def allowed_for(self, user) -> bool:
+        if self.staff_only and not user.is_staff:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+# The one list of staff destinations: the top navigation and the home page are both made from it.
+NAVIGATION: list[NavItem] = [
+    NavItem("Patients", "patients:list", "Find a patient, register a new one, see intake status.",
+            "patients.view_patient"),
+    NavItem("Access log", "audit:access_log", "Who viewed which patient's record, and when.",
+            "audit.view_accessevent"),
+    NavItem("Administration", "admin:index", "Locations, staff accounts and roles.", staff_only=True),
+]
+
+
+def navigation_for(user) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.allowed_for(user) and item.url]
+
+
+def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
+    """For data migrations: make each role's group and give it the listed ``app_label.codename`` permissions.
+
+    Permissions are normally created after migrations run; create them now so that a fresh database
+    gets its roles in one ``migrate``.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    _grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), grants)
+
+
+def sync_role_permissions() -> None:
+    """Bring every role up to what the installed apps grant (each AppConfig's ``role_grants``).
+
+    Idempotent. Tests call it after a transactional test has emptied the tables; a clinic can call it
+    after an upgrade (``manage.py shell -c``) without losing grants made by hand in the admin.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    grants: dict[str, list[str]] = {role.value: [] for role in Role}
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+        for role, perms in getattr(app_config, "role_grants", {}).items():
+            grants[role].extend(perms)
+    _grant(Group, Permission, grants)
+
+
+def _grant(group_model, permission_model, grants: dict[str, list[str]]) -> None:
+    for role, perms in grants.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(permission_model.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from clinic.audit.models import AccessEvent
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only in PostgreSQL too."""
+
+    list_display = ["occurred_at", "actor_label", "action", "object_type", "patient_id", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "patient_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

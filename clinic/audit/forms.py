@@ -1,0 +1,12 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+
+class AccessLogFilterForm(forms.Form):
+    patient = forms.UUIDField(
+        required=False, label="Patient ID", help_text="The patient's ID, shown at the foot of their page."
+    )
+    actor = forms.ModelChoiceField(
+        queryset=get_user_model().objects.order_by("full_name"), required=False, label="Staff member",
+        empty_label="Anyone",
+    )

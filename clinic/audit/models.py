@@ -1,0 +1,50 @@
+"""The access log: who looked at which patient's protected health information (DESIGN.md §6).
+
+Append-only, and PostgreSQL says so (DESIGN.md §4.6): a trigger refuses every UPDATE and DELETE,
+whoever sends it. Changes to clinical rows are kept by django-pghistory on those models instead.
+"""
+
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+
+
+class AccessEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        PRINT = "print", "Printed"
+        EXPORT = "export", "Exported"
+        SEARCH = "search", "Searched"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="access_events",
+        help_text="Empty when the patient opened their own link.",
+    )
+    actor_label = models.CharField(max_length=200, help_text="Who, as shown at the time (kept if a user is renamed).")
+    # The patient's public id, not a foreign key: the log sits below the patients app (DESIGN.md §2)
+    # and must outlive any change to the rows it speaks of.
+    patient_id = models.UUIDField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=100, help_text="What was seen, e.g. 'intake', 'session record'.")
+    object_id = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=["view", "print", "export", "search"]), name="access_event_action_valid"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="access_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.actor_label} {self.get_action_display().lower()} {self.object_type} at {when}"

@@ -1,0 +1,454 @@
+"""Questionnaire scoring for measurement-based care (CLINICAL.md §3).
+
+Pure Python: no Django, no database. Every instrument (items, answer options, bands, LOINC codes) is
+defined once in this module; forms, views and exports read the definitions from here.
+
+Answers are plain mappings keyed ``"q1"``, ``"q2"``, ... in item order. The C-SSRS screener adds
+``"q6_recent"`` (was the Q6 behaviour within the past 3 months?).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# --- LOINC codes for export (CLINICAL.md §3) -----------------------------------------------------------
+
+LOINC_PHQ9_PANEL = "44249-1"
+LOINC_PHQ9_TOTAL = "44261-6"
+LOINC_GAD7_PANEL = "69737-5"
+LOINC_GAD7_TOTAL = "70274-6"
+
+# --- Instrument codes ----------------------------------------------------------------------------------
+
+PHQ9 = "phq9"
+GAD7 = "gad7"
+PCL5 = "pcl5"
+CSSRS = "cssrs"
+
+# --- Item wording (standard public wording) ------------------------------------------------------------
+
+PHQ9_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+PHQ9_ITEMS: tuple[tuple[str, str], ...] = (
+    ("q1", "Little interest or pleasure in doing things"),
+    ("q2", "Feeling down, depressed, or hopeless"),
+    ("q3", "Trouble falling or staying asleep, or sleeping too much"),
+    ("q4", "Feeling tired or having little energy"),
+    ("q5", "Poor appetite or overeating"),
+    ("q6", "Feeling bad about yourself — or that you are a failure or have let yourself or your family down"),
+    ("q7", "Trouble concentrating on things, such as reading the newspaper or watching television"),
+    (
+        "q8",
+        (
+            "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so "
+            "fidgety or restless that you have been moving around a lot more than usual"
+        ),
+    ),
+    ("q9", "Thoughts that you would be better off dead or of hurting yourself in some way"),
+)
+
+GAD7_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
+GAD7_ITEMS: tuple[tuple[str, str], ...] = (
+    ("q1", "Feeling nervous, anxious, or on edge"),
+    ("q2", "Not being able to stop or control worrying"),
+    ("q3", "Worrying too much about different things"),
+    ("q4", "Trouble relaxing"),
+    ("q5", "Being so restless that it is hard to sit still"),
+    ("q6", "Becoming easily annoyed or irritable"),
+    ("q7", "Feeling afraid as if something awful might happen"),
+)
+
+# PHQ-9 and GAD-7 share the same frequency scale.
+FREQUENCY_OPTIONS: tuple[tuple[int, str], ...] = (
+    (0, "Not at all"),
+    (1, "Several days"),
+    (2, "More than half the days"),
+    (3, "Nearly every day"),
+)
+
+PCL5_STEM = (
+    "Below is a list of problems that people sometimes have in response to a very stressful experience. "
+    "Please read each problem carefully and then indicate how much you have been bothered by that problem "
+    "in the past month."
+)
+PCL5_ITEMS: tuple[tuple[str, str], ...] = (
+    ("q1", "Repeated, disturbing, and unwanted memories of the stressful experience?"),
+    ("q2", "Repeated, disturbing dreams of the stressful experience?"),
+    (
+        "q3",
+        (
+            "Suddenly feeling or acting as if the stressful experience were actually happening again (as if "
+            "you were actually back there reliving it)?"
+        ),
+    ),
+    ("q4", "Feeling very upset when something reminded you of the stressful experience?"),
+    (
+        "q5",
+        (
+            "Having strong physical reactions when something reminded you of the stressful experience (for "
+            "example, heart pounding, trouble breathing, sweating)?"
+        ),
+    ),
+    ("q6", "Avoiding memories, thoughts, or feelings related to the stressful experience?"),
+    (
+        "q7",
+        (
+            "Avoiding external reminders of the stressful experience (for example, people, places, "
+            "conversations, activities, objects, or situations)?"
+        ),
+    ),
+    ("q8", "Trouble remembering important parts of the stressful experience?"),
+    (
+        "q9",
+        (
+            "Having strong negative beliefs about yourself, other people, or the world (for example, having "
+            "thoughts such as: I am bad, there is something seriously wrong with me, no one can be trusted, "
+            "the world is completely dangerous)?"
+        ),
+    ),
+    ("q10", "Blaming yourself or someone else for the stressful experience or what happened after it?"),
+    ("q11", "Having strong negative feelings such as fear, horror, anger, guilt, or shame?"),
+    ("q12", "Loss of interest in activities that you used to enjoy?"),
+    ("q13", "Feeling distant or cut off from other people?"),
+    (
+        "q14",
+        (
+            "Trouble experiencing positive feelings (for example, being unable to feel happiness or have "
+            "loving feelings for people close to you)?"
+        ),
+    ),
+    ("q15", "Irritable behavior, angry outbursts, or acting aggressively?"),
+    ("q16", "Taking too many risks or doing things that could cause you harm?"),
+    ("q17", "Being “superalert” or watchful or on guard?"),
+    ("q18", "Feeling jumpy or easily startled?"),
+    ("q19", "Having difficulty concentrating?"),
+    ("q20", "Trouble falling or staying asleep?"),
+)
+PCL5_OPTIONS: tuple[tuple[int, str], ...] = (
+    (0, "Not at all"),
+    (1, "A little bit"),
+    (2, "Moderately"),
+    (3, "Quite a bit"),
+    (4, "Extremely"),
+)
+
+CSSRS_STEM = "Past month (questions 1–5); question 6 asks about your whole life and the past 3 months."
+CSSRS_ITEMS: tuple[tuple[str, str], ...] = (
+    ("q1", "Have you wished you were dead or wished you could go to sleep and not wake up?"),
+    ("q2", "Have you actually had any thoughts of killing yourself?"),
+    ("q3", "Have you been thinking about how you might do this?"),
+    ("q4", "Have you had these thoughts and had some intention of acting on them?"),
+    (
+        "q5",
+        (
+            "Have you started to work out or worked out the details of how to kill yourself? "
+            "Do you intend to carry out this plan?"
+        ),
+    ),
+    (
+        "q6",
+        "Have you ever done anything, started to do anything, or prepared to do anything to end your life?",
+    ),
+    ("q6_recent", "Was this within the past 3 months?"),
+)
+CSSRS_OPTIONS: tuple[tuple[bool, str], ...] = ((True, "Yes"), (False, "No"))
+# Skip logic (CLINICAL.md §3): Q3–5 are asked only when Q2 is yes; "within 3 months" only when Q6 is yes.
+CSSRS_ASKED_IF_Q2_YES = ("q3", "q4", "q5")
+
+# --- Bands (CLINICAL.md §3): (lowest total, highest total, band code, label) ---------------------------
+
+Band = tuple[int, int, str, str]
+
+PHQ9_BANDS: tuple[Band, ...] = (
+    (0, 4, "minimal", "Minimal"),
+    (5, 9, "mild", "Mild"),
+    (10, 14, "moderate", "Moderate"),
+    (15, 19, "moderately_severe", "Moderately severe"),
+    (20, 27, "severe", "Severe"),
+)
+GAD7_BANDS: tuple[Band, ...] = (
+    (0, 4, "minimal", "Minimal"),
+    (5, 9, "mild", "Mild"),
+    (10, 14, "moderate", "Moderate"),
+    (15, 21, "severe", "Severe"),
+)
+
+# PCL-5: probable PTSD at >= 31–33 (CLINICAL.md §3). The clinic picks a cutoff in that range; 33 by default.
+PCL5_DEFAULT_CUTOFF = 33
+PCL5_CUTOFF_RANGE = (31, 33)
+PCL5_BELOW = ("below_cutoff", "Below probable-PTSD cutoff")
+PCL5_PROBABLE = ("probable_ptsd", "Probable PTSD")
+
+# C-SSRS risk levels, lowest first (CLINICAL.md §3).
+CSSRS_RISK_LABELS: dict[str, str] = {
+    "none": "No risk identified",
+    "low": "Low risk",
+    "moderate": "Moderate risk",
+    "high": "High risk",
+}
+
+# Remission = PHQ-9 < 5; response = >= 50 % drop from baseline (CLINICAL.md §3).
+PHQ9_REMISSION_BELOW = 5
+
+URGENT_PHQ9_ITEM9 = "PHQ-9 item 9 (thoughts of death or self-harm) above 0: same-day clinician review."
+URGENT_CSSRS_HIGH = (
+    "C-SSRS high risk: immediate evaluation. Show crisis resources now (US: call or text 988) "
+    "and move the patient to the top of the clinicians' queue."
+)
+
+
+class ScoringError(ValueError):
+    """Answers that cannot be scored: a missing item, an unknown item, or a value out of range."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """The result of scoring one questionnaire.
+
+    ``band`` is a machine code (``"moderate"``), ``band_label`` the words to show. For the C-SSRS
+    ``total`` is None and ``band`` is the risk level (none / low / moderate / high).
+    """
+
+    instrument: str
+    total: int | None
+    band: str
+    band_label: str
+    urgent: bool = False
+    urgent_reasons: tuple[str, ...] = ()
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Everything a form, a scorer or an export needs to know about one questionnaire."""
+
+    code: str
+    name: str
+    stem: str
+    items: tuple[tuple[str, str], ...]
+    options: tuple[tuple[Any, str], ...]
+    scorer: Callable[[Mapping[str, Any]], Score]
+    bands: tuple[Band, ...] = ()
+    loinc_panel: str | None = None
+    loinc_total: str | None = None
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.items)
+
+    @property
+    def max_item_value(self) -> int:
+        """Highest value one item can take (3 for PHQ-9 / GAD-7, 4 for PCL-5; 1 = yes for C-SSRS)."""
+        return max(int(value) for value, _ in self.options)
+
+
+# --- Validation helpers --------------------------------------------------------------------------------
+
+
+def _check_known_keys(name: str, answers: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+    unknown = sorted(set(answers) - set(keys))
+    if unknown:
+        raise ScoringError(f"{name}: unknown item(s) {', '.join(unknown)}; expected {', '.join(keys)}.")
+
+
+def _validated_int_answers(
+    name: str, answers: Mapping[str, Any], keys: tuple[str, ...], max_value: int
+) -> dict[str, int]:
+    """Return the answers in item order, each an int in 0..max_value, or raise ScoringError."""
+    _check_known_keys(name, answers, keys)
+    clean: dict[str, int] = {}
+    for key in keys:
+        if key not in answers or answers[key] is None:
+            raise ScoringError(f"{name}: item {key} is missing.")
+        value = answers[key]
+        # bool is a subclass of int: a True here is a form bug, not a score of 1.
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ScoringError(f"{name}: item {key} must be a whole number 0–{max_value}, got {value!r}.")
+        if not 0 <= value <= max_value:
+            raise ScoringError(f"{name}: item {key} must be 0–{max_value}, got {value}.")
+        clean[key] = value
+    return clean
+
+
+def _band_for(total: int, bands: tuple[Band, ...]) -> tuple[str, str]:
+    for low, high, code, label in bands:
+        if low <= total <= high:
+            return code, label
+    raise ScoringError(f"Total {total} is outside every band.")
+
+
+def _sum_score(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
+    """Validate, add up and band an instrument whose items are scored 0..max_item_value."""
+    top = instrument.max_item_value
+    clean = _validated_int_answers(instrument.name, answers, instrument.item_keys, max_value=top)
+    total = sum(clean.values())
+    band, label = _band_for(total, instrument.bands)
+    return Score(instrument=instrument.code, total=total, band=band, band_label=label, answers=clean)
+
+
+# --- Scorers -------------------------------------------------------------------------------------------
+
+
+def score_phq9(answers: Mapping[str, int]) -> Score:
+    """Score a PHQ-9 (0–27). Item 9 above 0 makes the score urgent: same-day review (CLINICAL.md §3)."""
+    result = _sum_score(INSTRUMENTS[PHQ9], answers)
+    if result.answers["q9"] > 0:
+        return replace(result, urgent=True, urgent_reasons=(URGENT_PHQ9_ITEM9,))
+    return result
+
+
+def score_gad7(answers: Mapping[str, int]) -> Score:
+    """Score a GAD-7 (0–21): 5 / 10 / 15 start mild / moderate / severe (CLINICAL.md §3)."""
+    return _sum_score(INSTRUMENTS[GAD7], answers)
+
+
+def score_pcl5(answers: Mapping[str, int], cutoff: int = PCL5_DEFAULT_CUTOFF) -> Score:
+    """Score a PCL-5 (0–80). A total at or above ``cutoff`` is probable PTSD.
+
+    CLINICAL.md §3 gives the cutoff as 31–33, so only a value in that range is accepted.
+    """
+    low, high = PCL5_CUTOFF_RANGE
+    if isinstance(cutoff, bool) or not isinstance(cutoff, int) or not low <= cutoff <= high:
+        raise ScoringError(f"PCL-5: cutoff must be a whole number {low}–{high}, got {cutoff!r}.")
+    pcl5 = INSTRUMENTS[PCL5]
+    clean = _validated_int_answers(pcl5.name, answers, pcl5.item_keys, max_value=pcl5.max_item_value)
+    total = sum(clean.values())
+    band, label = PCL5_PROBABLE if total >= cutoff else PCL5_BELOW
+    return Score(instrument=PCL5, total=total, band=band, band_label=label, answers=clean)
+
+
+def _validated_cssrs_answers(answers: Mapping[str, bool | None]) -> dict[str, bool | None]:
+    """Check the C-SSRS screener's yes/no answers and its skip logic (CLINICAL.md §3).
+
+    Q1, Q2 and Q6 are always asked. Q3–Q5 are asked only when Q2 is yes; ``q6_recent`` only when Q6 is
+    yes. A question that was not asked must be None or absent; a question that was asked must be a bool.
+    """
+    keys = INSTRUMENTS[CSSRS].item_keys
+    _check_known_keys("C-SSRS", answers, keys)
+    asked = {"q1": True, "q2": True, "q6": True}
+    for key in keys:
+        if key in asked:
+            continue
+        parent = "q2" if key in CSSRS_ASKED_IF_Q2_YES else "q6"
+        asked[key] = answers.get(parent) is True
+    clean: dict[str, bool | None] = {}
+    for key in keys:
+        value = answers.get(key)
+        if asked[key]:
+            if not isinstance(value, bool):
+                raise ScoringError(f"C-SSRS: item {key} must be answered yes or no, got {value!r}.")
+        elif value is not None and value is not False:
+            parent = "Q2" if key in CSSRS_ASKED_IF_Q2_YES else "Q6"
+            raise ScoringError(f"C-SSRS: item {key} is only asked when {parent} is yes, got {value!r}.")
+        clean[key] = value if asked[key] else None
+    return clean
+
+
+def cssrs_risk(answers: Mapping[str, bool | None]) -> str:
+    """Risk level from validated screener answers: the highest level any answer reaches (CLINICAL.md §3).
+
+    Q4, Q5 or Q6 within 3 months → high; Q3 or lifetime Q6 → moderate; Q1 or Q2 → low; else none.
+    """
+    if answers.get("q4") or answers.get("q5") or answers.get("q6_recent"):
+        return "high"
+    if answers.get("q3") or answers.get("q6"):
+        return "moderate"
+    if answers.get("q1") or answers.get("q2"):
+        return "low"
+    return "none"
+
+
+def score_cssrs(answers: Mapping[str, bool | None]) -> Score:
+    """Score the C-SSRS screener. High risk is urgent: immediate evaluation, crisis resources (§3)."""
+    clean = _validated_cssrs_answers(answers)
+    risk = cssrs_risk(clean)
+    urgent = risk == "high"
+    return Score(
+        instrument=CSSRS,
+        total=None,
+        band=risk,
+        band_label=CSSRS_RISK_LABELS[risk],
+        urgent=urgent,
+        urgent_reasons=(URGENT_CSSRS_HIGH,) if urgent else (),
+        answers=clean,
+    )
+
+
+# --- Change over time ----------------------------------------------------------------------------------
+
+
+def _check_total(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ScoringError(f"{name} must be a whole number 0 or more, got {value!r}.")
+    return value
+
+
+def is_response(baseline: int, current: int) -> bool:
+    """Response = a drop of at least 50 % from the baseline score (CLINICAL.md §3).
+
+    A baseline of 0 cannot halve, so it is never a response.
+    """
+    baseline = _check_total("baseline", baseline)
+    current = _check_total("current", current)
+    if baseline == 0:
+        return False
+    # Integer arithmetic: (baseline - current) / baseline >= 0.5 without floating point.
+    return 2 * (baseline - current) >= baseline
+
+
+def is_remission_phq9(total: int) -> bool:
+    """Remission = PHQ-9 total below 5 (CLINICAL.md §3)."""
+    total = _check_total("PHQ-9 total", total)
+    if total > 27:
+        raise ScoringError(f"PHQ-9 total must be 0–27, got {total}.")
+    return total < PHQ9_REMISSION_BELOW
+
+
+# --- Registry and dispatcher ---------------------------------------------------------------------------
+
+INSTRUMENTS: dict[str, Instrument] = {
+    PHQ9: Instrument(
+        code=PHQ9,
+        name="PHQ-9",
+        stem=PHQ9_STEM,
+        items=PHQ9_ITEMS,
+        options=FREQUENCY_OPTIONS,
+        scorer=score_phq9,
+        bands=PHQ9_BANDS,
+        loinc_panel=LOINC_PHQ9_PANEL,
+        loinc_total=LOINC_PHQ9_TOTAL,
+    ),
+    GAD7: Instrument(
+        code=GAD7,
+        name="GAD-7",
+        stem=GAD7_STEM,
+        items=GAD7_ITEMS,
+        options=FREQUENCY_OPTIONS,
+        scorer=score_gad7,
+        bands=GAD7_BANDS,
+        loinc_panel=LOINC_GAD7_PANEL,
+        loinc_total=LOINC_GAD7_TOTAL,
+    ),
+    PCL5: Instrument(
+        code=PCL5, name="PCL-5", stem=PCL5_STEM, items=PCL5_ITEMS, options=PCL5_OPTIONS, scorer=score_pcl5
+    ),
+    CSSRS: Instrument(
+        code=CSSRS,
+        name="C-SSRS screener",
+        stem=CSSRS_STEM,
+        items=CSSRS_ITEMS,
+        options=CSSRS_OPTIONS,
+        scorer=score_cssrs,
+    ),
+}
+
+
+def score(instrument_code: str, answers: Mapping[str, Any]) -> Score:
+    """Score ``answers`` with the instrument named by ``instrument_code`` (a key of INSTRUMENTS)."""
+    try:
+        instrument = INSTRUMENTS[instrument_code]
+    except KeyError:
+        known = ", ".join(INSTRUMENTS)
+        raise ScoringError(f"Unknown instrument {instrument_code!r}; expected one of {known}.") from None
+    return instrument.scorer(answers)

@@ -1,0 +1,78 @@
+import pytest
+from django.db import InternalError, connection, transaction
+from django.urls import reverse
+
+from clinic.audit.models import AccessEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _an_event(patient, nurse_client):
+    nurse_client.get(patient.get_absolute_url(), HTTP_USER_AGENT="TabletAtChair/1.0", REMOTE_ADDR="10.0.0.7")
+    return AccessEvent.objects.get()
+
+
+def test_viewing_a_patient_writes_who_which_patient_what_when_and_from_where(nurse_client, nurse, patient):
+    event = _an_event(patient, nurse_client)
+    assert event.actor == nurse
+    assert event.patient_id == patient.public_id
+    assert event.object_type == "patient chart"
+    assert event.action == "view"
+    assert event.ip_address == "10.0.0.7"
+    assert event.user_agent == "TabletAtChair/1.0"
+    assert event.occurred_at is not None
+
+
+def test_a_refused_view_writes_no_access_event(stranger_client, patient):
+    assert stranger_client.get(patient.get_absolute_url()).status_code == 403
+    assert not AccessEvent.objects.exists()
+
+
+def test_raw_sql_update_of_the_access_log_is_refused_by_postgresql(nurse_client, patient):
+    event = _an_event(patient, nurse_client)
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_accessevent SET actor_label = 'someone else' WHERE id = %s", [event.id])
+    event.refresh_from_db()
+    assert event.actor_label != "someone else"
+
+
+def test_raw_sql_delete_of_the_access_log_is_refused_by_postgresql(nurse_client, patient):
+    event = _an_event(patient, nurse_client)
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_accessevent WHERE id = %s", [event.id])
+    assert AccessEvent.objects.filter(id=event.id).exists()
+
+
+def test_bulk_orm_update_and_delete_are_refused_too(nurse_client, patient):
+    _an_event(patient, nurse_client)
+    with pytest.raises(InternalError), transaction.atomic():
+        AccessEvent.objects.update(object_type="nothing")
+    with pytest.raises(InternalError), transaction.atomic():
+        AccessEvent.objects.all().delete()
+    assert AccessEvent.objects.count() == 1
+
+
+def test_manager_sees_the_log_filtered_to_one_patient(manager_client, nurse_client, patient, location):
+    from tests.factories import PatientFactory
+
+    other = PatientFactory(location=location)
+    nurse_client.get(patient.get_absolute_url())
+    nurse_client.get(other.get_absolute_url())
+    response = manager_client.get(reverse("audit:access_log"), {"patient": str(patient.public_id)})
+    assert response.status_code == 200
+    assert [e.patient_id for e in response.context["page"].object_list] == [patient.public_id]
+
+
+def test_access_log_filter_with_a_malformed_patient_id_says_so_and_does_not_fail(manager_client):
+    response = manager_client.get(reverse("audit:access_log"), {"patient": "not-a-uuid'; DROP TABLE"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["patient"]
+
+
+def test_access_log_is_empty_state_friendly(manager_client):
+    response = manager_client.get(reverse("audit:access_log"))
+    assert "No access events" in response.content.decode()
+
+
+def test_front_desk_cannot_read_the_access_log(front_desk_client):
+    assert front_desk_client.get(reverse("audit:access_log")).status_code == 403

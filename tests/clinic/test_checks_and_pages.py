@@ -1,0 +1,95 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from clinic.checks import check_time_zone_is_utc
+from clinic.database import _explain_start_failure, database_settings
+
+
+def test_utc_time_zone_passes_the_check():
+    assert check_time_zone_is_utc(None) == []
+
+
+@override_settings(TIME_ZONE="America/New_York")
+def test_a_server_time_zone_other_than_utc_is_refused():
+    errors = check_time_zone_is_utc(None)
+    assert [e.id for e in errors] == ["clinic.E001"]
+
+
+@override_settings(USE_TZ=False)
+def test_naive_datetimes_are_refused():
+    assert [e.id for e in check_time_zone_is_utc(None)] == ["clinic.E002"]
+
+
+def test_database_url_wins_over_the_embedded_server(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://clinic:secret@db.internal:5433/clinicdb")
+    config = database_settings(base_dir=tmp_path)
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "clinicdb")
+    assert not (tmp_path / "var").exists()
+
+
+def test_embedded_server_failure_explains_why_and_what_to_do(tmp_path):
+    (tmp_path / "log").write_text("FATAL:  could not create lock file: Permission denied\n")
+    message = _explain_start_failure(tmp_path, PermissionError("no"))
+    assert "Permission denied" in message
+    assert "DATABASE_URL" in message
+    assert "What to do" in message
+
+
+def test_embedded_server_that_cannot_start_raises_a_clear_error(monkeypatch, tmp_path):
+    from clinic import database
+
+    def broken(pgdata):
+        raise OSError("disk full")
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(database, "_start_embedded_server", broken)
+    with pytest.raises(ImproperlyConfigured, match="disk full"):
+        database.database_settings(base_dir=tmp_path)
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_the_clinic_404(nurse_client):
+    response = nurse_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "could not find that page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_server_error_page_is_in_the_clinic_look_and_blames_no_one(client):
+    from django.views.defaults import server_error
+
+    response = server_error(client.get("/").wsgi_request)
+    assert response.status_code == 500
+    assert "Nothing you typed was your fault" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_script_by_content_security_policy(client):
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
+    from django.contrib.auth import get_user_model
+
+    from patients.models import Patient
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "manager@demo.clinic" in out
+    assert get_user_model().objects.filter(email__endswith="@demo.clinic").count() == 4
+    assert Patient.objects.count() == 3
+    assert get_user_model().objects.get(email="nurse@demo.clinic").groups.filter(name="nurse").exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEMO_DATA_ALLOWED=False)
+def test_seed_demo_refuses_where_demo_data_is_switched_off():
+    with pytest.raises(CommandError, match="switched off"):
+        call_command("seed_demo")

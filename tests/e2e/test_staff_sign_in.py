@@ -1,0 +1,50 @@
+import pytest
+
+from tests.e2e.conftest import sign_in
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROLE_SEES = {
+    "front_desk": (["Patients"], ["Access log", "Administration"]),
+    "nurse": (["Patients"], ["Access log", "Administration"]),
+    "prescriber": (["Patients"], ["Access log", "Administration"]),
+    "manager": (["Patients", "Access log", "Administration"], []),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_SEES))
+def test_each_role_signs_in_and_sees_its_own_navigation(page, live_server, screenshot, role):
+    UserFactory(email=f"{role}@clinic.test", full_name=f"Demo {role}", role=role, is_staff=(role == "manager"))
+    sign_in(page, live_server, f"{role}@clinic.test", TEST_PASSWORD)
+
+    nav = page.get_by_role("navigation", name="Main")
+    assert page.get_by_role("heading", name="Good to see you").is_visible()
+    shown, hidden = ROLE_SEES[role]
+    for label in shown:
+        assert nav.get_by_role("link", name=label).is_visible(), label
+    for label in hidden:
+        assert nav.get_by_role("link", name=label).count() == 0, label
+    screenshot(page, f"home-{role}")
+
+
+def test_a_wrong_password_shows_the_message_in_the_browser(page, live_server, screenshot):
+    UserFactory(email="nurse@clinic.test", role="nurse")
+    sign_in(page, live_server, "nurse@clinic.test", "not-the-password")
+    assert page.get_by_text("do not match").is_visible()
+    assert page.get_by_label("E-mail").input_value() == "nurse@clinic.test"
+    screenshot(page, "login-wrong-password")
+
+
+def test_nurse_opens_a_patient_and_the_view_is_logged(page, live_server, screenshot):
+    from clinic.audit.models import AccessEvent
+
+    nurse = UserFactory(email="nurse@clinic.test", role="nurse")
+    patient = PatientFactory(legal_first_name="Alex", legal_last_name="Rivera")
+    sign_in(page, live_server, "nurse@clinic.test", TEST_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name="Rivera, Alex").click()
+    assert page.get_by_role("heading", name="Alex Rivera").is_visible()
+    assert str(patient.public_id) in page.url
+    screenshot(page, "patient-chart-nurse")
+    assert AccessEvent.objects.filter(actor=nurse, patient_id=patient.public_id).count() == 1
