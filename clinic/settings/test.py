@@ -1,5 +1,7 @@
 """The test suite: `make test`."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -10,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Two test runs at once (say, two checkouts sharing one embedded server) each need their own database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_clinic")}  # noqa: F405
