@@ -18,6 +18,7 @@ auth_patterns = [
     path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         form_class=forms.SetPasswordForm, success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm"),
+    path("2fa/", include("clinic.accounts.urls")),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
 ]

