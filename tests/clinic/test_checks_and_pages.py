@@ -120,3 +120,22 @@ def test_production_requires_two_step_sign_in_by_default():
     })
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="only the embedded server is shared this way")
+def test_a_second_process_shares_the_running_embedded_server():
+    from django.db import connection
+
+    query = "SELECT pg_postmaster_start_time()::text, current_setting('data_directory')"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        ours = cursor.fetchone()
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        f"c.execute({query!r}); print('|'.join(c.fetchone()))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings.dev"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "|".join(ours)
