@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from clinic import forms, views
+from sessions import views as session_views
 
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=forms.LoginForm, redirect_authenticated_user=True),
@@ -27,6 +28,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(auth_patterns)),
     path("patients/", include("patients.urls")),
+    path("intake/", include("patients.intake_urls")),
     path("access-log/", include("clinic.audit.urls")),
+    path("schedule/", include("sessions.urls")),
+    # The patient's appointment link (public: a token, then a date-of-birth check).
+    path("appointment/<str:token>/", session_views.appointment_link, name="appointment_link"),
+    path("appointment/<str:token>/calendar.ics", session_views.appointment_link_ics, name="appointment_link_ics"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from patients.models import Patient
+from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
+from patients.models import Patient, Route
 
 
 class PatientForm(forms.ModelForm):
@@ -25,9 +26,99 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
         if dob.year < 1900:
             raise forms.ValidationError("Check the year of birth.", code="too_old")
+        from patients.intake_forms import MIN_AGE_YEARS, age_on
+
+        if age_on(dob, timezone.localdate()) < MIN_AGE_YEARS:  # CLINICAL.md §2: adults only
+            raise forms.ValidationError("The clinic treats adults: the patient must be 18 or older.", code="under_18")
         return dob
 
 
 class PatientSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search by name",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name"}))
+    q = forms.CharField(required=False, max_length=100, label="Search by name, date of birth or phone",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, date of birth or phone"}))
+
+
+def _helper(button: str, css_class: str = "btn-primary", form_tag: bool = False) -> FormHelper:
+    """Staff action forms render inside the template's own <form> (with its action and hidden fields)."""
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.disable_csrf = not form_tag
+    helper.add_input(Submit("save", button, css_class=css_class))
+    return helper
+
+
+class ApproveForm(forms.Form):
+    """Approval with the treatment plan (CLINICAL.md §1)."""
+
+    route = forms.ChoiceField(choices=Route.choices, widget=forms.RadioSelect)
+    protocol_name = forms.CharField(label="Protocol", max_length=120, initial="IV induction: 6 infusions",
+                                    help_text="e.g. IV induction, 6 infusions over 2–3 weeks.")
+    target_dose_mg_per_kg = forms.DecimalField(label="Target dose (mg/kg)", required=False, min_value=0.05,
+                                               max_value=2, decimal_places=2, max_digits=4,
+                                               help_text="IV and IM only; esketamine is dosed per device.")
+    dose_override_reason = forms.CharField(label="Reason for a dose above the clinic's cap", required=False,
+                                           max_length=500)
+    number_of_sessions = forms.IntegerField(label="Number of sessions", min_value=1, max_value=52, initial=6)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Approve and sign", "btn-success")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("route") in (Route.IV, Route.IM) and data.get("target_dose_mg_per_kg") is None:
+            self.add_error("target_dose_mg_per_kg", "IV and IM plans need a target dose in mg/kg.")
+        return data
+
+    def plan(self) -> dict:
+        data = self.cleaned_data
+        return {key: data.get(key) for key in ("route", "protocol_name", "target_dose_mg_per_kg",
+                                               "number_of_sessions", "dose_override_reason")}
+
+
+class RequestInfoForm(forms.Form):
+    message = forms.CharField(label="Message to the patient", widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=2000, help_text="Shown on the intake page, not in the e-mail.")
+    sections = forms.MultipleChoiceField(
+        label="Sections to revisit", widget=forms.CheckboxSelectMultiple,
+        choices=[(slug, STEPS_BY_SLUG[slug].title) for slug in ANSWER_STEPS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Ask for more information and sign", "btn-warning")
+
+
+class DeclineForm(forms.Form):
+    message = forms.CharField(label="Reason for declining", widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Decline and sign", "btn-danger")
+
+
+class RemsEnrollmentForm(forms.Form):
+    enrolled_on = forms.DateField(label="Enrolment form signed on", widget=forms.DateInput(attrs={"type": "date"}))
+    rems_patient_id = forms.CharField(label="REMS patient ID (optional)", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Record REMS enrolment", "btn-outline-primary")
+
+    def clean_enrolled_on(self):
+        value = self.cleaned_data["enrolled_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The enrolment date cannot be in the future.", code="future")
+        return value
+
+
+class ConsentPublishForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="Consent to ketamine treatment")
+    body = forms.CharField(label="Full consent text", widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text="CLINICAL.md §2: off-label status (IV/IM), procedure and monitoring, dose basis, "
+                                     "side effects, long-term risks, no driving until next day, escort, pregnancy, "
+                                     "alternatives, no guaranteed benefit, right to withdraw before dosing.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Publish as the new version", form_tag=True)

@@ -1,12 +1,163 @@
-from django.db.models import QuerySet
+"""Reads of the patients app (DESIGN.md §3). Scheduling (sessions/) asks here whether a patient may be booked."""
 
-from patients.models import Patient
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
+
+from patients.models import (
+    ConsentDocument,
+    Intake,
+    IntakeDecision,
+    IntakeStatus,
+    Patient,
+    PatientLink,
+    Route,
+    TreatmentPlan,
+)
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
+
+
+def _as_date(text: str) -> datetime.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def patients_search(*, query: str = "") -> QuerySet[Patient]:
-    patients = Patient.objects.select_related("location")
+    """Search by name (partial or misspelt: pg_trgm), date of birth (2001-03-04 or 03/04/2001) or phone.
+
+    Each word must match. Names use the trigram indexes on UPPER(name): LIKE for parts, ``%`` for
+    misspellings.
+    """
+    patients = Patient.objects.select_related("location").annotate(
+        last_upper=Upper("legal_last_name"), first_upper=Upper("legal_first_name"))
     for word in query.split():
-        patients = patients.filter(legal_last_name__icontains=word) | patients.filter(
-            legal_first_name__icontains=word
-        )
+        date = _as_date(word)
+        digits = re.sub(r"\D", "", word)
+        if date is not None:
+            patients = patients.filter(date_of_birth=date)
+        elif len(digits) >= 4 and len(digits) >= len(word) - 3:
+            patients = patients.filter(phone__contains=digits[-4:]) if len(digits) < 7 else patients.filter(
+                Q(phone__contains=digits[-7:-4]) & Q(phone__contains=digits[-4:]))
+        else:
+            upper = word.upper()
+            patients = patients.filter(
+                Q(last_upper__contains=upper) | Q(first_upper__contains=upper)
+                | Q(last_upper__trigram_similar=upper) | Q(first_upper__trigram_similar=upper)
+            )
     return patients.order_by("legal_last_name", "legal_first_name", "id")
+
+
+# --- Intakes -------------------------------------------------------------------------------------------
+
+
+def intake_latest(*, patient: Patient) -> Intake | None:
+    return patient.intakes.order_by("-created_at", "-id").first()
+
+
+def intake_queue(*, status: str | None = None) -> QuerySet[Intake]:
+    """Intakes for the staff queue: unacknowledged urgent ones first, then the longest waiting."""
+    intakes = Intake.objects.select_related("patient", "patient__location").annotate(
+        urgent_rank=Case(When(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True, then=Value(0)),
+                         default=Value(1), output_field=IntegerField()))
+    if status:
+        intakes = intakes.filter(status=status)
+    return intakes.order_by("urgent_rank", "status_changed_at", "id")
+
+
+def intake_status_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = dict(Intake.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in IntakeStatus.values}
+
+
+def intake_links(*, intake: Intake) -> QuerySet[PatientLink]:
+    return intake.links.select_related("created_by", "revoked_by").order_by("-created_at")
+
+
+def intake_decisions(*, intake: Intake) -> QuerySet[IntakeDecision]:
+    return intake.decisions.select_related("decided_by", "treatment_plan").order_by("-decided_at", "-id")
+
+
+@dataclass(frozen=True)
+class FrontDeskSummary:
+    """What front desk may see: status, contact and escort, never the clinical answers (DESIGN.md §1)."""
+
+    status_label: str
+    cleared_to_book: bool
+    blockers: list[str]
+    escort_name: str
+    escort_phone: str
+    emergency_name: str
+    emergency_phone: str
+    waiting_since: datetime.datetime | None
+
+
+def front_desk_summary(*, patient: Patient) -> FrontDeskSummary | None:
+    intake = intake_latest(patient=patient)
+    if intake is None:
+        return None
+    contacts = intake.answers.get("contacts") or {}
+    plan = current_treatment_plan(patient=patient)
+    blockers = booking_blockers(patient=patient, route=plan.route if plan else Route.IV)
+    return FrontDeskSummary(
+        status_label=intake.get_status_display(), cleared_to_book=not blockers, blockers=blockers,
+        escort_name=contacts.get("escort_name", ""), escort_phone=contacts.get("escort_phone", ""),
+        emergency_name=contacts.get("emergency_name", ""), emergency_phone=contacts.get("emergency_phone", ""),
+        waiting_since=intake.status_changed_at,
+    )
+
+
+# --- The interface scheduling depends on (sessions/ imports these) -------------------------------------
+
+
+def _decision_in_force(patient: Patient) -> IntakeDecision | None:
+    """The latest decision on the patient's most recently decided intake."""
+    return (IntakeDecision.objects.filter(intake__patient=patient).select_related("intake")
+            .order_by("-decided_at", "-id").first())
+
+
+def current_treatment_plan(*, patient: Patient) -> TreatmentPlan | None:
+    """The treatment plan of the latest decision, if that decision is an approval still in force."""
+    decision = _decision_in_force(patient)
+    if decision is None or decision.kind != IntakeDecision.Kind.APPROVE:
+        return None
+    return TreatmentPlan.objects.filter(decision=decision).first()
+
+
+def consent_is_current(*, patient: Patient) -> bool:
+    current = ConsentDocument.objects.order_by("-version").first()
+    return current is not None and patient.consent_signatures.filter(document=current).exists()
+
+
+def booking_blockers(*, patient: Patient, route: str) -> list[str]:
+    """The hard stops before a session can be booked, each saying what would lift it. [] = cleared."""
+    blockers = []
+    plan = current_treatment_plan(patient=patient)
+    if plan is None:
+        blockers.append("Intake not approved by a prescriber: a prescriber must review and approve the intake "
+                        "before sessions can be booked.")
+    elif plan.route != route:
+        blockers.append(f"The approved treatment plan is for {plan.get_route_display()}, not "
+                        f"{Route(route).label if route in Route.values else route}: book the planned route, "
+                        "or ask a prescriber for a new plan.")
+    if ConsentDocument.objects.exists():
+        if not consent_is_current(patient=patient):
+            blockers.append("Consent not current: the patient has not signed the current consent version; send "
+                            "them a consent link from their page.")
+    else:
+        blockers.append("No consent document is published: a manager must publish one and the patient sign it.")
+    if route == Route.INTRANASAL and not patient.rems_enrollments.exists():
+        blockers.append("Spravato REMS enrolment not recorded: a prescriber must record the patient's REMS "
+                        "enrolment on the patient page before esketamine can be booked.")
+    return blockers

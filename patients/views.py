@@ -1,11 +1,43 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView
 
 from clinic.audit.mixins import AccessLoggedMixin
-from patients.forms import PatientForm, PatientSearchForm
-from patients.models import Patient
-from patients.selectors import patients_search
+from clinic.audit.services import access_event_record
+from patients.forms import (
+    ApproveForm,
+    ConsentPublishForm,
+    DeclineForm,
+    PatientForm,
+    PatientSearchForm,
+    RemsEnrollmentForm,
+    RequestInfoForm,
+)
+from patients.models import ConsentDocument, Intake, IntakeStatus, Patient
+from patients.selectors import (
+    current_treatment_plan,
+    front_desk_summary,
+    intake_decisions,
+    intake_latest,
+    intake_links,
+    intake_queue,
+    intake_status_counts,
+    patients_search,
+)
+from patients.services import (
+    IntakeError,
+    consent_document_publish,
+    consent_link_send,
+    intake_decide,
+    intake_urgent_acknowledge,
+    invitation_revoke,
+    invitation_send,
+    rems_enrollment_record,
+)
+from patients.summary import TRIAL_HEADINGS, summarise
 
 
 class PatientListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -42,3 +74,193 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
     slug_url_kwarg = "public_id"
     template_name = "patients/patient_detail.html"
     access_object_type = "patient chart"
+
+    def get_context_data(self, **kwargs):
+        patient = self.object
+        intake = intake_latest(patient=patient)
+        live_link = intake.links.filter(revoked_at__isnull=True, used_at__isnull=True).first() if intake else None
+        return super().get_context_data(
+            intake=intake, front_desk=front_desk_summary(patient=patient), live_link=live_link,
+            plan=current_treatment_plan(patient=patient), rems=patient.rems_enrollments.first(),
+            rems_form=RemsEnrollmentForm(), **kwargs)
+
+
+# --- Intakes (issue 3) ---------------------------------------------------------------------------------
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """The intake queue by status, urgent first, with how long each has waited. Status only: no answers."""
+
+    permission_required = "patients.view_intake"
+    template_name = "patients/intake_list.html"
+    context_object_name = "intakes"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.status = self.request.GET.get("status") or ""
+        if self.status not in IntakeStatus.values:
+            self.status = ""
+        return intake_queue(status=self.status or None)
+
+    def get_context_data(self, **kwargs):
+        counts = intake_status_counts()
+        tabs = [(value, label, counts[value]) for value, label in IntakeStatus.choices]
+        return super().get_context_data(status=self.status, tabs=tabs, total=sum(counts.values()), **kwargs)
+
+
+class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLoggedMixin, DetailView):
+    """The submitted intake as a readable, printable summary, screening first, with the decision forms."""
+
+    permission_required = "patients.view_intake_answers"
+    model = Intake
+    slug_field = "public_id"
+    slug_url_kwarg = "public_id"
+    template_name = "patients/intake_review.html"
+    access_object_type = "intake answers"
+
+    def get_queryset(self):
+        return Intake.objects.select_related("patient__location", "urgent_acknowledged_by")
+
+    def get_context_data(self, **kwargs):
+        intake = self.object
+        forms_ = getattr(self, "decision_forms", {})
+        return super().get_context_data(
+            patient=intake.patient, summary=summarise(intake.answers), trial_headings=TRIAL_HEADINGS,
+            assessments=intake.assessments.order_by("instrument"), decisions=intake_decisions(intake=intake),
+            signatures=intake.signatures.select_related("document"), links=intake_links(intake=intake),
+            approve_form=forms_.get("approve") or ApproveForm(),
+            request_info_form=forms_.get("request_info") or RequestInfoForm(),
+            decline_form=forms_.get("decline") or DeclineForm(), can_decide=self.request.user.has_perm(
+                "patients.decide_intake") and intake.status not in ("invited", "in_progress"),
+            **kwargs)
+
+
+DECISION_FORMS = {"approve": ApproveForm, "request_info": RequestInfoForm, "decline": DeclineForm}
+
+
+@login_required
+@permission_required("patients.decide_intake", raise_exception=True)
+@require_POST
+def intake_decide_view(request, public_id):
+    intake = get_object_or_404(Intake, public_id=public_id)
+    kind = request.POST.get("kind", "")
+    form_class = DECISION_FORMS.get(kind)
+    if form_class is None:
+        messages.error(request, "Choose approve, ask for more information, or decline.")
+        return redirect(intake)
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            intake_decide(intake=intake, decided_by=request.user, kind=kind, base_url=_base_url(request),
+                          plan=form.plan() if kind == "approve" else None, message=data.get("message", ""),
+                          sections=data.get("sections", []))
+        except IntakeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision signed and recorded.")
+            return redirect(intake)
+    view = IntakeReviewView()
+    view.setup(request, public_id=public_id)
+    view.decision_forms = {kind: form}
+    view.object = view.get_object()
+    access_event_record(request=request, patient_id=intake.patient.public_id, object_type="intake answers",
+                        object_id=str(intake.public_id))  # the form is shown again with the answers
+    return render(request, view.template_name, view.get_context_data(object=view.object), status=200)
+
+
+@login_required
+@permission_required("patients.decide_intake", raise_exception=True)
+@require_POST
+def intake_acknowledge_view(request, public_id):
+    intake = get_object_or_404(Intake, public_id=public_id)
+    try:
+        intake_urgent_acknowledge(intake=intake, acknowledged_by=request.user)
+        messages.success(request, "Urgent flag acknowledged. Make sure the same-day review happens.")
+    except IntakeError as error:
+        messages.error(request, str(error))
+    return redirect(intake)
+
+
+@login_required
+@permission_required("patients.send_intake_invitation", raise_exception=True)
+@require_POST
+def invitation_send_view(request, public_id):
+    """Send the intake link by e-mail, or show it once to copy into a text message."""
+    patient = get_object_or_404(Patient, public_id=public_id)
+    by_email = request.POST.get("how") != "copy"
+    try:
+        issued = invitation_send(patient=patient, sent_by=request.user, base_url=_base_url(request), by_email=by_email)
+    except IntakeError as error:
+        messages.error(request, str(error))
+        return redirect(patient)
+    return render(request, "patients/invitation_sent.html",
+                  {"patient": patient, "issued": issued, "by_email": by_email, "kind": "intake"})
+
+
+@login_required
+@permission_required("patients.send_intake_invitation", raise_exception=True)
+@require_POST
+def consent_link_send_view(request, public_id):
+    patient = get_object_or_404(Patient, public_id=public_id)
+    by_email = request.POST.get("how") != "copy"
+    try:
+        issued = consent_link_send(patient=patient, sent_by=request.user, base_url=_base_url(request),
+                                   by_email=by_email)
+    except IntakeError as error:
+        messages.error(request, str(error))
+        return redirect(patient)
+    return render(request, "patients/invitation_sent.html",
+                  {"patient": patient, "issued": issued, "by_email": by_email, "kind": "consent"})
+
+
+@login_required
+@permission_required("patients.send_intake_invitation", raise_exception=True)
+@require_POST
+def invitation_revoke_view(request, public_id):
+    intake = get_object_or_404(Intake, public_id=public_id)
+    count = invitation_revoke(intake=intake, revoked_by=request.user)
+    messages.success(request, "The intake link no longer works." if count else "There was no live link to revoke.")
+    return redirect(intake.patient)
+
+
+@login_required
+@permission_required("patients.add_remsenrollment", raise_exception=True)
+@require_POST
+def rems_record_view(request, public_id):
+    patient = get_object_or_404(Patient, public_id=public_id)
+    form = RemsEnrollmentForm(request.POST)
+    if form.is_valid():
+        try:
+            rems_enrollment_record(patient=patient, recorded_by=request.user, **form.cleaned_data)
+            messages.success(request, "REMS enrolment recorded.")
+        except IntakeError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(patient)
+
+
+@login_required
+@permission_required("patients.publish_consentdocument", raise_exception=True)
+def consent_documents_view(request):
+    """Managers: the consent versions, and publishing a new one."""
+    form = ConsentPublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = consent_document_publish(published_by=request.user, **form.cleaned_data)
+        except IntakeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Version {document.version} published. Patients sign it before their next "
+                                      "session.")
+            return redirect("patients:consent_documents")
+    documents = ConsentDocument.objects.select_related("published_by")
+    current = documents.first()
+    if current is not None and request.method == "GET":
+        form = ConsentPublishForm(initial={"title": current.title, "body": current.body})
+    return render(request, "patients/consent_documents.html", {"form": form, "documents": documents})

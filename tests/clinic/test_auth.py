@@ -10,6 +10,10 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    "appointment_link", "appointment_link_ics",  # the patient's appointment link: token + date of birth
+    # The patient-facing intake (patients/intake_urls.py): no account, a token and a date of birth instead.
+    "intake:start", "intake:start_done", "intake:link", "intake:step", "intake:submit", "intake:crisis",
+    "intake:consent_only",
 }
 
 
@@ -25,7 +29,7 @@ def _staff_urls():
                 yield from walk(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
             elif isinstance(entry, URLPattern) and entry.name:
                 name = f"{namespace}{entry.name}"
-                if entry.name in PUBLIC_URL_NAMES and not namespace:
+                if (entry.name in PUBLIC_URL_NAMES and not namespace) or name in PUBLIC_URL_NAMES:
                     continue
                 kwargs = {key: sample_args.get(key, "1") for key in entry.pattern.converters}
                 yield reverse(name, kwargs=kwargs)

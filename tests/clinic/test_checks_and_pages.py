@@ -88,7 +88,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     out = capsys.readouterr().out
     assert "manager@demo.clinic" in out
     assert get_user_model().objects.filter(email__endswith="@demo.clinic").count() == 4
-    assert Patient.objects.count() == 3
+    assert Patient.objects.count() == 4  # one per intake state (issue 3)
     assert get_user_model().objects.get(email="nurse@demo.clinic").groups.filter(name="nurse").exists()
 
 

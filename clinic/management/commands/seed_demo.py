@@ -28,6 +28,7 @@ DEMO_PATIENTS = [
     ("Alex", "Rivera", datetime.date(1985, 4, 12), "alex.rivera@example.com", "+1 555 0101"),
     ("Jordan", "Lee", datetime.date(1992, 11, 3), "jordan.lee@example.com", "+1 555 0102"),
     ("Sam", "Okafor", datetime.date(1978, 7, 28), "sam.okafor@example.com", "+1 555 0103"),
+    ("Casey", "Morgan", datetime.date(1990, 5, 20), "casey.morgan@example.com", "+1 555 0104"),
 ]
 
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             location = self._location()
             self._staff()
             self._patients(location)
+            self._intakes(location)
+            self._schedule(location)
         self._print_logins()
 
     def _location(self) -> Location:
@@ -66,6 +69,48 @@ class Command(BaseCommand):
                 legal_first_name=first, legal_last_name=last, date_of_birth=dob,
                 defaults={"email": email, "phone": phone, "location": location},
             )
+
+    def _schedule(self, location: Location) -> None:
+        """Four chairs (issue 4). The location keeps its default hours (Mon-Fri 08:00-18:00) and 1:4 nurse
+        ratio; protocols are seeded by the sessions migration from CLINICAL.md §1."""
+        from sessions.models import Chair
+
+        for position, name in enumerate(["Chair 1", "Chair 2", "Chair 3", "Chair 4"], start=1):
+            Chair.objects.get_or_create(location=location, name=name, defaults={"position": position})
+
+    def _intakes(self, location: Location) -> None:
+        """Issue 3: a published consent and demo patients in each intake state. Only patients without an
+        intake get one, so a second run changes nothing; a link is printed only when it is made."""
+        from patients import services
+        from patients.demo import DEMO_CONSENT_TEXT, demo_intake_answers
+
+        User = get_user_model()
+        manager = User.objects.get(email="manager@demo.clinic")
+        prescriber = User.objects.get(email="prescriber@demo.clinic")
+        if services.consent_document_current() is None:
+            services.consent_document_publish(title="Consent to ketamine treatment", body=DEMO_CONSENT_TEXT,
+                                              published_by=manager)
+        states = {"Rivera": "invited", "Lee": "submitted", "Okafor": "approved", "Morgan": "urgent"}
+        for last_name, state in states.items():
+            patient = Patient.objects.filter(legal_last_name=last_name, location=location).first()
+            if patient is None or patient.intakes.exists():
+                continue
+            issued = services.invitation_send(patient=patient, sent_by=manager, base_url="http://127.0.0.1:8000",
+                                              by_email=False)
+            if state == "invited":
+                self.stdout.write(f"  Intake link for {patient.full_name} (date of birth "
+                                  f"{patient.date_of_birth:%Y-%m-%d}): {issued.url}")
+                continue
+            intake = issued.link.intake
+            for step, data in demo_intake_answers(phq9_item9=2 if state == "urgent" else 0).items():
+                intake = services.intake_step_save(intake=intake, step=step, data=data)
+            services.consent_sign(patient=patient, document=services.consent_document_current(), intake=intake,
+                                  typed_name=patient.full_name, ip_address="127.0.0.1", user_agent="seed_demo")
+            intake = services.intake_submit(intake=intake)
+            if state == "approved":
+                services.intake_decide(intake=intake, decided_by=prescriber, kind="approve", plan={
+                    "route": "iv", "protocol_name": "IV induction: 6 infusions", "target_dose_mg_per_kg": "0.50",
+                    "number_of_sessions": 6})
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))

@@ -1,4 +1,4 @@
-"""Patients and their intake (DESIGN.md §2)."""
+"""The patient registry (DESIGN.md §2)."""
 
 import uuid
 
@@ -37,6 +37,7 @@ class Patient(models.Model):
             GinIndex(OpClass(Upper("legal_last_name"), name="gin_trgm_ops"), name="patient_last_name_trgm"),
             GinIndex(OpClass(Upper("legal_first_name"), name="gin_trgm_ops"), name="patient_first_name_trgm"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,270 @@
+"""Patient-facing pages (no account): the public start page and the intake behind a patient link.
+
+Security (DESIGN.md §6): the token is looked up by its SHA-256; before anything shows, the patient proves
+their date of birth, and the proof lives in the Django session keyed by the token's hash (never a patient id
+in a URL). Five wrong dates lock the link; the public pages are rate-limited.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.audit.services import access_event_record, client_ip
+from clinic.models import Location
+from patients import intake_steps, ratelimit, services
+from patients.intake_forms import STEP_FORMS, ConsentForm, DobCheckForm, StartIntakeForm, TrialForm, TrialFormSet
+from patients.models import LinkPurpose, PatientLink
+
+PROOF_KEY = "intake-proof:{}"
+UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 200, "locked": 403}
+
+
+def _crisis_context(link: PatientLink | None = None) -> dict:
+    location = link.intake.patient.location if link else Location.objects.filter(is_active=True).first()
+    return {"crisis_line": settings.CRISIS_LINE, "clinic_phone": location.phone if location else ""}
+
+
+def _unusable(request, error: services.LinkUnusable):
+    context = {"reason": error.reason, "purpose": error.link.purpose if error.link else "",
+               **_crisis_context(error.link)}
+    return render(request, "intake/link_unusable.html", context, status=UNUSABLE_STATUS[error.reason])
+
+
+def _proven(request, link: PatientLink) -> bool:
+    return request.session.get(PROOF_KEY.format(link.token_hash)) is True
+
+
+def _resolve(request, token: str, purpose: str = LinkPurpose.INTAKE):
+    """(link, None) when the link is live and the date of birth proven in this session; else (None, response)."""
+    try:
+        link = services.link_resolve(token=token, purpose=purpose)
+    except services.LinkUnusable as error:
+        return None, _unusable(request, error)
+    if not _proven(request, link):
+        return None, redirect("intake:link", token=token)
+    return link, None
+
+
+def start(request):
+    """Self-referral: the same answer whether or not the e-mail is known; the link goes by e-mail."""
+    locations = list(Location.objects.filter(is_active=True))
+    form = StartIntakeForm(request.POST or None, locations=locations)
+    if request.method == "POST":
+        if not ratelimit.hit(request=request, scope="intake-start", limit=settings.INTAKE_START_RATE_PER_HOUR):
+            return render(request, "intake/rate_limited.html", status=429)
+        if form.is_valid() and locations:
+            data = form.cleaned_data
+            services.intake_self_refer(
+                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
+                date_of_birth=data["date_of_birth"], location=data.get("location") or locations[0],
+                base_url=request.build_absolute_uri("/"))
+            return redirect("intake:start_done")
+    return render(request, "intake/start.html", {"form": form, "no_location": not locations})
+
+
+def start_done(request):
+    return render(request, "intake/start_done.html")
+
+
+def link(request, token: str):
+    """Open a link: prove the date of birth, then carry on where you left off."""
+    try:
+        live = services.link_resolve(token=token)
+    except services.LinkUnusable as error:
+        return _unusable(request, error)
+    if _proven(request, live) and request.method == "GET":
+        return _continue(live, token)
+    form = DobCheckForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(request=request, scope="intake-dob", limit=settings.INTAKE_DOB_RATE_PER_HOUR):
+            return render(request, "intake/rate_limited.html", status=429)
+        if form.is_valid():
+            try:
+                correct = services.link_verify_dob(link=live, date_of_birth=form.cleaned_data["date_of_birth"])
+            except services.LinkUnusable as error:
+                return _unusable(request, error)
+            if correct:
+                request.session.cycle_key()
+                request.session[PROOF_KEY.format(live.token_hash)] = True
+                request.session.set_expiry(settings.INTAKE_SESSION_IDLE_MINUTES * 60)
+                return _continue(live, token)
+            live.refresh_from_db()
+            if live.locked_at:
+                return _unusable(request, services.LinkUnusable("locked", live))
+            left = settings.INTAKE_DOB_ATTEMPTS - live.failed_dob_attempts
+            form.add_error("date_of_birth", f"That date of birth does not match our records. "
+                                            f"{left} more tr{'y' if left == 1 else 'ies'} before this link locks.")
+    return render(request, "intake/dob_check.html", {"form": form})
+
+
+def _continue(link: PatientLink, token: str) -> HttpResponseRedirect:
+    if link.purpose == LinkPurpose.CONSENT:
+        return redirect("intake:consent_only", token=token)
+    intake = link.intake
+    if intake.status == "needs_info" and intake.answers:
+        return redirect("intake:step", token=token, step="review")
+    return redirect("intake:step", token=token, step=intake_steps.first_open_step(intake.answers).slug)
+
+
+def _progress(intake, current: str) -> dict:
+    steps = intake_steps.steps_for(intake.answers)
+    slugs = [step.slug for step in steps]
+    number = slugs.index(current) + 1 if current in slugs else len(steps)
+    done = {slug for slug in slugs if intake.answers.get(slug)}
+    if intake.signatures.exists():
+        done.add("consent")
+    return {"steps": steps, "step_number": number, "step_count": len(steps), "done_steps": done,
+            "current_step": intake_steps.STEPS_BY_SLUG[current]}
+
+
+def _querydict(raw: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def _raw(request) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+
+
+def _step_forms(intake, slug: str, data=None):
+    """The step's form (and, for past treatments, the trial formset), bound to data or a saved draft."""
+    form_class = STEP_FORMS[slug]
+    saved = intake.answers.get(slug) or {}
+    if data is None and slug in intake.drafts:
+        data = _querydict(intake.drafts[slug])
+    form = form_class(data, initial=form_class.initial_from(saved)) if data is not None else form_class(
+        initial=form_class.initial_from(saved))
+    formset = None
+    if slug == "treatments":
+        rows = [TrialForm.initial_from(row) for row in saved.get("trials", [])]
+        formset = TrialFormSet(data, prefix="trials") if data is not None else TrialFormSet(
+            prefix="trials", initial=rows)
+    return form, formset
+
+
+def step(request, token: str, step: str):
+    link, response = _resolve(request, token)
+    if response:
+        return response
+    intake = link.intake
+    if step not in intake_steps.STEPS_BY_SLUG:
+        return redirect("intake:step", token=token, step=intake_steps.first_open_step(intake.answers).slug)
+    if step == "consent":
+        return _consent_step(request, link, token)
+    if step == "review":
+        return _review_step(request, link, token)
+    if not intake.is_editable:
+        return redirect("intake:link", token=token)
+    form, formset = _step_forms(intake, step, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid() and (formset is None or formset.is_valid()):
+            data = form.to_answers()
+            if formset is not None:
+                data["trials"] = [row.to_answer() for row in formset if row.has_changed() and row.cleaned_data]
+            intake = services.intake_step_save(intake=intake, step=step, data=data)
+            if step in intake_steps.QUESTIONNAIRE_STEPS and _step_is_urgent(step, data):
+                return redirect("intake:crisis", token=token)
+            if "add_trial" in request.POST:  # saved; back to the same step with a new empty box
+                return redirect("intake:step", token=token, step=step)
+            return redirect("intake:step", token=token,
+                            step=intake_steps.next_step(intake.answers, after=step).slug)
+        services.intake_draft_save(intake=intake, step=step, raw=_raw(request))
+    else:
+        access_event_record(request=request, patient_id=intake.patient.public_id,
+                            object_type=f"intake step ({step})", object_id=str(intake.public_id))
+    context = {"form": form, "formset": formset, "token": token, "intake": intake,
+               "latest_request": _latest_request(intake), **_progress(intake, step), **_crisis_context(link)}
+    return render(request, "intake/step.html", context)
+
+
+def _step_is_urgent(step: str, data: dict) -> bool:
+    try:
+        return intake_steps.score_step(step, data).urgent
+    except ValueError:
+        return False
+
+
+def _latest_request(intake):
+    if intake.status != "needs_info":
+        return None
+    return intake.decisions.filter(kind="request_info").order_by("-decided_at").first()
+
+
+def _consent_step(request, link: PatientLink, token: str):
+    intake = link.intake
+    document = services.consent_document_current()
+    signature = services.intake_current_signature(intake)
+    form = ConsentForm(request.POST or None, expected_last_name=intake.patient.legal_last_name)
+    if request.method == "POST" and intake.is_editable and document and form.is_valid():
+        try:
+            services.consent_sign(patient=intake.patient, document=document, intake=intake,
+                                  typed_name=form.cleaned_data["typed_name"], ip_address=client_ip(request),
+                                  user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        except services.IntakeError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("intake:step", token=token, step="review")
+    context = {"form": form, "document": document, "signature": signature, "token": token, "intake": intake,
+               **_progress(intake, "consent"), **_crisis_context(link)}
+    return render(request, "intake/consent.html", context)
+
+
+def _review_step(request, link: PatientLink, token: str):
+    intake = link.intake
+    access_event_record(request=request, patient_id=intake.patient.public_id, object_type="intake review (patient)",
+                        object_id=str(intake.public_id))
+    missing = intake_steps.missing_steps(intake.answers)
+    context = {"intake": intake, "token": token, "missing": missing, "summary": intake_summary(intake),
+               "signature": services.intake_current_signature(intake), "latest_request": _latest_request(intake),
+               **_progress(intake, "review"), **_crisis_context(link)}
+    return render(request, "intake/review.html", context)
+
+
+@require_POST
+def submit(request, token: str):
+    link, response = _resolve(request, token)
+    if response:
+        return response
+    try:
+        services.intake_submit(intake=link.intake)
+    except services.IntakeError as error:
+        messages.error(request, str(error))
+        return redirect("intake:step", token=token, step="review")
+    return redirect("intake:link", token=token)  # the link is now used: it shows what happens next
+
+
+def crisis(request, token: str):
+    link, response = _resolve(request, token)
+    if response:
+        return response
+    next_slug = intake_steps.first_open_step(link.intake.answers).slug
+    return render(request, "intake/crisis.html", {"token": token, "next_step": next_slug, **_crisis_context(link)})
+
+
+def consent_only(request, token: str):
+    """A consent link: sign the current consent version again (after a manager published a new one)."""
+    link, response = _resolve(request, token, purpose=LinkPurpose.CONSENT)
+    if response:
+        return response
+    document = services.consent_document_current()
+    form = ConsentForm(request.POST or None, expected_last_name=link.intake.patient.legal_last_name)
+    if request.method == "POST" and document and form.is_valid():
+        services.consent_sign(patient=link.intake.patient, document=document, typed_name=form.cleaned_data[
+            "typed_name"], ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        PatientLink.objects.filter(pk=link.pk).update(used_at=services.timezone.now())
+        return render(request, "intake/consent_done.html", _crisis_context(link))
+    return render(request, "intake/consent_only.html", {"form": form, "document": document, "token": token,
+                                                        **_crisis_context(link)})
+
+
+def intake_summary(intake) -> list[dict]:
+    """The saved answers as labelled rows per step, for the patient's review and the prescriber's summary."""
+    from patients.summary import summarise
+
+    return summarise(intake.answers)

@@ -1,0 +1,26 @@
+"""Patients, intake, consent, assessments and treatment plans (DESIGN.md §2), one module each."""
+
+from patients.models.assessment import Assessment, AssessmentSource, Instrument
+from patients.models.consent import ConsentDocument, ConsentSignature
+from patients.models.intake import Intake, IntakeDecision, IntakeStatus, LinkPurpose, PatientLink
+from patients.models.patient import Patient
+from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
+from patients.models.ratelimit import RateLimitCounter
+
+__all__ = [
+    "Assessment",
+    "AssessmentSource",
+    "ConsentDocument",
+    "ConsentSignature",
+    "Instrument",
+    "Intake",
+    "IntakeDecision",
+    "IntakeStatus",
+    "LinkPurpose",
+    "Patient",
+    "PatientLink",
+    "RateLimitCounter",
+    "RemsEnrollment",
+    "Route",
+    "TreatmentPlan",
+]

@@ -1,0 +1,74 @@
+"""The treatment plan a prescriber writes when approving an intake, and Spravato REMS enrolment."""
+
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from patients.models.intake import IntakeDecision
+from patients.models.patient import Patient
+
+
+class Route(models.TextChoices):
+    IV = "iv", "IV infusion"
+    IM = "im", "IM injection"
+    INTRANASAL = "intranasal", "Esketamine nasal spray"
+
+
+class TreatmentPlan(models.Model):
+    """Route, protocol, target dose and course length, from one approval (CLINICAL.md §1).
+
+    ``protocol_name`` is text: the Protocol model lives in ``sessions/``, which patients must not import.
+    Esketamine is dosed in mg per device, not per kg, so its ``target_dose_mg_per_kg`` is empty.
+    Append-only: a new plan comes with a new approval.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.OneToOneField(IntakeDecision, on_delete=models.PROTECT, related_name="treatment_plan")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_plans")
+    route = models.CharField(max_length=20, choices=Route.choices)
+    protocol_name = models.CharField(max_length=120)
+    target_dose_mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    number_of_sessions = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(route__in=Route.values), name="plan_route_valid"),
+            # IV / IM need a weight-based dose; the nasal spray has none (CLINICAL.md §1).
+            models.CheckConstraint(
+                condition=(models.Q(route="intranasal", target_dose_mg_per_kg__isnull=True)
+                           | (~models.Q(route="intranasal") & models.Q(target_dose_mg_per_kg__isnull=False,
+                                                                       target_dose_mg_per_kg__gt=0,
+                                                                       target_dose_mg_per_kg__lte=2))),
+                name="plan_dose_matches_route",
+            ),
+            models.CheckConstraint(condition=models.Q(number_of_sessions__gte=1, number_of_sessions__lte=52),
+                                   name="plan_sessions_in_range"),
+        ]
+        triggers = [pgtrigger.Protect(name="plan_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        dose = f" {self.target_dose_mg_per_kg} mg/kg" if self.target_dose_mg_per_kg is not None else ""
+        return f"{self.get_route_display()}{dose}, {self.number_of_sessions} sessions ({self.protocol_name})"
+
+
+class RemsEnrollment(models.Model):
+    """Spravato REMS enrolment, required before the first esketamine dose (CLINICAL.md §2 [REG])."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="rems_enrollments")
+    enrolled_on = models.DateField(help_text="The date on the enrolment form signed by patient and prescriber.")
+    rems_patient_id = models.CharField("REMS patient ID", max_length=40, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        triggers = [pgtrigger.Protect(name="rems_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"REMS enrolment of {self.enrolled_on:%Y-%m-%d}"

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from sessions.models import Appointment, Chair, Course, Protocol
+
+
+@admin.register(Chair)
+class ChairAdmin(admin.ModelAdmin):
+    list_display = ["name", "location", "kind", "position", "is_active"]
+    list_filter = ["location", "is_active"]
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ["name", "route", "dosing_minutes", "observation_minutes", "turnover_minutes", "min_interval_hours",
+                    "is_active"]
+    list_filter = ["route", "is_active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Appointments and courses change only through the schedule's services (transitions, gates); the admin
+    shows them. Deleting is never offered: nothing clinical is hard-deleted (DESIGN.md §6)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "location", "chair", "start", "status"]
+    list_filter = ["location", "status"]
+    date_hierarchy = "start"
+
+
+@admin.register(Course)
+class CourseAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "protocol", "kind", "planned_sessions", "created_at"]

@@ -1,0 +1,248 @@
+"""Schedule forms: times are typed in the location's wall time and become UTC here (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from clinic.models import Location
+from sessions.courses import to_local, to_utc
+from sessions.models import Chair, Course, Protocol
+from sessions.selectors import nurses
+
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+MAX_SEARCH_DAYS = 31
+BOOKING_HORIZON = timedelta(days=730)  # dates further than this either side are typing mistakes
+
+
+def _within_horizon(day):
+    today = timezone.localdate()
+    if not today - BOOKING_HORIZON <= day <= today + BOOKING_HORIZON:
+        raise forms.ValidationError("Choose a date within two years of today.", code="horizon")
+    return day
+
+
+def _helper(label: str, method: str = "post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class ChairChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.location.name}"
+
+
+class NurseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class _WhenForm(forms.Form):
+    """Chair, nurse, local date and time → ``cleaned_data['start']`` in UTC."""
+
+    chair = ChairChoiceField(queryset=Chair.objects.none())
+    nurse = NurseChoiceField(queryset=nurses().none(), label="Nurse watching")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}),
+                           help_text="Local time at the clinic.")
+
+    def __init__(self, *args, location: Location | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chairs = Chair.objects.filter(is_active=True, location__is_active=True).select_related("location")
+        self.fields["chair"].queryset = chairs.filter(location=location) if location else chairs
+        self.fields["nurse"].queryset = nurses()
+
+    def clean_date(self):
+        return _within_horizon(self.cleaned_data["date"])
+
+    def clean(self):
+        data = super().clean()
+        chair, day, wall = data.get("chair"), data.get("date"), data.get("time")
+        if chair and day and wall:
+            data["start"] = to_utc(day, wall, chair.location.time_zone)
+            if data["start"] <= timezone.now():
+                self.add_error("time", forms.ValidationError("This time has passed: choose a later one.",
+                                                             code="past"))
+        return data
+
+
+class BookingForm(_WhenForm):
+    protocol = forms.ModelChoiceField(queryset=Protocol.objects.filter(is_active=True))
+    field_order = ["protocol", "date", "time", "chair", "nurse"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Book appointment")
+
+
+class RescheduleForm(_WhenForm):
+    field_order = ["date", "time", "chair", "nurse"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Move to this time")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Cancelled within 24 hours of the start counts as a late cancel.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Cancel appointment")
+        self.helper.inputs[0].field_classes = "btn btn-danger"
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why the appointment is cancelled.", code="blank")
+        return reason
+
+
+class FindSlotForm(forms.Form):
+    protocol = forms.ModelChoiceField(queryset=Protocol.objects.filter(is_active=True))
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Find free times", method="get")
+
+    def clean_first_day(self):
+        return _within_horizon(self.cleaned_data["first_day"])
+
+    def clean_last_day(self):
+        return _within_horizon(self.cleaned_data["last_day"])
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error("last_day", forms.ValidationError("The end of the range is before its start.",
+                                                                 code="reversed"))
+            elif (last - first).days > MAX_SEARCH_DAYS:
+                self.add_error("last_day", forms.ValidationError(
+                    f"Search at most {MAX_SEARCH_DAYS} days at a time.", code="too_long"))
+        return data
+
+
+class CoursePlanForm(forms.Form):
+    protocol = forms.ModelChoiceField(queryset=Protocol.objects.filter(is_active=True))
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
+    kind = forms.ChoiceField(choices=Course.Kind.choices, initial=Course.Kind.INDUCTION)
+    count = forms.IntegerField(min_value=1, max_value=24, label="Number of sessions")
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First day")
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}),
+                           help_text="Local time at the clinic; kept across daylight-saving changes.")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, initial=[0, 2, 4], widget=forms.CheckboxSelectMultiple,
+        help_text="IV and IM courses. Esketamine follows the label: twice weekly for 4 weeks, then weekly.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Propose dates")
+
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < timezone.localdate() or day > timezone.localdate() + timedelta(days=366):
+            raise forms.ValidationError("Choose a first day from today to a year ahead.", code="range")
+        return day
+
+
+class ChairForm(forms.ModelForm):
+    class Meta:
+        model = Chair
+        fields = ["location", "name", "kind", "position", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save chair")
+
+
+class ProtocolForm(forms.ModelForm):
+    class Meta:
+        model = Protocol
+        fields = ["name", "route", "default_dose_mg_per_kg", "default_dose_mg", "dosing_minutes",
+                  "observation_minutes", "turnover_minutes", "min_interval_hours", "fasting_food_hours",
+                  "fasting_liquids_minutes", "vitals_schedule", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save protocol")
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("dosing_minutes") or 0) + (data.get("observation_minutes") or 0) == 0:
+            raise forms.ValidationError("A session needs some dosing or observation time.", code="no_duration")
+        if data.get("default_dose_mg_per_kg") is not None and not 0 < data["default_dose_mg_per_kg"] <= 1:
+            # CLINICAL.md §1: clinics titrate within 0.1-1.0 mg/kg; the dose cap default is 1.0 mg/kg.
+            self.add_error("default_dose_mg_per_kg", "Enter a dose between 0.01 and 1.0 mg/kg.")
+        return data
+
+
+class LocationScheduleForm(forms.ModelForm):
+    open_weekdays = forms.TypedMultipleChoiceField(choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Location
+        fields = ["time_zone", "opens_at", "closes_at", "open_weekdays", "nurse_patient_ratio"]
+        widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
+                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save opening hours")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
+            self.add_error("closes_at", "Closing time must be after opening time.")
+        if data.get("nurse_patient_ratio") is not None and data["nurse_patient_ratio"] < 1:
+            self.add_error("nurse_patient_ratio", "A nurse watches at least one patient.")
+        return data
+
+
+class EscortForm(forms.Form):
+    escort_name = forms.CharField(max_length=120, label="Escort's name")
+    escort_phone = forms.CharField(max_length=40, label="Escort's phone", widget=forms.TextInput(attrs={"type": "tel"}))
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Confirm escort")
+        self.helper.form_action = action
+
+
+class BirthDateForm(forms.Form):
+    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+                                    label="Your date of birth")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Show my appointment")
+
+
+class PrepareForm(forms.Form):
+    escort_name = forms.CharField(max_length=120, label="Name of the adult taking you home",
+                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    escort_phone = forms.CharField(max_length=40, label="Their phone number",
+                                   widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    fasting_understood = forms.BooleanField(label="I have read the fasting instructions and will follow them")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Confirm")
+
+
+def local_initial(appointment) -> dict:
+    local = to_local(appointment.start, appointment.location.time_zone)
+    return {"date": local.date(), "time": local.time().replace(tzinfo=None), "chair": appointment.chair,
+            "nurse": appointment.nurse}

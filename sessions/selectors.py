@@ -1,0 +1,373 @@
+"""Reads for the schedule: free slots, course proposals, the day board and week view (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from clinic.models import Location
+from sessions.courses import get_zone, local_datetime, propose_course, propose_spravato_course, session_window, to_local
+from sessions.models import Appointment, Chair, Course, Protocol, Route
+
+OCCUPYING = Appointment.OCCUPYING
+
+
+def nurses() -> QuerySet:
+    """Active staff who may watch patients (the ``attend_appointment`` permission, through a role or directly)."""
+    perm = Q(codename="attend_appointment", content_type__app_label="clinic_sessions")
+    from django.contrib.auth.models import Permission
+
+    perms = Permission.objects.filter(perm)
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(Q(groups__permissions__in=perms) | Q(user_permissions__in=perms)).distinct().order_by("full_name"))
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    start: datetime  # UTC
+    local_start: datetime
+    chair: Chair
+    nurse: object
+    nurse_slot: int
+
+
+@dataclass
+class _Busy:
+    """The occupying appointments around a search, held in memory so the search costs a few queries."""
+
+    rows: list[dict]
+
+    def overlapping(self, start: datetime, blocked_until: datetime) -> list[dict]:
+        return [r for r in self.rows if r["start"] < blocked_until and start < r["blocked_until"]]
+
+
+def opening_problem(*, location: Location, start: datetime, end: datetime) -> str:
+    """Why ``start``..``end`` is outside the location's opening hours (local wall time), or ''."""
+    local_start, local_end = to_local(start, location.time_zone), to_local(end, location.time_zone)
+    if local_start.weekday() not in location.open_weekdays:
+        return f"{location.name} does not book sessions on {local_start:%A}s."
+    opens = local_datetime(local_start.date(), location.opens_at, location.time_zone)
+    closes = local_datetime(local_start.date(), location.closes_at, location.time_zone)
+    if local_start < opens or local_end > closes:
+        return (f"{location.name} books sessions between {location.opens_at:%H:%M} and {location.closes_at:%H:%M}; "
+                f"this session would run {local_start:%H:%M}–{local_end:%H:%M}.")
+    return ""
+
+
+def free_slots(
+    *,
+    protocol: Protocol,
+    location: Location,
+    first_day: date,
+    last_day: date,
+    patient=None,
+    chair: Chair | None = None,
+    nurse=None,
+    not_before: datetime | None = None,
+    exact_time: time | None = None,
+    limit: int = 20,
+) -> list[FreeSlot]:
+    """Free (chair, nurse, start) combinations, soonest first, in the location's opening hours.
+
+    For each start and free chair, the nurse offered is the least busy one with a free watch slot. With a
+    ``patient``, starts that clash with their sessions or their protocol's minimum interval are left out.
+    Four queries, whatever the range.
+    """
+    zone = get_zone(location.time_zone)
+    step = timedelta(minutes=settings.SESSIONS_SLOT_STEP_MINUTES)
+    not_before = max(not_before or timezone.now(), timezone.now())
+    chairs = [chair] if chair else list(location.chairs.filter(is_active=True))
+    staff = [nurse] if nurse else list(nurses())
+    if not chairs or not staff or last_day < first_day:
+        return []
+    margin = timedelta(days=1) + protocol.min_interval
+    lo = local_datetime(first_day, time(0), zone) - margin
+    hi = local_datetime(last_day + timedelta(days=1), time(0), zone) + margin
+    who = Q(chair__in=chairs) | Q(nurse__in=staff)
+    if patient is not None:
+        who |= Q(patient=patient)
+    busy = _Busy(list(Appointment.objects.filter(who, status__in=OCCUPYING, start__lt=hi, blocked_until__gt=lo)
+                      .values("chair_id", "nurse_id", "nurse_slot", "patient_id", "start", "blocked_until")))
+    ratio = location.nurse_patient_ratio
+    found: list[FreeSlot] = []
+    day = first_day
+    while day <= last_day and len(found) < limit:
+        if day.weekday() in location.open_weekdays:
+            times = [exact_time] if exact_time else _times(location.opens_at, location.closes_at, step)
+            for wall in times:
+                start = local_datetime(day, wall, zone)
+                window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
+                                        observation_minutes=protocol.observation_minutes,
+                                        turnover_minutes=protocol.turnover_minutes)
+                if window.start < not_before or opening_problem(location=location, start=window.start,
+                                                                end=window.end):
+                    continue
+                found.extend(_free_at(window, busy, chairs, staff, ratio, patient, protocol, zone))
+                if len(found) >= limit:
+                    break
+        day += timedelta(days=1)
+    return found[:limit]
+
+
+def _times(opens: time, closes: time, step: timedelta) -> list[time]:
+    cursor, end, out = datetime.combine(date(2000, 1, 1), opens), datetime.combine(date(2000, 1, 1), closes), []
+    while cursor < end:
+        out.append(cursor.time())
+        cursor += step
+    return out
+
+
+def _free_at(window, busy: _Busy, chairs, staff, ratio, patient, protocol, zone) -> list[FreeSlot]:
+    overlapping = busy.overlapping(window.start, window.blocked_until)
+    if patient is not None:
+        gap = protocol.min_interval
+        mine = [r for r in busy.rows if r["patient_id"] == patient.pk]
+        if any(r["start"] < window.blocked_until and window.start < r["blocked_until"] for r in mine):
+            return []
+        if gap and any(abs(r["start"] - window.start) < gap for r in mine):
+            return []
+    taken_chairs = {r["chair_id"] for r in overlapping}
+    slots_by_nurse: dict[int, set[int]] = defaultdict(set)
+    for r in overlapping:
+        slots_by_nurse[r["nurse_id"]].add(r["nurse_slot"])
+    out = []
+    for chair in chairs:
+        if chair.pk in taken_chairs:
+            continue
+        candidates = [n for n in staff if len(slots_by_nurse[n.pk]) < ratio]
+        if not candidates:
+            break
+        nurse = min(candidates, key=lambda n: len(slots_by_nurse[n.pk]))
+        slot = min(set(range(1, ratio + 1)) - slots_by_nurse[nurse.pk])
+        out.append(FreeSlot(start=window.start, local_start=window.start.astimezone(zone), chair=chair,
+                            nurse=nurse, nurse_slot=slot))
+        slots_by_nurse[nurse.pk].add(slot)  # the next chair at this time needs another slot
+    return out
+
+
+def next_free_times(*, protocol: Protocol, location: Location, after: datetime, patient=None,
+                    limit: int = 3) -> list[FreeSlot]:
+    """The soonest free slots at or after ``after``, one per start time (for a conflict message)."""
+    first_day = to_local(after, location.time_zone).date()
+    seen, out = set(), []
+    for slot in free_slots(protocol=protocol, location=location, first_day=first_day,
+                           last_day=first_day + timedelta(days=14), patient=patient, not_before=after, limit=60):
+        if slot.start not in seen:
+            seen.add(slot.start)
+            out.append(slot)
+        if len(out) == limit:
+            break
+    return out
+
+
+def nearest_free(*, protocol: Protocol, location: Location, wanted: datetime, patient=None, days: int = 3,
+                 keep_clear_of: tuple[datetime, ...] = ()) -> FreeSlot | None:
+    """The free slot closest to ``wanted`` (before or after) within ``days`` days either side, at least the
+    protocol's minimum interval away from ``keep_clear_of`` (the course's other proposed sessions)."""
+    day = to_local(wanted, location.time_zone).date()
+    options = [slot for slot in free_slots(protocol=protocol, location=location, first_day=day - timedelta(days=days),
+                                           last_day=day + timedelta(days=days), patient=patient, limit=2000)
+               if all(abs(slot.start - other) >= protocol.min_interval for other in keep_clear_of)]
+    return min(options, key=lambda s: (abs(s.start - wanted), s.start), default=None)
+
+
+# --- Courses -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProposedBooking:
+    number: int
+    local_start: datetime
+    start: datetime
+    note: str
+    slot: FreeSlot | None  # a free chair and nurse at exactly this time, if any
+    conflicts: list[str] = field(default_factory=list)
+    alternative: FreeSlot | None = None
+
+
+def course_proposal(*, patient, protocol: Protocol, location: Location, first_day: date, local_time: time,
+                    count: int, weekdays: tuple[int, ...] = (0, 2, 4)) -> list[ProposedBooking]:
+    """Propose a course in local wall time (sessions/courses.py), each date with its conflicts and the
+    nearest free alternative. Esketamine follows the label's schedule (CLINICAL.md §1 [REG])."""
+    if protocol.route == Route.INTRANASAL:
+        dates = propose_spravato_course(first_day=first_day, local_time=local_time, tz=location.time_zone)[:count]
+    else:
+        dates = propose_course(first_day=first_day, weekdays=weekdays, local_time=local_time,
+                               tz=location.time_zone, count=count, min_interval=protocol.min_interval)
+    proposals: list[ProposedBooking] = []
+    for proposed in dates:
+        day = proposed.local_start.date()
+        exact = free_slots(protocol=protocol, location=location, first_day=day, last_day=day, patient=patient,
+                           exact_time=proposed.local_start.time().replace(tzinfo=None), limit=1)
+        exact = [s for s in exact if s.start == proposed.utc_start]
+        booking = ProposedBooking(number=proposed.number, local_start=proposed.local_start,
+                                  start=proposed.utc_start, note=proposed.note, slot=exact[0] if exact else None)
+        if booking.slot is None:
+            booking.conflicts = slot_conflicts(protocol=protocol, location=location, start=proposed.utc_start,
+                                               patient=patient)
+            others = [p.utc_start for p in dates if p.number != proposed.number]
+            booking.alternative = nearest_free(protocol=protocol, location=location, wanted=proposed.utc_start,
+                                               patient=patient, keep_clear_of=tuple(others))
+        proposals.append(booking)
+    return proposals
+
+
+def slot_conflicts(*, protocol: Protocol, location: Location, start: datetime, patient=None) -> list[str]:
+    """Why nothing is free at ``start``, in words for the front desk."""
+    window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
+                            observation_minutes=protocol.observation_minutes,
+                            turnover_minutes=protocol.turnover_minutes)
+    if window.start < timezone.now():
+        return ["This time has passed."]
+    hours = opening_problem(location=location, start=window.start, end=window.end)
+    if hours:
+        return [hours]
+    overlapping = Appointment.objects.filter(status__in=OCCUPYING, start__lt=window.blocked_until,
+                                             blocked_until__gt=window.start)
+    reasons = []
+    if patient is not None:
+        if overlapping.filter(patient=patient).exists():
+            reasons.append("The patient already has a session at this time.")
+        elif protocol.min_interval_hours and Appointment.objects.filter(
+                patient=patient, status__in=OCCUPYING, start__gt=start - protocol.min_interval,
+                start__lt=start + protocol.min_interval).exists():
+            reasons.append(f"Less than {protocol.min_interval_hours} h from another of the patient's sessions.")
+    chairs = location.chairs.filter(is_active=True).count()
+    if overlapping.filter(location=location).values("chair").distinct().count() >= chairs:
+        reasons.append("Every chair is taken at this time.")
+    if not reasons:
+        reasons.append("No nurse has a free watch slot at this time.")
+    return reasons
+
+
+def course_progress(course: Course) -> dict:
+    """"3 of 6 done": counts by status for a course (uses prefetched appointments when present)."""
+    appointments = list(course.appointments.all())
+    done = sum(a.status == Appointment.Status.COMPLETED for a in appointments)
+    booked = sum(a.status in OCCUPYING for a in appointments)
+    return {"done": done, "booked": booked, "planned": course.planned_sessions}
+
+
+def patient_courses(*, patient) -> list[Course]:
+    return list(Course.objects.filter(patient=patient).select_related("protocol", "location")
+                .prefetch_related("appointments"))
+
+
+def patient_appointments(*, patient) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(patient=patient)
+            .select_related("protocol", "location", "chair", "nurse", "course").order_by("start"))
+
+
+# --- Day board and week view ----------------------------------------------------------------------------
+
+BOARD_ROW_MINUTES = 15
+
+
+@dataclass
+class BoardCard:
+    appointment: Appointment
+    local_start: datetime
+    local_end: datetime
+    row: int  # 1-based time row of the start (grid row = row + 1, under the chair names)
+    span: int  # rows covered
+    column: int = 0  # grid column (1 is the time labels)
+
+    @property
+    def grid_row(self) -> int:
+        return self.row + 1
+
+
+@dataclass
+class DayBoard:
+    location: Location
+    day: date
+    chairs: list[Chair]
+    rows: list[datetime]  # local time of each 15-minute row
+    columns: list[list[BoardCard]]  # one list per chair
+    now_row: int | None
+    outside_hours: list[BoardCard]
+    released: list[BoardCard] = field(default_factory=list)  # cancelled and no-shows: listed, not in a chair
+
+    @property
+    def cards(self) -> list[BoardCard]:
+        return [card for column in self.columns for card in column]
+
+    @property
+    def time_rows(self) -> list[tuple[int, datetime]]:
+        """(grid row, local time) of each 15-minute row."""
+        return [(i + 2, moment) for i, moment in enumerate(self.rows)]
+
+    @property
+    def chair_columns(self) -> list[tuple[int, Chair]]:
+        return [(i + 2, chair) for i, chair in enumerate(self.chairs)]
+
+
+def day_board(*, location: Location, day: date, now: datetime | None = None) -> DayBoard:
+    """Chairs as columns, 15-minute rows from opening to closing, each appointment placed by row.
+
+    Two queries whatever the number of appointments (pinned in tests): chairs, and appointments with
+    their patient, protocol, chair and nurse.
+    """
+    zone = get_zone(location.time_zone)
+    opens = local_datetime(day, location.opens_at, zone)
+    closes = local_datetime(day, location.closes_at, zone)
+    rows, cursor = [], opens
+    while cursor < closes:
+        rows.append(cursor.astimezone(zone))
+        cursor += timedelta(minutes=BOARD_ROW_MINUTES)
+    chairs = list(Chair.objects.filter(location=location, is_active=True))
+    day_start = local_datetime(day, time(0), zone)
+    day_end = local_datetime(day + timedelta(days=1), time(0), zone)
+    appointments = (Appointment.objects.filter(location=location, start__gte=day_start, start__lt=day_end)
+                    .exclude(status=Appointment.Status.RESCHEDULED)
+                    .select_related("patient", "protocol", "chair", "nurse", "location").order_by("start"))
+    index = {chair.pk: i for i, chair in enumerate(chairs)}
+    columns: list[list[BoardCard]] = [[] for _ in chairs]
+    outside, released = [], []
+    for appointment in appointments:
+        start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
+        row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
+        span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))
+        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1, 40)))
+        if not appointment.is_occupying:
+            released.append(card)
+        elif appointment.chair_id not in index or row < 1 or row > len(rows):
+            outside.append(card)
+        else:
+            card.column = index[appointment.chair_id] + 2
+            columns[index[appointment.chair_id]].append(card)
+    now = now or timezone.now()
+    now_row = int((now - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 2 if opens <= now < closes else None
+    return DayBoard(location, day, chairs, rows, columns, now_row, outside, released)
+
+
+@dataclass
+class WeekDay:
+    day: date
+    appointments: list[Appointment]
+    is_open: bool
+
+
+def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
+    """Seven days from ``week_start`` with their appointments (one query)."""
+    zone = get_zone(location.time_zone)
+    lo = local_datetime(week_start, time(0), zone)
+    hi = local_datetime(week_start + timedelta(days=7), time(0), zone)
+    by_day: dict[date, list[Appointment]] = defaultdict(list)
+    for appointment in (Appointment.objects.filter(location=location, start__gte=lo, start__lt=hi)
+                        .exclude(status=Appointment.Status.RESCHEDULED)
+                        .select_related("patient", "protocol", "chair", "location").order_by("start")):
+        by_day[appointment.start.astimezone(zone).date()].append(appointment)
+    days = [week_start + timedelta(days=i) for i in range(7)]
+    return [WeekDay(d, by_day[d], d.weekday() in location.open_weekdays) for d in days]
+
+
+def locations_with_chairs() -> QuerySet[Location]:
+    return Location.objects.filter(is_active=True).annotate(chair_count=Count("chairs")).prefetch_related(
+        Prefetch("chairs", queryset=Chair.objects.order_by("position", "name")))

@@ -1,0 +1,445 @@
+"""Schedule pages: thin views; every write is one service call (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, UpdateView
+
+from clinic.audit.services import access_event_record
+from clinic.models import Location
+from patients.models import Patient
+from patients.selectors import booking_blockers, current_treatment_plan, patients_search
+from sessions import forms, selectors, services
+from sessions.calendar import appointment_ics
+from sessions.courses import to_local
+from sessions.models import Appointment, Chair, Protocol
+
+
+def staff_view(permission: str):
+    """Signed-in staff with ``permission``: anonymous visitors go to the login page, others get the 403 page."""
+
+    def decorator(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorator
+
+
+ACTIONS = {  # the board's one-click moves: url action -> (status, past-tense message)
+    "confirm": (Appointment.Status.CONFIRMED, "confirmed"),
+    "check-in": (Appointment.Status.CHECKED_IN, "checked in"),
+    "start": (Appointment.Status.IN_SESSION, "in session"),
+    "recovering": (Appointment.Status.RECOVERING, "recovering"),
+    "complete": (Appointment.Status.COMPLETED, "completed"),
+    "no-show": (Appointment.Status.NO_SHOW, "marked as a no-show"),
+}
+
+
+def _render(request, template: str, context: dict, *, time_zone: str, status: int = 200):
+    """Render with the location's zone active, so every time on the page is its wall time (DESIGN.md §5)."""
+    with timezone.override(time_zone):
+        return render(request, template, context, status=status)
+
+
+def _location(request) -> Location | None:
+    locations = Location.objects.filter(is_active=True)
+    wanted = request.GET.get("location")
+    location = locations.filter(public_id=wanted).first() if wanted and _is_uuid(wanted) else None
+    return location or locations.first()
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _day(request, location: Location) -> date:
+    """The ?day= asked for, or today at the location (also for nonsense or dates more than two years away)."""
+    today = to_local(timezone.now(), location.time_zone).date()
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return today
+    return day if abs((day - today).days) <= forms.BOOKING_HORIZON.days else today
+
+
+# --- Boards --------------------------------------------------------------------------------------------------
+
+
+@staff_view("clinic_sessions.view_appointment")
+def day_board(request):
+    location = _location(request)
+    if location is None:
+        return render(request, "sessions/no_location.html")
+    day = _day(request, location)
+    board = selectors.day_board(location=location, day=day)
+    return _render(request, "sessions/day_board.html", {
+        "board": board, "locations": Location.objects.filter(is_active=True),
+        "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "statuses": [(s.value, s.label) for s in Appointment.Status if s != Appointment.Status.RESCHEDULED],
+        "today": to_local(timezone.now(), location.time_zone).date(),
+    }, time_zone=location.time_zone)
+
+
+@staff_view("clinic_sessions.view_appointment")
+def week_board(request):
+    location = _location(request)
+    if location is None:
+        return render(request, "sessions/no_location.html")
+    day = _day(request, location)
+    week_start = day - timedelta(days=day.weekday())
+    return _render(request, "sessions/week_board.html", {
+        "location": location, "locations": Location.objects.filter(is_active=True),
+        "days": selectors.week_board(location=location, week_start=week_start), "week_start": week_start,
+        "previous_week": week_start - timedelta(days=7), "next_week": week_start + timedelta(days=7),
+    }, time_zone=location.time_zone)
+
+
+@staff_view("clinic_sessions.view_appointment")
+def find_slot(request):
+    form = forms.FindSlotForm(request.GET or None, initial={"first_day": timezone.localdate(),
+                                                             "last_day": timezone.localdate() + timedelta(days=7)})
+    slots, patient = None, None
+    if request.GET.get("patient") and _is_uuid(request.GET["patient"]):
+        patient = Patient.objects.filter(public_id=request.GET["patient"]).first()
+    zone = patient.location.time_zone if patient else "UTC"
+    if form.is_valid():
+        slots = selectors.free_slots(patient=patient, **form.cleaned_data, limit=40)
+        zone = form.cleaned_data["location"].time_zone
+    return _render(request, "sessions/find_slot.html", {"form": form, "slots": slots, "patient": patient},
+                   time_zone=zone)
+
+
+# --- Booking -----------------------------------------------------------------------------------------------
+
+
+@staff_view("clinic_sessions.add_appointment")
+def book_start(request):
+    """Pick the patient to book for."""
+    query = request.GET.get("q", "")[:100]
+    patients = patients_search(query=query)[:25] if query else []
+    return render(request, "sessions/book_start.html", {"query": query, "patients": patients})
+
+
+def _patient_context(patient: Patient, route: str | None = None) -> dict:
+    plan = current_treatment_plan(patient=patient)
+    route = route or (plan.route if plan else "iv")
+    return {"patient": patient, "plan": plan, "blockers": booking_blockers(patient=patient, route=route)}
+
+
+@staff_view("clinic_sessions.add_appointment")
+def book(request, public_id):
+    patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
+    initial = {key: request.GET[key] for key in ("date", "time") if key in request.GET}
+    for key, model in (("protocol", Protocol), ("chair", Chair), ("nurse", get_user_model())):
+        if _is_uuid(request.GET.get(key, "")):
+            initial[key] = model.objects.filter(public_id=request.GET[key]).first()
+    initial.setdefault("nurse", selectors.nurses().first())
+    form = forms.BookingForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_book(
+                patient=patient, protocol=data["protocol"], chair=data["chair"], nurse=data["nurse"],
+                start=data["start"], booked_by=request.user)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        except services.BookingConflict as exc:
+            conflict = exc  # shown with the next free times above the form
+        else:
+            messages.success(request, "Appointment booked; " + _emailed(patient))
+            return redirect(appointment)
+    return _render(request, "sessions/book.html", {"form": form, "conflict": conflict, **_patient_context(patient)},
+                   time_zone=patient.location.time_zone)
+
+
+@staff_view("clinic_sessions.add_course")
+def course_plan(request, public_id):
+    """Step 1: the plan (protocol, days, time) → step 2: the proposed dates with conflicts → book."""
+    patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
+    plan = current_treatment_plan(patient=patient)
+    initial = {"location": patient.location, "count": plan.number_of_sessions if plan else 6,
+               "first_day": timezone.localdate() + timedelta(days=1), "time": "09:00"}
+    if plan:
+        initial["protocol"] = Protocol.objects.filter(route=plan.route, is_active=True).first()
+    form = forms.CoursePlanForm(request.POST or None, initial=initial)
+    proposals, error_reasons, conflict = None, [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "book" in request.POST:
+            try:
+                course = services.course_book(
+                    patient=patient, protocol=data["protocol"], location=data["location"], kind=data["kind"],
+                    slots=_chosen_slots(request.POST, data["location"]), booked_by=request.user,
+                    planned_sessions=data["count"] if data["kind"] == "booster" else None)
+            except services.BookingRefused as refused:
+                error_reasons = refused.reasons
+            except services.BookingConflict as exc:
+                conflict = exc
+            else:
+                messages.success(request, f"{course.appointments.count()} sessions booked; " + _emailed(patient))
+                return redirect("schedule:patient_appointments", public_id=patient.public_id)
+        proposals = selectors.course_proposal(
+            patient=patient, protocol=data["protocol"], location=data["location"], first_day=data["first_day"],
+            local_time=data["time"], count=data["count"], weekdays=tuple(data["weekdays"] or (0, 2, 4)))
+    return _render(request, "sessions/course_plan.html", {
+        "form": form, "proposals": proposals, "error_reasons": error_reasons, "conflict": conflict,
+        **_patient_context(patient, form.cleaned_data["protocol"].route if proposals is not None else None),
+    }, time_zone=form.cleaned_data["location"].time_zone if proposals is not None else patient.location.time_zone)
+
+
+def _emailed(patient: Patient) -> str:
+    if patient.email:
+        return "the patient has been e-mailed the time, place and instructions."
+    return "no e-mail address on file: give the patient the time and instructions by phone."
+
+
+def _chosen_slots(post, location: Location) -> list[services.CourseSlotChoice]:
+    """Each proposal row posts ``slot-N`` = "ISO start|chair uuid|nurse uuid", or "skip"."""
+    chosen = []
+    for key, value in post.items():
+        if not key.startswith("slot-") or value == "skip":
+            continue
+        try:
+            start_iso, chair_id, nurse_id = value.split("|")
+            start = datetime.fromisoformat(start_iso)
+            chair = Chair.objects.select_related("location").get(public_id=chair_id, location=location)
+            nurse = get_user_model().objects.get(public_id=nurse_id)
+        except (ValueError, Chair.DoesNotExist, get_user_model().DoesNotExist) as exc:
+            raise services.BookingRefused(["One of the chosen times is no longer valid: propose again."]) from exc
+        chosen.append(services.CourseSlotChoice(start=start, chair=chair, nurse=nurse))
+    return chosen
+
+
+# --- One appointment ----------------------------------------------------------------------------------------
+
+
+def _appointment(public_id) -> Appointment:
+    return get_object_or_404(Appointment.objects.select_related(
+        "patient", "protocol", "location", "chair", "nurse", "course", "booked_by", "rescheduled_from",
+        "status_changed_by"), public_id=public_id)
+
+
+@staff_view("clinic_sessions.view_appointment")
+def appointment_detail(request, public_id):
+    appointment = _appointment(public_id)
+    access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="appointment",
+                        object_id=str(appointment.public_id))
+    course = appointment.course
+    return _render(request, "sessions/appointment_detail.html", {
+        "appointment": appointment, "local_start": to_local(appointment.start, appointment.location.time_zone),
+        "local_end": to_local(appointment.end, appointment.location.time_zone),
+        "progress": selectors.course_progress(course) if course else None,
+        "rescheduled_to": Appointment.objects.filter(rescheduled_from=appointment).first(),
+        "escort_form": forms.EscortForm(
+            initial={"escort_name": appointment.escort_name, "escort_phone": appointment.escort_phone},
+            action=reverse("schedule:escort", kwargs={"public_id": appointment.public_id})),
+    }, time_zone=appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.change_appointment")
+@require_POST
+def appointment_action(request, public_id, action):
+    appointment = _appointment(public_id)
+    if action not in ACTIONS:
+        raise Http404("Unknown action.")
+    status, done = ACTIONS[action]
+    try:
+        services.appointment_transition(appointment=appointment, to_status=status, by=request.user)
+    except services.BookingRefused as refused:
+        messages.error(request, " ".join(refused.reasons))
+    else:
+        messages.success(request, f"{appointment.patient.full_name}: {done}.")
+    return redirect(_next_url(request, appointment))
+
+
+def _next_url(request, appointment) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else appointment.get_absolute_url()
+
+
+@staff_view("clinic_sessions.change_appointment")
+@require_POST
+def appointment_escort(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.EscortForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BookingRefused(["Give the escort's name and phone number."])
+        services.appointment_escort_record(appointment=appointment, by=request.user, **form.cleaned_data)
+    except services.BookingRefused as refused:
+        messages.error(request, " ".join(refused.reasons))
+    else:
+        messages.success(request, "Escort confirmed.")
+    return redirect(appointment)
+
+
+@staff_view("clinic_sessions.change_appointment")
+def appointment_cancel(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(appointment=appointment, reason=form.cleaned_data["reason"], by=request.user)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        else:
+            appointment.refresh_from_db()
+            messages.success(request, "Appointment cancelled" + (" (late cancel)." if appointment.late_cancel else "."))
+            return redirect(appointment)
+    return _render(request, "sessions/appointment_cancel.html", {
+        "appointment": appointment, "form": form,
+        "local_start": to_local(appointment.start, appointment.location.time_zone)},
+        time_zone=appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.change_appointment")
+def appointment_reschedule(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.RescheduleForm(request.POST or None, location=appointment.location,
+                                initial=forms.local_initial(appointment))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.appointment_reschedule(appointment=appointment, start=data["start"], chair=data["chair"],
+                                                  nurse=data["nurse"], by=request.user)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        except services.BookingConflict as exc:
+            conflict = exc  # shown with the next free times above the form
+        else:
+            messages.success(request, "Appointment moved; " + _emailed(appointment.patient))
+            return redirect(new)
+    return _render(request, "sessions/appointment_reschedule.html", {
+        "appointment": appointment, "form": form, "conflict": conflict,
+        "local_start": to_local(appointment.start, appointment.location.time_zone)},
+        time_zone=appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.view_appointment")
+def patient_appointments(request, public_id):
+    patient = get_object_or_404(Patient, public_id=public_id)
+    access_event_record(request=request, patient_id=patient.public_id, object_type="appointment list")
+    appointments = list(selectors.patient_appointments(patient=patient))
+    for appointment in appointments:
+        appointment.local_start = to_local(appointment.start, appointment.location.time_zone)
+    courses = selectors.patient_courses(patient=patient)
+    return _render(request, "sessions/patient_appointments.html", {
+        "patient": patient, "appointments": appointments,
+        "courses": [(course, selectors.course_progress(course)) for course in courses]},
+        time_zone=patient.location.time_zone)
+
+
+# --- Configuration (managers) ---------------------------------------------------------------------------------
+
+
+@staff_view("clinic_sessions.change_protocol")
+def settings_index(request):
+    return render(request, "sessions/settings.html", {
+        "locations": selectors.locations_with_chairs(), "protocols": Protocol.objects.all()})
+
+
+class _SettingsMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    template_name = "sessions/settings_form.html"
+    success_url = reverse_lazy("schedule:settings")
+    slug_field = slug_url_kwarg = "public_id"
+
+    def get_context_data(self, **kwargs):
+        name = self.model._meta.verbose_name
+        heading = f"{name.capitalize()}: {self.object}" if getattr(self, "object", None) else f"New {name}"
+        return super().get_context_data(heading=heading, **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{form.instance} saved.")
+        return super().form_valid(form)
+
+
+class ChairCreateView(_SettingsMixin, CreateView):
+    permission_required = "clinic_sessions.add_chair"
+    model, form_class = Chair, forms.ChairForm
+
+
+class ChairUpdateView(_SettingsMixin, UpdateView):
+    permission_required = "clinic_sessions.change_chair"
+    model, form_class = Chair, forms.ChairForm
+
+
+class ProtocolCreateView(_SettingsMixin, CreateView):
+    permission_required = "clinic_sessions.add_protocol"
+    model, form_class = Protocol, forms.ProtocolForm
+
+
+class ProtocolUpdateView(_SettingsMixin, UpdateView):
+    permission_required = "clinic_sessions.change_protocol"
+    model, form_class = Protocol, forms.ProtocolForm
+
+
+class LocationScheduleView(_SettingsMixin, UpdateView):
+    permission_required = "clinic.change_location"
+    model, form_class = Location, forms.LocationScheduleForm
+
+
+# --- The patient's link (public) ---------------------------------------------------------------------------
+
+
+def _verified_key(link) -> str:
+    return f"appointment-link-{link.pk}"
+
+
+def appointment_link(request, token):
+    """The patient's page for one appointment: date-of-birth check, then time, place, instructions, the
+    escort and fasting confirmation, and the calendar file. Nothing shows before the check."""
+    link = services.appointment_link_find(token=token)
+    if link is None:
+        return render(request, "sessions/link_dead.html", status=404)
+    appointment = link.appointment
+    verified = request.session.get(_verified_key(link)) is True
+    if not verified:
+        form = forms.BirthDateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if services.appointment_link_check_birth_date(link=link, date_of_birth=form.cleaned_data["date_of_birth"]):
+                request.session[_verified_key(link)] = True
+                return redirect("appointment_link", token=token)
+            form.add_error("date_of_birth", "That date of birth does not match our records.")
+        return render(request, "sessions/link_check.html", {"form": form})
+    form = forms.PrepareForm(request.POST or None, initial={"escort_name": appointment.escort_name,
+                                                            "escort_phone": appointment.escort_phone})
+    if request.method == "POST" and form.is_valid():
+        services.appointment_prepare(appointment=appointment, **form.cleaned_data)
+        messages.success(request, "Thank you: we have your escort's details and your confirmation.")
+        return redirect("appointment_link", token=token)
+    access_event_record(request=request, patient_id=appointment.patient.public_id,
+                        object_type="appointment (patient link)", object_id=str(appointment.public_id))
+    return _render(request, "sessions/link_appointment.html", {
+        "appointment": appointment, "form": form, "token": token,
+        "local_start": to_local(appointment.start, appointment.location.time_zone),
+        "fasting": appointment.protocol.fasting_instructions}, time_zone=appointment.location.time_zone)
+
+
+def appointment_link_ics(request, token):
+    link = services.appointment_link_find(token=token)
+    if link is None or request.session.get(_verified_key(link)) is not True:
+        raise Http404("This link no longer works.")
+    url = request.build_absolute_uri(reverse("appointment_link", kwargs={"token": token}))
+    response = HttpResponse(appointment_ics(link.appointment, url=url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response

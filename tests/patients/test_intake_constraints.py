@@ -1,0 +1,129 @@
+"""Rules PostgreSQL enforces for the intake (DESIGN.md §4): each one broken directly, each refused."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.utils import timezone
+
+from patients.models import (
+    Assessment,
+    ConsentDocument,
+    ConsentSignature,
+    Intake,
+    IntakeDecision,
+    PatientLink,
+    RateLimitCounter,
+    RemsEnrollment,
+    TreatmentPlan,
+)
+from patients.services import intake_decide
+from tests.factories import PatientFactory, make_cleared_patient, make_submitted_intake
+
+pytestmark = pytest.mark.django_db
+REFUSED = (IntegrityError, InternalError)
+
+
+def _refused(action):
+    with pytest.raises(REFUSED), transaction.atomic():
+        action()
+
+
+def test_a_submitted_intakes_answers_cannot_change_even_with_raw_sql():
+    intake = make_submitted_intake()
+    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(answers={}))
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE patients_intake SET answers = '{}'::jsonb WHERE id = %s", [intake.pk])
+
+    _refused(raw)
+    # The status may still move (a prescriber's decision) without touching the answers.
+    Intake.objects.filter(pk=intake.pk).update(status="approved")
+
+
+def test_an_intake_is_never_deleted():
+    intake = make_submitted_intake()
+    _refused(lambda: Intake.objects.filter(pk=intake.pk).delete())
+
+
+def test_a_decided_intake_must_have_been_submitted():
+    intake = Intake.objects.create(patient=PatientFactory())
+    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(status="approved"))
+
+
+def test_status_accepts_only_its_choices():
+    intake = Intake.objects.create(patient=PatientFactory())
+    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(status="bogus"))
+
+
+def test_decisions_are_append_only(prescriber):
+    patient = make_cleared_patient()
+    decision = IntakeDecision.objects.get(intake__patient=patient)
+    _refused(lambda: IntakeDecision.objects.filter(pk=decision.pk).update(kind="decline"))
+    _refused(lambda: IntakeDecision.objects.filter(pk=decision.pk).delete())
+    _refused(lambda: TreatmentPlan.objects.filter(patient=patient).update(number_of_sessions=40))
+
+
+def test_a_decline_without_a_reason_is_refused_by_the_database(prescriber):
+    intake = make_submitted_intake()
+    _refused(lambda: IntakeDecision.objects.create(intake=intake, kind="decline", message="", decided_by=prescriber))
+
+
+@pytest.mark.parametrize("route,dose", [("iv", None), ("iv", "0"), ("im", "3.5"), ("intranasal", "0.5")])
+def test_plan_dose_must_match_the_route(prescriber, route, dose):
+    intake = make_submitted_intake()
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="placeholder")
+    _refused(lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route=route,
+                                                  protocol_name="x", target_dose_mg_per_kg=dose,
+                                                  number_of_sessions=6))
+
+
+def test_plan_sessions_and_route_are_bounded(prescriber):
+    intake = make_submitted_intake()
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="placeholder")
+    _refused(lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="oral",
+                                                  protocol_name="x", target_dose_mg_per_kg="0.5",
+                                                  number_of_sessions=6))
+    _refused(lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv",
+                                                  protocol_name="x", target_dose_mg_per_kg="0.5",
+                                                  number_of_sessions=0))
+
+
+@pytest.mark.parametrize("instrument,total,band", [("phq9", 28, "severe"), ("gad7", 22, "severe"),
+                                                   ("pcl5", 81, "probable_ptsd"), ("cssrs", 3, "high"),
+                                                   ("cssrs", None, "extreme"), ("bdi", 10, "x")])
+def test_assessment_totals_stay_within_each_instruments_range(instrument, total, band):
+    patient = PatientFactory()
+    _refused(lambda: Assessment.objects.create(patient=patient, instrument=instrument, source="intake", answers={},
+                                               total=total, band=band, band_label=band))
+
+
+def test_assessments_signatures_consent_versions_and_rems_are_append_only(prescriber):
+    patient = make_cleared_patient(route="intranasal")
+    _refused(lambda: Assessment.objects.filter(patient=patient).update(total=0))
+    _refused(lambda: ConsentSignature.objects.filter(patient=patient).update(typed_name="Someone else"))
+    _refused(lambda: ConsentDocument.objects.update(body="Changed after signing"))
+    _refused(lambda: RemsEnrollment.objects.filter(patient=patient).delete())
+    _refused(lambda: ConsentSignature.objects.create(patient=patient, document=ConsentDocument.objects.get(),
+                                                     typed_name="   "))
+
+
+def test_links_store_a_sha256_and_expire_after_creation():
+    intake = Intake.objects.create(patient=PatientFactory())
+    now = timezone.now()
+    _refused(lambda: PatientLink.objects.create(intake=intake, token_hash="raw-token-not-a-hash", expires_at=now
+                                                + datetime.timedelta(days=1)))
+    _refused(lambda: PatientLink.objects.create(intake=intake, token_hash="a" * 64, created_at=now,
+                                                expires_at=now - datetime.timedelta(days=1)))
+
+
+def test_rate_limit_counts_are_unique_per_key_and_window():
+    now = timezone.now()
+    RateLimitCounter.objects.create(key="k", window_start=now, hits=1)
+    _refused(lambda: RateLimitCounter.objects.create(key="k", window_start=now, hits=1))
+
+
+def test_intake_changes_are_kept_in_history():
+    intake = make_submitted_intake()
+    assert intake.events.count() >= 10  # one row per saved step, submission included

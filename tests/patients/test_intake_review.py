@@ -1,0 +1,220 @@
+"""Staff side of intake: queue, prescriber review and decisions, front desk sees status only."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from clinic.audit.models import AccessEvent
+from patients.models import IntakeDecision, IntakeStatus, PatientLink, TreatmentPlan
+from patients.services import IntakeError, intake_decide
+from tests.factories import complete_intake_answers, make_cleared_patient, make_submitted_intake
+
+pytestmark = pytest.mark.django_db
+
+
+def _review_url(intake):
+    return reverse("patients:intake_review", kwargs={"public_id": intake.public_id})
+
+
+def _decide(client, intake, **data):
+    return client.post(reverse("patients:intake_decide", kwargs={"public_id": intake.public_id}), data)
+
+
+def test_prescriber_sees_screening_first_and_the_view_is_logged(prescriber_client, prescriber):
+    answers = complete_intake_answers()
+    answers["medical"]["checklist"]["seizures"] = True
+    intake = make_submitted_intake(answers=answers)
+    page = prescriber_client.get(_review_url(intake)).content.decode()
+    assert page.index("Screening") < page.index("Answers")
+    assert "Seizures" in page and "Needs prescriber review" in page and "criteria met" in page
+    assert "sertraline" in page.lower()  # the trial table
+    assert AccessEvent.objects.filter(actor=prescriber, patient_id=intake.patient.public_id,
+                                      object_type="intake answers").count() == 1
+
+
+def test_prescriber_approves_with_a_plan_and_the_decision_is_signed(prescriber_client, prescriber):
+    intake = make_submitted_intake()
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV induction",
+                       target_dose_mg_per_kg="0.5", number_of_sessions="6")
+    assert response.status_code == 302
+    decision = IntakeDecision.objects.get()
+    assert decision.decided_by == prescriber and decision.kind == "approve"
+    plan = TreatmentPlan.objects.get()
+    assert plan.route == "iv" and str(plan.target_dose_mg_per_kg) == "0.50"
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.APPROVED
+
+
+def test_approval_without_a_dose_for_iv_or_above_the_cap_says_what_to_fix(prescriber_client):
+    intake = make_submitted_intake()
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV",
+                       number_of_sessions="6")
+    assert response.status_code == 200 and "need a target dose" in response.content.decode()
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV",
+                       target_dose_mg_per_kg="1.5", number_of_sessions="6")
+    assert "needs a written reason" in response.content.decode()
+    assert not IntakeDecision.objects.exists()
+
+
+def test_request_for_information_sends_a_new_link_to_the_named_sections(prescriber_client, client):
+    intake = make_submitted_intake(email="kim@example.com")
+    response = _decide(prescriber_client, intake, kind="request_info", message="Which dose of bupropion?",
+                       sections=["treatments"])
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.NEEDS_INFO
+    assert "Which dose" not in mail.outbox[-1].body  # the message shows on the page, not in the e-mail
+    token = mail.outbox[-1].body.split("/intake/")[1].split("/")[0]
+    client.post(reverse("intake:link", kwargs={"token": token}),
+                {"date_of_birth": intake.patient.date_of_birth.isoformat()})
+    page = client.get(reverse("intake:step", kwargs={"token": token, "step": "review"})).content.decode()
+    assert "Which dose of bupropion?" in page and "please check" in page
+    response = client.post(reverse("intake:submit", kwargs={"token": token}))
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.SUBMITTED
+    assert PatientLink.objects.filter(intake=intake, used_at__isnull=True, revoked_at__isnull=True).count() == 0
+
+
+def test_decline_needs_a_reason_and_a_change_of_mind_is_a_new_decision(prescriber):
+    intake = make_submitted_intake()
+    with pytest.raises(IntakeError, match="reason"):
+        intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="  ")
+    intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Aneurysm on imaging")
+    intake_decide(intake=intake, decided_by=prescriber, kind="approve",
+                  plan={"route": "im", "protocol_name": "IM", "target_dose_mg_per_kg": "0.3", "number_of_sessions": 4})
+    kinds = list(IntakeDecision.objects.order_by("decided_at", "id").values_list("kind", flat=True))
+    assert kinds == ["decline", "approve"]
+
+
+def test_only_a_prescriber_may_decide(nurse_client, nurse):
+    intake = make_submitted_intake()
+    assert _decide(nurse_client, intake, kind="decline", message="x").status_code == 403
+    with pytest.raises(IntakeError):
+        intake_decide(intake=intake, decided_by=nurse, kind="decline", message="x")
+
+
+def test_front_desk_sees_cleared_to_book_and_escort_but_no_clinical_answers(front_desk_client):
+    patient = make_cleared_patient()
+    page = front_desk_client.get(patient.get_absolute_url()).content.decode()
+    assert "Cleared to book" in page and "Robin Rivera" in page and "+1 555 0143" in page
+    for clinical in ("sertraline", "Major depressive", "PHQ-9", "Screening", "Seizures", "Open the intake review"):
+        assert clinical not in page
+    intake = patient.intakes.get()
+    assert front_desk_client.get(_review_url(intake)).status_code == 403
+
+
+def test_front_desk_queue_shows_status_and_waiting_time_not_answers(front_desk_client):
+    make_submitted_intake(legal_last_name="Okafor")
+    page = front_desk_client.get(reverse("patients:intake_list")).content.decode()
+    assert "Okafor" in page and "Submitted" in page and "Review" not in page
+    assert "minute" in page or "0\xa0minutes" in page
+
+
+def test_urgent_intakes_go_to_the_top_until_a_prescriber_acknowledges(prescriber_client, prescriber):
+    make_submitted_intake(legal_last_name="Early")
+    urgent = make_submitted_intake(legal_last_name="Zed", answers=complete_intake_answers(phq9_item9=2))
+    queue = list(prescriber_client.get(reverse("patients:intake_list")).context["intakes"])
+    assert queue[0] == urgent and queue[0].is_urgent
+    response = prescriber_client.post(reverse("patients:intake_acknowledge", kwargs={"public_id": urgent.public_id}))
+    assert response.status_code == 302
+    urgent.refresh_from_db()
+    assert not urgent.is_urgent and urgent.urgent_acknowledged_by == prescriber
+    queue = list(prescriber_client.get(reverse("patients:intake_list")).context["intakes"])
+    assert queue[0].patient.legal_last_name == "Early"
+
+
+def test_staff_invite_by_copy_shows_the_link_once_and_revoke_kills_it(front_desk_client, patient, client):
+    response = front_desk_client.post(reverse("patients:invitation_send", kwargs={"public_id": patient.public_id}),
+                                      {"how": "copy"})
+    url = response.context["issued"].url
+    assert "/intake/" in url and len(mail.outbox) == 0
+    intake = patient.intakes.get()
+    front_desk_client.post(reverse("patients:invitation_revoke", kwargs={"public_id": intake.public_id}))
+    assert client.get(url.replace("http://testserver", "")).status_code == 410
+
+
+def test_prescriber_records_rems_from_the_patient_page(prescriber_client, patient):
+    response = prescriber_client.post(reverse("patients:rems_record", kwargs={"public_id": patient.public_id}),
+                                      {"enrolled_on": "2026-01-05", "rems_patient_id": "R-1"})
+    assert response.status_code == 302 and patient.rems_enrollments.get().rems_patient_id == "R-1"
+
+
+def test_front_desk_may_not_record_rems(front_desk_client, patient):
+    response = front_desk_client.post(reverse("patients:rems_record", kwargs={"public_id": patient.public_id}),
+                                      {"enrolled_on": "2026-01-05"})
+    assert response.status_code == 403
+
+
+def test_manager_publishes_a_new_consent_version(manager_client):
+    url = reverse("patients:consent_documents")
+    manager_client.post(url, {"title": "Consent", "body": "Version one text"})
+    manager_client.post(url, {"title": "Consent", "body": "Version two text"})
+    from patients.models import ConsentDocument
+
+    assert list(ConsentDocument.objects.values_list("version", flat=True)) == [2, 1]
+
+
+def test_registry_search_by_dob_phone_and_misspelt_name(front_desk_client, location):
+    from tests.factories import PatientFactory
+
+    PatientFactory(location=location, legal_first_name="Alexandra", legal_last_name="Rivera",
+                   date_of_birth="1980-01-02", phone="+1 555 867 5309")
+    PatientFactory(location=location, legal_first_name="Jordan", legal_last_name="Lee")
+    for query in ("1980-01-02", "01/02/1980", "867-5309", "Rivena", "alexa"):
+        found = front_desk_client.get(reverse("patients:list"), {"q": query}).context["patients"]
+        assert [p.legal_last_name for p in found] == ["Rivera"], query
+
+
+def test_staff_registration_refuses_under_18(front_desk_client, location):
+    import datetime
+
+    dob = (datetime.date.today() - datetime.timedelta(days=365 * 10)).isoformat()
+    response = front_desk_client.post(reverse("patients:create"), {
+        "legal_first_name": "Kid", "legal_last_name": "Young", "date_of_birth": dob, "location": location.pk})
+    assert response.status_code == 200 and "18 or older" in response.content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_intake_queue_query_count_does_not_grow_with_rows(prescriber_client, location):
+    from patients.models import Intake
+    from tests.factories import PatientFactory
+
+    url = reverse("patients:intake_list")
+    Intake.objects.create(patient=PatientFactory(location=location))
+    one = _queries(prescriber_client, url)
+    for _ in range(49):
+        Intake.objects.create(patient=PatientFactory(location=location))
+    assert _queries(prescriber_client, url) == one
+
+
+def test_patient_list_query_count_does_not_grow_with_rows(front_desk_client, location):
+    from tests.factories import PatientFactory
+
+    url = reverse("patients:list")
+    PatientFactory(location=location)
+    one = _queries(front_desk_client, url)
+    PatientFactory.create_batch(49, location=location)
+    assert _queries(front_desk_client, url) == one
+
+
+def test_a_stranger_sees_no_intake_and_anonymous_visitors_are_sent_to_login(stranger_client, client):
+    intake = make_submitted_intake()
+    assert stranger_client.get(reverse("patients:intake_list")).status_code == 403
+    assert stranger_client.get(_review_url(intake)).status_code == 403
+    response = client.get(_review_url(intake))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_refused_decision_shows_the_answers_again_and_logs_the_view(prescriber_client, prescriber):
+    intake = make_submitted_intake()
+    response = _decide(prescriber_client, intake, kind="decline", message="")
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    assert AccessEvent.objects.filter(actor=prescriber, object_type="intake answers").count() == 1

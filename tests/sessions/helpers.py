@@ -1,0 +1,55 @@
+"""Building schedule data for tests: chairs, protocols, nurses, and times in a location's wall time."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import factory
+
+from sessions.courses import to_utc
+from sessions.models import Chair, Protocol
+from tests.factories import LocationFactory, UserFactory
+
+
+class ChairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chair
+
+    location = factory.SubFactory(LocationFactory)
+    name = factory.Sequence(lambda n: f"Chair {n + 1}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ProtocolFactory(factory.django.DjangoModelFactory):
+    """An IV protocol like the seeded one (CLINICAL.md §1): 40 + 60 min, 15 min turnover, 48 h apart."""
+
+    class Meta:
+        model = Protocol
+        django_get_or_create = ("name",)
+
+    name = "Test IV ketamine"
+    route = "iv"
+    default_dose_mg_per_kg = "0.50"
+    dosing_minutes = 40
+    observation_minutes = 60
+    turnover_minutes = 15
+    min_interval_hours = 48
+    fasting_food_hours = 6
+    fasting_liquids_minutes = 120
+
+
+def make_nurse(**kwargs):
+    kwargs.setdefault("full_name", "Nico Nurse")
+    return UserFactory(role="nurse", credentials="RN", **kwargs)
+
+
+def local(location, day: date, hh: int, mm: int = 0):
+    """An aware UTC datetime for a wall time at the location (DESIGN.md §5)."""
+    return to_utc(day, time(hh, mm), location.time_zone)
+
+
+def cleared_patient(location, **kwargs):
+    """A patient the intake app clears for booking (approved plan, consent, REMS for esketamine)."""
+    from tests.factories import make_cleared_patient
+
+    return make_cleared_patient(location=location, **kwargs)

