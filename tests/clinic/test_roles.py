@@ -52,3 +52,9 @@ def test_staff_without_a_role_get_a_clear_forbidden_page(stranger_client):
     response = stranger_client.get(reverse("patients:list"))
     assert response.status_code == 403
     assert "not part of your role" in response.content.decode()
+
+
+def test_the_navigation_marks_the_most_specific_destination_as_current(front_desk_client):
+    response = front_desk_client.get(reverse("patients:intake_list"))
+    assert response.context["nav_active_url"] == reverse("patients:intake_list")
+    assert 'aria-current="page" href="/patients/"' not in response.content.decode()

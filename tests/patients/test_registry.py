@@ -59,3 +59,12 @@ def test_patient_changes_are_kept_in_history(patient):
     patient.phone = "+1 555 9999"
     patient.save()
     assert patient.events.count() == 2  # the insert and the update, by trigger
+
+
+def test_a_cleared_patient_page_leads_front_desk_to_booking(front_desk_client, location):
+    from tests.factories import make_cleared_patient
+
+    patient = make_cleared_patient(location=location)
+    page = front_desk_client.get(patient.get_absolute_url()).content.decode()
+    assert reverse("schedule:course", args=[patient.public_id]) in page
+    assert reverse("schedule:patient_appointments", args=[patient.public_id]) in page
