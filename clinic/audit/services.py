@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from clinic.audit.models import AccessEvent
@@ -33,7 +35,24 @@ def access_event_record(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind the production proxy, its X-Forwarded-For first hop."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return candidate or None
+    """The client's address, as far as this server can trust it.
+
+    X-Forwarded-For is written by whoever sends the request, so only the entries appended by our own
+    proxies count: with N trusted proxies (CLINIC_TRUSTED_PROXY_COUNT), the client is the N-th address
+    from the right. With none, REMOTE_ADDR. Rate limits and the access log rely on this.
+    """
+    proxies = settings.CLINIC_TRUSTED_PROXY_COUNT
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        candidate = forwarded[-proxies]
+    else:
+        candidate = request.META.get("REMOTE_ADDR", "")
+    return candidate if _is_ip_address(candidate) else None
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -24,6 +24,8 @@ DEBUG = False
 DEMO_DATA_ALLOWED = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", True)
 
+# Behind one TLS proxy by default (README, Production).
+CLINIC_TRUSTED_PROXY_COUNT = int(os.environ.get("CLINIC_TRUSTED_PROXY_COUNT", "1"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

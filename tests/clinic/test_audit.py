@@ -76,3 +76,22 @@ def test_access_log_is_empty_state_friendly(manager_client):
 
 def test_front_desk_cannot_read_the_access_log(front_desk_client):
     assert front_desk_client.get(reverse("audit:access_log")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "proxies,forwarded,remote,expected",
+    [
+        (0, "203.0.113.9", "10.0.0.7", "10.0.0.7"),  # no proxy: a client-written header is ignored
+        (1, "198.51.100.1, 203.0.113.9", "10.0.0.1", "203.0.113.9"),  # our proxy appended the real client
+        (1, "", "10.0.0.1", "10.0.0.1"),
+        (2, "198.51.100.1, 203.0.113.9, 10.0.0.2", "10.0.0.1", "203.0.113.9"),
+        (1, "not-an-address", "10.0.0.1", None),
+    ],
+    ids=["no-proxy", "one-proxy", "one-proxy-no-header", "two-proxies", "garbage"],
+)
+def test_client_address_believes_only_our_own_proxies(rf, settings, proxies, forwarded, remote, expected):
+    from clinic.audit.services import client_ip
+
+    settings.CLINIC_TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert client_ip(request) == expected
