@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from sessions.forms import ChairForm
 from sessions.models import Appointment, Chair, Course, Protocol
 
 
 @admin.register(Chair)
 class ChairAdmin(admin.ModelAdmin):
+    form = ChairForm  # the same refusal as the settings page: no moving a chair with upcoming appointments
     list_display = ["name", "location", "kind", "position", "is_active"]
     list_filter = ["location", "is_active"]
 

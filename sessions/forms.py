@@ -7,11 +7,12 @@ from datetime import timedelta
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Max
 from django.utils import timezone
 
 from clinic.models import Location
 from sessions.courses import to_local, to_utc
-from sessions.models import Chair, Course, Protocol
+from sessions.models import Appointment, Chair, Course, Protocol
 from sessions.selectors import nurses
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
@@ -19,11 +20,24 @@ MAX_SEARCH_DAYS = 31
 BOOKING_HORIZON = timedelta(days=730)  # dates further than this either side are typing mistakes
 
 
-def _within_horizon(day):
-    today = timezone.localdate()
+def local_today(location: Location | None):
+    """Today in the location's wall time. The server runs in UTC, whose date is already tomorrow every
+    evening in the Americas (DESIGN.md §5); without a location, the server's date."""
+    if location is None:
+        return timezone.localdate()
+    return to_local(timezone.now(), location.time_zone).date()
+
+
+def _within_horizon(day, today):
     if not today - BOOKING_HORIZON <= day <= today + BOOKING_HORIZON:
         raise forms.ValidationError("Choose a date within two years of today.", code="horizon")
     return day
+
+
+def _future_active(queryset):
+    """Appointments still to happen or under way: the ones a settings change must not strand."""
+    return queryset.filter(status__in=Appointment.OCCUPYING, blocked_until__gt=timezone.now()).exclude(
+        status=Appointment.Status.COMPLETED)
 
 
 def _helper(label: str, method: str = "post") -> FormHelper:
@@ -58,12 +72,15 @@ class _WhenForm(forms.Form):
         self.fields["chair"].queryset = chairs.filter(location=location) if location else chairs
         self.fields["nurse"].queryset = nurses()
 
-    def clean_date(self):
-        return _within_horizon(self.cleaned_data["date"])
-
     def clean(self):
         data = super().clean()
         chair, day, wall = data.get("chair"), data.get("date"), data.get("time")
+        if day is not None:
+            try:
+                _within_horizon(day, local_today(chair.location if chair else None))
+            except forms.ValidationError as error:
+                self.add_error("date", error)
+                return data
         if chair and day and wall:
             data["start"] = to_utc(day, wall, chair.location.time_zone)
             if data["start"] <= timezone.now():
@@ -106,23 +123,30 @@ class CancelForm(forms.Form):
 
 
 class FindSlotForm(forms.Form):
+    # A GET with any of these is a submitted search; other parameters (?patient=, ?location=) only prefill.
+    SEARCH_FIELDS = ("protocol", "first_day", "last_day")
+
     protocol = forms.ModelChoiceField(queryset=Protocol.objects.filter(is_active=True))
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
     first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
     last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    # Carried through the search (a GET form drops the page's own query string), so that the results
+    # leave out the patient's clashes and offer "Book this".
+    patient = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Find free times", method="get")
 
-    def clean_first_day(self):
-        return _within_horizon(self.cleaned_data["first_day"])
-
-    def clean_last_day(self):
-        return _within_horizon(self.cleaned_data["last_day"])
-
     def clean(self):
         data = super().clean()
+        today = local_today(data.get("location"))
+        for name in ("first_day", "last_day"):
+            if data.get(name) is not None:
+                try:
+                    _within_horizon(data[name], today)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         first, last = data.get("first_day"), data.get("last_day")
         if first and last:
             if last < first:
@@ -151,11 +175,15 @@ class CoursePlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Propose dates")
 
-    def clean_first_day(self):
-        day = self.cleaned_data["first_day"]
-        if day < timezone.localdate() or day > timezone.localdate() + timedelta(days=366):
-            raise forms.ValidationError("Choose a first day from today to a year ahead.", code="range")
-        return day
+    def clean(self):
+        data = super().clean()
+        day = data.get("first_day")
+        if day is not None:
+            today = local_today(data.get("location"))  # "today" where the sessions happen
+            if day < today or day > today + timedelta(days=366):
+                self.add_error("first_day", forms.ValidationError(
+                    "Choose a first day from today to a year ahead.", code="range"))
+        return data
 
 
 class ChairForm(forms.ModelForm):
@@ -166,6 +194,19 @@ class ChairForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save chair")
+
+    def clean_location(self):
+        location = self.cleaned_data["location"]
+        chair = self.instance
+        if chair.pk and location.pk != chair.location_id:
+            waiting = _future_active(chair.appointments.all()).count()
+            if waiting:
+                # Its booked patients would be sent to a chair in another building.
+                raise forms.ValidationError(
+                    f"{chair.name} has {waiting} upcoming appointment{'s' if waiting != 1 else ''} at "
+                    f"{chair.location.name}: reschedule or cancel them before moving the chair, or add a new "
+                    f"chair at {location.name} instead.", code="has_appointments")
+        return location
 
 
 class ProtocolForm(forms.ModelForm):
@@ -206,8 +247,18 @@ class LocationScheduleForm(forms.ModelForm):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
             self.add_error("closes_at", "Closing time must be after opening time.")
-        if data.get("nurse_patient_ratio") is not None and data["nurse_patient_ratio"] < 1:
+        ratio = data.get("nurse_patient_ratio")
+        if ratio is not None and ratio < 1:
             self.add_error("nurse_patient_ratio", "A nurse watches at least one patient.")
+        elif ratio is not None and self.instance.pk:
+            highest = _future_active(Appointment.objects.filter(location=self.instance)).aggregate(
+                slot=Max("nurse_slot"))["slot"]
+            if highest is not None and ratio < highest:
+                # Those appointments were placed in watch slot `highest`; a lower ratio would leave a nurse
+                # watching more patients than it allows.
+                self.add_error("nurse_patient_ratio", forms.ValidationError(
+                    f"Upcoming appointments already use watch slot {highest}: the ratio cannot go below "
+                    f"{highest} until they are over, rescheduled or cancelled.", code="slots_in_use"))
         return data
 
 

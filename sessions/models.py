@@ -243,11 +243,21 @@ class Appointment(models.Model):
         triggers = [
             # DESIGN.md §4.3: the slot may not exceed the location's nurse-to-patient ratio, and the chair
             # must be at the appointment's location. A CHECK cannot read another table; a trigger can.
+            # It checks where an appointment is placed (INSERT, or an UPDATE that changes the slot, chair or
+            # location), not every later write: a manager may lower the ratio or move a chair afterwards, and
+            # confirming or cancelling an appointment placed under the old settings must still work. The
+            # settings forms refuse changes that would strand future appointments.
             pgtrigger.Trigger(
                 name="appointment_slot_and_chair_match_location",
-                operation=pgtrigger.Insert | pgtrigger.Update,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("nurse_slot", "chair_id", "location_id"),
                 when=pgtrigger.Before,
                 func="""
+                -- UPDATE OF also fires when a full-row save rewrites the same values: only a real change counts.
+                IF TG_OP = 'UPDATE' AND NEW.nurse_slot IS NOT DISTINCT FROM OLD.nurse_slot
+                        AND NEW.chair_id IS NOT DISTINCT FROM OLD.chair_id
+                        AND NEW.location_id IS NOT DISTINCT FROM OLD.location_id THEN
+                    RETURN NEW;
+                END IF;
                 IF NEW.nurse_slot > (SELECT nurse_patient_ratio FROM clinic_location WHERE id = NEW.location_id) THEN
                     RAISE EXCEPTION 'nurse slot % is above the location''s nurse-to-patient ratio', NEW.nurse_slot
                         USING ERRCODE = 'check_violation', CONSTRAINT = 'appointment_nurse_slot_within_ratio';

@@ -9,6 +9,7 @@ the next free times.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,11 +22,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.models import Patient
 from sessions.courses import session_window, to_local
 from sessions.models import Appointment, AppointmentLink, Chair, Course, Protocol
 from sessions.selectors import FreeSlot, next_free_times, nurses, opening_problem
 
+logger = logging.getLogger(__name__)
 Status = Appointment.Status
+# Moves that are clinical care, recorded by the nurse watching (``attend_appointment``), not the front desk.
+CLINICAL_STATUSES = frozenset({Status.IN_SESSION, Status.RECOVERING, Status.COMPLETED})
+CLINICAL_PERMISSION = "clinic_sessions.attend_appointment"
 
 CHAIR_CONSTRAINT = "appointment_no_chair_overlap"
 PATIENT_CONSTRAINT = "appointment_no_patient_overlap"
@@ -149,6 +155,10 @@ def appointment_book(
     chair, the patient or the nurse is taken. Without a course, it joins the patient's open course of this
     protocol, or starts one from the prescriber's plan."""
     now = now or timezone.now()
+    if start.tzinfo is None or start.utcoffset() is None:
+        # Checked before session_window, which would raise ValueError (a 500) on a naive time.
+        raise BookingRefused(["The start time has no time zone; choose it in the location's local time."])
+    _lock_patient(patient)
     window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
                             observation_minutes=protocol.observation_minutes,
                             turnover_minutes=protocol.turnover_minutes)
@@ -173,8 +183,24 @@ def appointment_book(
     )
     if notify:
         token = appointment_link_issue(appointment=appointment)
-        transaction.on_commit(lambda: _send_booking_email(appointment, token))
+        if rescheduled_from is not None:
+            old_start = rescheduled_from.start
+            transaction.on_commit(lambda: _notify(appointment, "appointment_moved", appointment,
+                                                  links=[(appointment, token)], old_start=old_start))
+        else:
+            transaction.on_commit(lambda: _notify(appointment, "appointment_booked", appointment,
+                                                  links=[(appointment, token)]))
     return appointment
+
+
+def _lock_patient(patient) -> None:
+    """Serialise bookings for one patient until this transaction ends.
+
+    The minimum interval and the course size are checked in Python before the INSERT; no constraint covers
+    them. Without this row lock, two bookings for the same patient (two front-desk screens, a double click)
+    both pass the checks and both commit, or both start a course. The second now waits for the first and
+    then sees its appointment (READ COMMITTED takes a fresh snapshot per statement)."""
+    Patient.objects.select_for_update().only("pk").get(pk=patient.pk)
 
 
 def _course_for_single_booking(*, patient, protocol, location, by, ignore) -> Course:
@@ -239,6 +265,28 @@ def _locked(appointment: Appointment) -> Appointment:
         "location", "protocol", "course", "patient").get(pk=appointment.pk)
 
 
+def _save_status(appointment: Appointment, fields: list[str]) -> None:
+    """Save a status change; a database rule refusing it becomes a message, never a 500.
+
+    The placement trigger no longer fires on status changes, but a rule added later (or a setting changed
+    under an old appointment) must still reach the user as something they can act on. The savepoint keeps
+    the surrounding transaction usable."""
+    try:
+        with transaction.atomic():
+            appointment.save(update_fields=fields)
+    except IntegrityError as exc:
+        logger.warning("Status change refused by the database for appointment %s (%s)", appointment.public_id,
+                       _constraint_name(exc) or "unnamed rule")
+        raise TransitionRefused([
+            "The clinic's settings changed since this appointment was booked (chair location or nurse "
+            "ratio), so it cannot be updated as it is: reschedule it to a current chair and nurse, or ask a "
+            "manager."]) from exc
+
+
+def _local_day(moment: datetime, appointment: Appointment):
+    return to_local(moment, appointment.location.time_zone).date()
+
+
 def _refuse_move(appointment: Appointment, to_status: str) -> None:
     if not appointment.can_move_to(to_status):
         moves = sorted(appointment.ALLOWED_TRANSITIONS[appointment.status])
@@ -260,19 +308,25 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
     now = now or timezone.now()
     if to_status == Status.NO_SHOW and now < appointment.start:
         raise TransitionRefused(["A patient can only be marked a no-show once the appointment time has come."])
+    if to_status == Status.CHECKED_IN and _local_day(now, appointment) != _local_day(appointment.start, appointment):
+        # Checking in days early would make the board show the patient as here; only on the day itself.
+        raise TransitionRefused([
+            f"Check-in opens on the day of the appointment "
+            f"({to_local(appointment.start, appointment.location.time_zone):%a %d %b}, clinic time)."])
     if to_status == Status.IN_SESSION and appointment.escort_confirmed_at is None:
         # CLINICAL.md §1: "No escort confirmed → the session cannot start."
         raise TransitionRefused(["No escort confirmed: record the escort's name and phone on the appointment "
                                  "before the session starts."])
     appointment.status, appointment.status_changed_at, appointment.status_changed_by = to_status, now, by
-    appointment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    _save_status(appointment, ["status", "status_changed_at", "status_changed_by"])
     if to_status in (Status.COMPLETED, Status.NO_SHOW):
         AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
     return appointment
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, reason: str, by, now: datetime | None = None) -> Appointment:
+def appointment_cancel(*, appointment: Appointment, reason: str, by, now: datetime | None = None,
+                       notify: bool = True) -> Appointment:
     """Cancel with a reason; inside ``SESSIONS_LATE_CANCEL_HOURS`` (24 h) of the start it is a late cancel."""
     reason = (reason or "").strip()
     if not reason:
@@ -280,11 +334,19 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by, now: dateti
     appointment = _locked(appointment)
     _refuse_move(appointment, Status.CANCELLED)
     now = now or timezone.now()
+    if now >= appointment.start:
+        # After the start time the patient either came (check in) or did not: that is a no-show, which the
+        # clinic counts differently from a cancellation.
+        raise TransitionRefused(["The appointment time has passed, so it cannot be cancelled: if the patient did "
+                                 "not come, mark them a no-show."])
     appointment.status, appointment.cancel_reason = Status.CANCELLED, reason[:300]
     appointment.late_cancel = appointment.start - now < timedelta(hours=settings.SESSIONS_LATE_CANCEL_HOURS)
     appointment.status_changed_at, appointment.status_changed_by = now, by
-    appointment.save(update_fields=["status", "cancel_reason", "late_cancel", "status_changed_at", "status_changed_by"])
+    _save_status(appointment, ["status", "cancel_reason", "late_cancel", "status_changed_at", "status_changed_by"])
     AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    if notify:
+        # The patient learns it is off; the reason stays in the record (it may be clinical).
+        transaction.on_commit(lambda: _notify(appointment, "appointment_cancelled", appointment))
     return appointment
 
 
@@ -293,11 +355,12 @@ def appointment_reschedule(*, appointment: Appointment, start: datetime, chair: 
                            now: datetime | None = None) -> Appointment:
     """Mark the old appointment rescheduled and book the new one, linked to it, in the same course. All or
     nothing: if the new time is refused or taken, the old appointment stays as it was."""
+    _lock_patient(appointment.patient)  # before the appointment row: the same order as appointment_book
     old = _locked(appointment)
     _refuse_move(old, Status.RESCHEDULED)
     now = now or timezone.now()
     old.status, old.status_changed_at, old.status_changed_by = Status.RESCHEDULED, now, by
-    old.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    _save_status(old, ["status", "status_changed_at", "status_changed_by"])
     AppointmentLink.objects.filter(appointment=old, revoked_at__isnull=True).update(revoked_at=now)
     return appointment_book(patient=old.patient, protocol=old.protocol, chair=chair, nurse=nurse, start=start,
                             booked_by=by, course=old.course, rescheduled_from=old, now=now)
@@ -315,11 +378,13 @@ class CourseSlotChoice:
 
 @transaction.atomic
 def course_book(*, patient, protocol: Protocol, location, slots: list[CourseSlotChoice], booked_by,
-                kind: str = Course.Kind.INDUCTION, planned_sessions: int | None = None) -> Course:
+                kind: str = Course.Kind.INDUCTION, planned_sessions: int | None = None,
+                notify: bool = True) -> Course:
     """Book the accepted sessions of a course together: all of them, or none (any refusal or conflict
     rolls the whole course back and says which session failed)."""
     if not slots:
         raise BookingRefused(["Choose at least one session to book."])
+    _lock_patient(patient)  # the "induction under way" check and the course insert must not race
     planned = planned_sessions or (planned_sessions_for(patient=patient) if kind == Course.Kind.INDUCTION
                                    else len(slots))
     if len(slots) > planned:
@@ -329,20 +394,29 @@ def course_book(*, patient, protocol: Protocol, location, slots: list[CourseSlot
             status__in=Appointment.OCCUPYING).exclude(status=Status.COMPLETED).exists():
         raise BookingRefused(["This patient already has an induction course of this protocol under way: book any "
                               "missing sessions into it one at a time, or book a booster course."])
+    if any(choice.start.tzinfo is None or choice.start.utcoffset() is None for choice in slots):
+        raise BookingRefused(["One of the chosen times has no time zone: propose the dates again."])
     course = Course.objects.create(patient=patient, protocol=protocol, location=location, kind=kind,
                                    planned_sessions=planned, created_by=booked_by)
+    booked = []
     for number, choice in enumerate(sorted(slots, key=lambda s: s.start), start=1):
         if choice.chair.location_id != location.pk:
             raise BookingRefused([f"Session {number}: {choice.chair.name} is at another location."])
         try:
-            appointment_book(patient=patient, protocol=protocol, chair=choice.chair, nurse=choice.nurse,
-                             start=choice.start, booked_by=booked_by, course=course)
+            # One e-mail for the whole course (below), not one per session.
+            booked.append(appointment_book(patient=patient, protocol=protocol, chair=choice.chair,
+                                           nurse=choice.nurse, start=choice.start, booked_by=booked_by,
+                                           course=course, notify=False))
         except BookingRefused as exc:
             when = to_local(choice.start, location.time_zone)
             raise BookingRefused([f"Session {number} ({when:%a %d %b %H:%M}): {r}" for r in exc.reasons]) from exc
         except BookingConflict as exc:
             exc.number = number
             raise
+    if notify:
+        # Each session keeps its own link (one link, one appointment: DESIGN.md §6), listed in one e-mail.
+        links = [(appointment, appointment_link_issue(appointment=appointment)) for appointment in booked]
+        transaction.on_commit(lambda: _notify(course, "course_booked", booked[0], links=links))
     return course
 
 
@@ -399,6 +473,11 @@ def appointment_prepare(*, appointment: Appointment, escort_name: str, escort_ph
         raise BookingRefused(["Please confirm you have read the fasting instructions."])
     now = now or timezone.now()
     appointment = _locked(appointment)
+    if appointment.status not in (Status.BOOKED, Status.CONFIRMED):
+        # Once the patient is checked in, the staff have recorded who takes them home; a change from the
+        # patient's phone mid-session would silently replace it.
+        raise BookingRefused(["You are already checked in: please tell the clinic staff about any change to "
+                              "who will take you home."])
     appointment.escort_name, appointment.escort_phone = escort_name.strip()[:120], escort_phone.strip()[:40]
     appointment.escort_confirmed_at = appointment.fasting_acknowledged_at = now
     appointment.save(update_fields=["escort_name", "escort_phone", "escort_confirmed_at", "fasting_acknowledged_at"])
@@ -420,20 +499,43 @@ def appointment_escort_record(*, appointment: Appointment, escort_name: str, esc
     return appointment
 
 
-def _send_booking_email(appointment: Appointment, token: str) -> None:
-    """Time, place, instructions and a link; no clinical detail (DESIGN.md §6)."""
+def _notify(target, template: str, appointment: Appointment, *, links=(), **extra) -> None:
+    """E-mail the patient after the booking has committed, and record on ``target`` whether it went.
+
+    ``target.email_sent`` is True (sent), False (failed: the view warns the front desk to phone the patient)
+    or stays unset (no address). A mail failure must not turn a saved booking into an error page, and the
+    log line names the appointment by its public id only: no address, no name (DESIGN.md §6)."""
     if not appointment.patient.email:
         return
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    try:
+        _send_patient_email(template, appointment, links=links, **extra)
+    except Exception as exc:  # noqa: BLE001 - any backend failure (SMTP, DNS, TLS) is the same to the user
+        logger.warning("Could not send the %s e-mail for appointment %s (%s)", template, appointment.public_id,
+                       type(exc).__name__)
+        target.email_sent = False
+    else:
+        target.email_sent = True
+
+
+def _send_patient_email(template: str, appointment: Appointment, *, links=(),
+                        old_start: datetime | None = None) -> None:
+    """Time, place, instructions and a link per appointment; no clinical detail (DESIGN.md §6)."""
+    base = settings.SITE_URL.rstrip("/")
+    zone = appointment.location.time_zone
+    sessions = [{"local_start": to_local(a.start, zone),
+                 "link": base + reverse("appointment_link", kwargs={"token": token})} for a, token in links]
     context = {
         "appointment": appointment,
-        "local_start": to_local(appointment.start, appointment.location.time_zone),
+        "local_start": to_local(appointment.start, zone),
+        "old_local_start": to_local(old_start, zone) if old_start else None,
         "location": appointment.location,
         "fasting": appointment.protocol.fasting_instructions,
-        "link": base + reverse("appointment_link", kwargs={"token": token}),
+        "link": sessions[0]["link"] if sessions else "",
+        "sessions": sessions,
         "clinic_name": settings.CLINIC_NAME,
     }
-    with timezone.override(appointment.location.time_zone):  # the template's dates in the clinic's wall time
-        subject = render_to_string("emails/appointment_booked_subject.txt", context).strip()
-        message = render_to_string("emails/appointment_booked.txt", context)
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=[appointment.patient.email])
+    with timezone.override(zone):  # the template's dates in the clinic's wall time
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        message = render_to_string(f"emails/{template}.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[appointment.patient.email],
+              fail_silently=False)

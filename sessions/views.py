@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -69,7 +70,7 @@ def _is_uuid(value: str) -> bool:
 
 def _day(request, location: Location) -> date:
     """The ?day= asked for, or today at the location (also for nonsense or dates more than two years away)."""
-    today = to_local(timezone.now(), location.time_zone).date()
+    today = forms.local_today(location)
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
@@ -91,7 +92,7 @@ def day_board(request):
         "board": board, "locations": Location.objects.filter(is_active=True),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "statuses": [(s.value, s.label) for s in Appointment.Status if s != Appointment.Status.RESCHEDULED],
-        "today": to_local(timezone.now(), location.time_zone).date(),
+        "today": forms.local_today(location),
     }, time_zone=location.time_zone)
 
 
@@ -111,15 +112,31 @@ def week_board(request):
 
 @staff_view("clinic_sessions.view_appointment")
 def find_slot(request):
-    form = forms.FindSlotForm(request.GET or None, initial={"first_day": timezone.localdate(),
-                                                             "last_day": timezone.localdate() + timedelta(days=7)})
-    slots, patient = None, None
-    if request.GET.get("patient") and _is_uuid(request.GET["patient"]):
-        patient = Patient.objects.filter(public_id=request.GET["patient"]).first()
-    zone = patient.location.time_zone if patient else "UTC"
+    patient = None
+    if _is_uuid(request.GET.get("patient", "")):
+        patient = Patient.objects.select_related("location").filter(public_id=request.GET["patient"]).first()
+    wanted = request.GET.get("location", "")
+    location = (Location.objects.filter(is_active=True, public_id=wanted).first() if _is_uuid(wanted) else None)
+    location = location or (patient.location if patient else None) or _location(request)
+    today = forms.local_today(location)  # the clinic's date, not the server's (UTC)
+    initial = {"first_day": today, "last_day": today + timedelta(days=7), "location": location,
+               "patient": patient.public_id if patient else None}
+    if patient is not None:
+        plan = current_treatment_plan(patient=patient)
+        if plan is not None:
+            initial["protocol"] = Protocol.objects.filter(route=plan.route, is_active=True).first()
+    # Links from the booking page and the board carry ?patient= and ?location= only: that is a request to
+    # open the search, not a submitted search, so the form is bound only when its own fields are present.
+    submitted = any(name in request.GET for name in forms.FindSlotForm.SEARCH_FIELDS)
+    form = forms.FindSlotForm(request.GET if submitted else None, initial=initial)
+    slots = None
+    zone = location.time_zone if location else "UTC"
     if form.is_valid():
-        slots = selectors.free_slots(patient=patient, **form.cleaned_data, limit=40)
+        search = {key: value for key, value in form.cleaned_data.items() if key != "patient"}
+        slots = selectors.free_slots(patient=patient, **search, limit=40)
         zone = form.cleaned_data["location"].time_zone
+    if patient is not None:
+        access_event_record(request=request, patient_id=patient.public_id, object_type="free-time search")
     return _render(request, "sessions/find_slot.html", {"form": form, "slots": slots, "patient": patient},
                    time_zone=zone)
 
@@ -163,8 +180,9 @@ def book(request, public_id):
         except services.BookingConflict as exc:
             conflict = exc  # shown with the next free times above the form
         else:
-            messages.success(request, "Appointment booked; " + _emailed(patient))
+            messages.success(request, "Appointment booked; " + _emailed(request, patient, appointment))
             return redirect(appointment)
+    access_event_record(request=request, patient_id=patient.public_id, object_type="booking page")
     return _render(request, "sessions/book.html", {"form": form, "conflict": conflict, **_patient_context(patient)},
                    time_zone=patient.location.time_zone)
 
@@ -175,7 +193,7 @@ def course_plan(request, public_id):
     patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
     plan = current_treatment_plan(patient=patient)
     initial = {"location": patient.location, "count": plan.number_of_sessions if plan else 6,
-               "first_day": timezone.localdate() + timedelta(days=1), "time": "09:00"}
+               "first_day": forms.local_today(patient.location) + timedelta(days=1), "time": "09:00"}
     if plan:
         initial["protocol"] = Protocol.objects.filter(route=plan.route, is_active=True).first()
     form = forms.CoursePlanForm(request.POST or None, initial=initial)
@@ -193,21 +211,29 @@ def course_plan(request, public_id):
             except services.BookingConflict as exc:
                 conflict = exc
             else:
-                messages.success(request, f"{course.appointments.count()} sessions booked; " + _emailed(patient))
+                messages.success(request, f"{course.appointments.count()} sessions booked; "
+                                 + _emailed(request, patient, course))
                 return redirect("schedule:patient_appointments", public_id=patient.public_id)
         proposals = selectors.course_proposal(
             patient=patient, protocol=data["protocol"], location=data["location"], first_day=data["first_day"],
             local_time=data["time"], count=data["count"], weekdays=tuple(data["weekdays"] or (0, 2, 4)))
+    access_event_record(request=request, patient_id=patient.public_id, object_type="course planning page")
     return _render(request, "sessions/course_plan.html", {
         "form": form, "proposals": proposals, "error_reasons": error_reasons, "conflict": conflict,
         **_patient_context(patient, form.cleaned_data["protocol"].route if proposals is not None else None),
     }, time_zone=form.cleaned_data["location"].time_zone if proposals is not None else patient.location.time_zone)
 
 
-def _emailed(patient: Patient) -> str:
-    if patient.email:
-        return "the patient has been e-mailed the time, place and instructions."
-    return "no e-mail address on file: give the patient the time and instructions by phone."
+def _emailed(request, patient: Patient, sent_for=None) -> str:
+    """The end of the success message; a failed e-mail (``email_sent`` False, set by the service after the
+    commit) gets its own warning, since the booking itself is saved."""
+    if not patient.email:
+        return "no e-mail address on file: give the patient the time and instructions by phone."
+    if getattr(sent_for, "email_sent", None) is False:
+        messages.warning(request, "The e-mail to the patient could not be sent: give them the time and "
+                                  "instructions by phone.")
+        return "the e-mail could not be sent."
+    return "the patient has been e-mailed the time, place and instructions."
 
 
 def _chosen_slots(post, location: Location) -> list[services.CourseSlotChoice]:
@@ -219,6 +245,9 @@ def _chosen_slots(post, location: Location) -> list[services.CourseSlotChoice]:
         try:
             start_iso, chair_id, nurse_id = value.split("|")
             start = datetime.fromisoformat(start_iso)
+            if start.tzinfo is None or start.utcoffset() is None:
+                # The page only ever posts UTC times; a naive one was typed or tampered with.
+                raise ValueError("naive start")
             chair = Chair.objects.select_related("location").get(public_id=chair_id, location=location)
             nurse = get_user_model().objects.get(public_id=nurse_id)
         except (ValueError, Chair.DoesNotExist, get_user_model().DoesNotExist) as exc:
@@ -260,6 +289,8 @@ def appointment_action(request, public_id, action):
     if action not in ACTIONS:
         raise Http404("Unknown action.")
     status, done = ACTIONS[action]
+    if status in services.CLINICAL_STATUSES and not request.user.has_perm(services.CLINICAL_PERMISSION):
+        raise PermissionDenied("Starting, recovering and completing a session are recorded by the nurse.")
     try:
         services.appointment_transition(appointment=appointment, to_status=status, by=request.user)
     except services.BookingRefused as refused:
@@ -296,13 +327,16 @@ def appointment_cancel(request, public_id):
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_cancel(appointment=appointment, reason=form.cleaned_data["reason"], by=request.user)
+            cancelled = services.appointment_cancel(appointment=appointment, reason=form.cleaned_data["reason"],
+                                                    by=request.user)
         except services.BookingRefused as refused:
             for reason in refused.reasons:
                 form.add_error(None, reason)
         else:
-            appointment.refresh_from_db()
-            messages.success(request, "Appointment cancelled" + (" (late cancel)." if appointment.late_cancel else "."))
+            note = (" The patient has been told by e-mail." if getattr(cancelled, "email_sent", None) else "")
+            _emailed(request, cancelled.patient, cancelled)  # only its warning, if the e-mail failed
+            messages.success(request, "Appointment cancelled" + (" (late cancel)." if cancelled.late_cancel else ".")
+                             + note)
             return redirect(appointment)
     return _render(request, "sessions/appointment_cancel.html", {
         "appointment": appointment, "form": form,
@@ -327,7 +361,7 @@ def appointment_reschedule(request, public_id):
         except services.BookingConflict as exc:
             conflict = exc  # shown with the next free times above the form
         else:
-            messages.success(request, "Appointment moved; " + _emailed(appointment.patient))
+            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new))
             return redirect(new)
     return _render(request, "sessions/appointment_reschedule.html", {
         "appointment": appointment, "form": form, "conflict": conflict,
@@ -423,14 +457,20 @@ def appointment_link(request, token):
         return render(request, "sessions/link_check.html", {"form": form})
     form = forms.PrepareForm(request.POST or None, initial={"escort_name": appointment.escort_name,
                                                             "escort_phone": appointment.escort_phone})
+    can_prepare = appointment.status in (Appointment.Status.BOOKED, Appointment.Status.CONFIRMED)
     if request.method == "POST" and form.is_valid():
-        services.appointment_prepare(appointment=appointment, **form.cleaned_data)
-        messages.success(request, "Thank you: we have your escort's details and your confirmation.")
-        return redirect("appointment_link", token=token)
+        try:
+            services.appointment_prepare(appointment=appointment, **form.cleaned_data)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, "Thank you: we have your escort's details and your confirmation.")
+            return redirect("appointment_link", token=token)
     access_event_record(request=request, patient_id=appointment.patient.public_id,
                         object_type="appointment (patient link)", object_id=str(appointment.public_id))
     return _render(request, "sessions/link_appointment.html", {
-        "appointment": appointment, "form": form, "token": token,
+        "appointment": appointment, "form": form, "token": token, "can_prepare": can_prepare,
         "local_start": to_local(appointment.start, appointment.location.time_zone),
         "fasting": appointment.protocol.fasting_instructions}, time_zone=appointment.location.time_zone)
 

@@ -20,6 +20,8 @@ required("DATABASE_URL")
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or required("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Patients' e-mailed appointment links are built from it; the development default would point at localhost.
+SITE_URL = required("SITE_URL")
 DEBUG = False
 DEMO_DATA_ALLOWED = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", True)

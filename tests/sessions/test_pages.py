@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
+from clinic.models import Location
 from sessions.models import Appointment, Chair, Protocol
 from sessions.services import appointment_book
 from tests.factories import PatientFactory
-from tests.sessions.helpers import ChairFactory, cleared_patient, local, make_nurse
+from tests.sessions.helpers import ChairFactory, cleared_patient, client_for, frozen_now, local, make_nurse
 
 pytestmark = pytest.mark.django_db
 # Session, user, permissions and navigation, the location, the location list, chairs, appointments: no per-row query.
@@ -51,19 +52,20 @@ def test_day_board_query_count_is_the_same_for_2_and_40_appointments(nurse_clien
     assert large.content.decode().count('class="board-card') == 40
 
 
-def test_day_board_shows_patient_protocol_status_and_actions(front_desk_client, location, protocol, front_desk,
-                                                             next_monday):
-    _fill_board(location, protocol, front_desk, next_monday, 3)
-    response = front_desk_client.get(reverse("schedule:board"),
-                                     {"location": str(location.public_id), "day": next_monday.isoformat()})
+def test_day_board_shows_patient_protocol_status_and_actions(location, protocol, front_desk, next_monday):
+    _fill_board(location, protocol, front_desk, next_monday, 3)  # 08:00 booked, 10:00 confirmed, 12:00 checked in
+    with frozen_now(local(location, next_monday, 9)):  # on the day, after the first start, before the others
+        response = client_for(front_desk).get(reverse("schedule:board"),
+                                              {"location": str(location.public_id), "day": next_monday.isoformat()})
     html = response.content.decode()
     assert "status-booked" in html and "status-confirmed" in html and "status-checked_in" in html
     assert protocol.name in html
     assert ">Check in<" in html and ">Cancel<" in html and ">Reschedule<" in html and ">No-show<" in html
+    assert ">Start session<" not in html  # clinical steps are the nurse's
     assert "data-confirm=" in html
     assert 'style="' not in html  # CSP: no inline styles
     Appointment.objects.filter(status=Appointment.Status.BOOKED).update(status=Appointment.Status.CANCELLED)
-    board = front_desk_client.get(reverse("schedule:board"), {"location": str(location.public_id),
+    board = client_for(front_desk).get(reverse("schedule:board"), {"location": str(location.public_id),
                                                                "day": next_monday.isoformat()}).context["board"]
     assert len(board.cards) == 2 and len(board.released) == 1  # a cancelled one leaves its chair free on the grid
 
@@ -157,6 +159,33 @@ def test_course_page_proposes_and_books_all_chosen(front_desk_client, location, 
     assert Appointment.objects.filter(patient=patient).count() == 5
 
 
+@pytest.mark.parametrize("tampered", ["{naive}|{chair}|{nurse}", "{naive}", "not-a-time|{chair}|{nurse}",
+                                      "{aware}|{chair}|00000000-0000-0000-0000-000000000000"])
+def test_a_tampered_course_slot_is_refused_with_a_message_not_a_500(tampered, front_desk_client, location, protocol,
+                                                                    chairs, nurse_on_duty, next_monday):
+    patient = cleared_patient(location, number_of_sessions=6)
+    start = local(location, next_monday, 9)
+    value = tampered.format(naive=start.replace(tzinfo=None).isoformat(), aware=start.isoformat(),
+                            chair=chairs[0].public_id, nurse=nurse_on_duty.public_id)
+    response = front_desk_client.post(reverse("schedule:course", kwargs={"public_id": patient.public_id}), {
+        "protocol": protocol.pk, "location": location.pk, "kind": "induction", "count": 6,
+        "first_day": next_monday.isoformat(), "time": "09:00", "weekdays": ["0", "2", "4"], "book": "1",
+        "slot-1": value})
+    assert response.status_code == 200
+    assert "no longer valid" in response.content.decode()
+    assert not Appointment.objects.filter(patient=patient).exists()
+
+
+def test_the_booking_service_refuses_a_naive_start(front_desk, location, protocol, chairs, nurse_on_duty,
+                                                   next_monday):
+    from sessions.services import BookingRefused
+
+    with pytest.raises(BookingRefused) as refused:
+        appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
+                         start=local(location, next_monday, 9).replace(tzinfo=None), booked_by=front_desk)
+    assert "no time zone" in refused.value.reasons[0]
+
+
 def test_find_a_slot_refuses_a_reversed_range(front_desk_client, location, protocol):
     response = front_desk_client.get(reverse("schedule:find"), {
         "protocol": protocol.pk, "location": location.pk, "first_day": (date.today() + timedelta(days=10)).isoformat(),
@@ -175,8 +204,8 @@ def test_find_a_slot_lists_free_times(front_desk_client, location, protocol, cha
     assert slots and slots[0].local_start.hour == 8
 
 
-def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, front_desk, location, protocol,
-                                                              chairs, nurse_on_duty, next_monday):
+def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, nurse_client, front_desk, location,
+                                                              protocol, chairs, nurse_on_duty, next_monday):
     appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
                                    nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
     assert front_desk_client.get(appointment.get_absolute_url()).status_code == 200
@@ -184,8 +213,7 @@ def test_appointment_page_logs_access_and_actions_move_status(front_desk_client,
     front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "confirm"]))
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CONFIRMED
-    response = front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "complete"]),
-                                      follow=True)
+    response = nurse_client.post(reverse("schedule:action", args=[appointment.public_id, "complete"]), follow=True)
     assert "cannot be marked completed" in response.content.decode()
 
 
@@ -225,7 +253,9 @@ def test_manager_edits_protocols_chairs_and_opening_hours(manager_client, locati
         "time_zone": "America/Chicago", "opens_at": "18:00", "closes_at": "07:00", "open_weekdays": ["0"],
         "nurse_patient_ratio": 3})
     assert "Closing time must be after opening time" in response.content.decode()
-    assert Protocol.objects.filter(name="IV ketamine 0.5 mg/kg").exists() or True  # seeded outside transactional runs
+    unchanged = Location.objects.get(pk=location.pk)  # a refused form saves nothing
+    assert (unchanged.time_zone, unchanged.opens_at, unchanged.nurse_patient_ratio) == (
+        location.time_zone, location.opens_at, location.nurse_patient_ratio)
     response = manager_client.post(reverse("schedule:protocol_create"), {
         "name": "IV slow", "route": "iv", "default_dose_mg_per_kg": "0.5", "dosing_minutes": 60,
         "observation_minutes": 60, "turnover_minutes": 15, "min_interval_hours": 48, "fasting_food_hours": 6,

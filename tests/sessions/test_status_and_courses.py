@@ -64,15 +64,17 @@ def test_a_wrong_move_is_refused_with_a_message(booked, front_desk, start, to):
 
 def test_a_session_cannot_start_without_a_confirmed_escort(booked, front_desk, nurse):
     """CLINICAL.md §1: no escort confirmed → the session cannot start."""
+    arrived = booked.start - timedelta(minutes=20)
     appointment_transition(appointment=booked, to_status=S.CONFIRMED, by=front_desk)
-    appointment_transition(appointment=booked, to_status=S.CHECKED_IN, by=front_desk)
+    appointment_transition(appointment=booked, to_status=S.CHECKED_IN, by=front_desk, now=arrived)
     with pytest.raises(TransitionRefused) as refused:
-        appointment_transition(appointment=booked, to_status=S.IN_SESSION, by=nurse)
+        appointment_transition(appointment=booked, to_status=S.IN_SESSION, by=nurse, now=arrived)
     assert "No escort confirmed" in refused.value.reasons[0]
     with pytest.raises(BookingRefused):
         appointment_escort_record(appointment=booked, escort_name=" ", escort_phone="", by=front_desk)
     appointment_escort_record(appointment=booked, escort_name="Sam", escort_phone="+1 555 0111", by=front_desk)
-    assert appointment_transition(appointment=booked, to_status=S.IN_SESSION, by=nurse).status == S.IN_SESSION
+    assert appointment_transition(appointment=booked, to_status=S.IN_SESSION, by=nurse,
+                                  now=arrived).status == S.IN_SESSION
 
 
 def test_no_show_only_once_the_time_has_come(booked, front_desk):

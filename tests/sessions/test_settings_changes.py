@@ -1,0 +1,137 @@
+"""A manager changes a location's ratio or moves a chair: existing appointments keep working, and the settings
+forms refuse changes that would strand upcoming ones (DESIGN.md §4.3)."""
+
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from clinic.models import Location
+from sessions.forms import ChairForm, LocationScheduleForm
+from sessions.models import Appointment, Chair
+from sessions.services import (
+    TransitionRefused,
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+    appointment_transition,
+)
+from tests.factories import LocationFactory
+from tests.sessions.helpers import ChairFactory, cleared_patient, local
+
+pytestmark = pytest.mark.django_db
+S = Appointment.Status
+
+
+@pytest.fixture
+def third_slot(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
+    """Three patients watched by one nurse at once: the third is in watch slot 3 (ratio 4)."""
+    start = local(location, next_monday, 9)
+    booked = [appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chair, nurse=nurse_on_duty,
+                               start=start, booked_by=front_desk) for chair in chairs]
+    assert booked[2].nurse_slot == 3
+    return booked[2]
+
+
+def test_lowering_the_ratio_under_an_old_appointment_still_lets_it_be_confirmed_and_cancelled(third_slot, location,
+                                                                                              front_desk):
+    Location.objects.filter(pk=location.pk).update(nurse_patient_ratio=2)  # straight to the table: no form check
+    assert appointment_transition(appointment=third_slot, to_status=S.CONFIRMED, by=front_desk).status == S.CONFIRMED
+    cancelled = appointment_cancel(appointment=third_slot, reason="Patient unwell", by=front_desk)
+    assert cancelled.status == S.CANCELLED
+
+
+def test_lowering_the_ratio_under_an_old_appointment_still_lets_it_be_rescheduled(third_slot, location, front_desk,
+                                                                                  next_monday, chairs):
+    Location.objects.filter(pk=location.pk).update(nurse_patient_ratio=2)
+    new = appointment_reschedule(appointment=third_slot, start=local(location, next_monday, 14), chair=chairs[2],
+                                 nurse=third_slot.nurse, by=front_desk)
+    assert new.nurse_slot == 1
+    assert Appointment.objects.get(pk=third_slot.pk).status == S.RESCHEDULED
+
+
+def test_a_chair_moved_to_another_location_does_not_block_its_appointments_status(third_slot, front_desk):
+    Chair.objects.filter(pk=third_slot.chair_id).update(location=LocationFactory(name="Uptown"))
+    assert appointment_transition(appointment=third_slot, to_status=S.CONFIRMED, by=front_desk).status == S.CONFIRMED
+
+
+def test_the_trigger_still_checks_a_changed_slot_or_chair(third_slot, location):
+    with pytest.raises(IntegrityError, match="is not at location"), transaction.atomic():
+        Appointment.objects.filter(pk=third_slot.pk).update(chair=ChairFactory(location=LocationFactory()))
+    Location.objects.filter(pk=location.pk).update(nurse_patient_ratio=2)
+    with pytest.raises(IntegrityError, match="nurse-to-patient ratio"), transaction.atomic():
+        Appointment.objects.filter(pk=third_slot.pk).update(nurse_slot=4)
+
+
+def test_a_database_refusal_of_a_status_change_is_a_message_not_a_500(third_slot, front_desk, front_desk_client):
+    refusal = IntegrityError("nurse slot 3 is above the location's nurse-to-patient ratio")
+    with mock.patch.object(Appointment, "save", side_effect=refusal):
+        with pytest.raises(TransitionRefused) as refused:
+            appointment_transition(appointment=third_slot, to_status=S.CONFIRMED, by=front_desk)
+        assert "settings changed" in refused.value.reasons[0]
+        with pytest.raises(TransitionRefused):
+            appointment_cancel(appointment=third_slot, reason="Unwell", by=front_desk)
+        response = front_desk_client.post(reverse("schedule:action", args=[third_slot.public_id, "confirm"]),
+                                          follow=True)
+    assert response.status_code == 200 and "settings changed" in response.content.decode()
+    assert Appointment.objects.get(pk=third_slot.pk).status == S.BOOKED
+
+
+def _location_data(location, ratio):
+    return {"time_zone": location.time_zone, "opens_at": "08:00", "closes_at": "18:00",
+            "open_weekdays": [str(d) for d in location.open_weekdays], "nurse_patient_ratio": ratio}
+
+
+def test_the_ratio_cannot_go_below_a_watch_slot_upcoming_appointments_use(third_slot, location):
+    form = LocationScheduleForm(_location_data(location, 2), instance=Location.objects.get(pk=location.pk))
+    assert not form.is_valid()
+    assert "already use watch slot 3" in form.errors["nurse_patient_ratio"][0]
+    assert LocationScheduleForm(_location_data(location, 3), instance=Location.objects.get(pk=location.pk)).is_valid()
+
+
+def test_the_ratio_can_go_down_once_those_appointments_are_cancelled(third_slot, location, front_desk):
+    appointment_cancel(appointment=third_slot, reason="Unwell", by=front_desk)
+    assert LocationScheduleForm(_location_data(location, 2), instance=Location.objects.get(pk=location.pk)).is_valid()
+
+
+def test_the_manager_sees_the_ratio_refusal_on_the_page(third_slot, location, manager_client):
+    response = manager_client.post(reverse("schedule:location_update", args=[location.public_id]),
+                                   _location_data(location, 1))
+    assert response.status_code == 200 and "already use watch slot 3" in response.content.decode()
+    assert Location.objects.get(pk=location.pk).nurse_patient_ratio == 4
+
+
+def test_a_chair_with_upcoming_appointments_cannot_move_to_another_location(third_slot, manager_client):
+    chair = third_slot.chair
+    uptown = LocationFactory(name="Uptown")
+    data = {"location": uptown.pk, "name": chair.name, "kind": "chair", "position": chair.position,
+            "is_active": "on"}
+    form = ChairForm(data, instance=Chair.objects.get(pk=chair.pk))
+    assert not form.is_valid() and "1 upcoming appointment" in form.errors["location"][0]
+    response = manager_client.post(reverse("schedule:chair_update", args=[chair.public_id]), data)
+    assert response.status_code == 200 and "before moving the chair" in response.content.decode()
+    assert Chair.objects.get(pk=chair.pk).location_id == chair.location_id
+    data["location"] = chair.location_id  # renaming it in place is fine
+    data["name"] = "Recliner C"
+    assert ChairForm(data, instance=Chair.objects.get(pk=chair.pk)).is_valid()
+
+
+def test_a_chair_without_upcoming_appointments_can_move(chairs):
+    uptown = LocationFactory(name="Uptown")
+    form = ChairForm({"location": uptown.pk, "name": "Chair 1", "kind": "chair", "position": 1, "is_active": "on"},
+                     instance=chairs[0])
+    assert form.is_valid(), form.errors
+
+
+def test_the_admin_refuses_moving_a_chair_with_upcoming_appointments_too(third_slot, manager):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = manager
+    chair = Chair.objects.get(pk=third_slot.chair_id)
+    form_class = site._registry[Chair].get_form(request, chair)
+    form = form_class({"location": LocationFactory(name="Uptown").pk, "name": chair.name, "kind": "chair",
+                       "position": chair.position, "is_active": "on"}, instance=chair)
+    assert not form.is_valid() and "location" in form.errors
