@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
 from patients.models import Patient, Route
+from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG
 
 
 class PatientForm(forms.ModelForm):
@@ -53,8 +54,11 @@ class ApproveForm(forms.Form):
     route = forms.ChoiceField(choices=Route.choices, widget=forms.RadioSelect)
     protocol_name = forms.CharField(label="Protocol", max_length=120, initial="IV induction: 6 infusions",
                                     help_text="e.g. IV induction, 6 infusions over 2–3 weeks.")
-    target_dose_mg_per_kg = forms.DecimalField(label="Target dose (mg/kg)", required=False, min_value=0.05,
-                                               max_value=2, decimal_places=2, max_digits=4,
+    # Sanity bounds, not the clinical range (see patients/models/plan.py): CLINICAL.md §1 titrates IV within
+    # 0.1–1.0 mg/kg and the clinic's cap (IV_DOSE_CAP_MG_PER_KG) needs a written reason to pass.
+    target_dose_mg_per_kg = forms.DecimalField(label="Target dose (mg/kg)", required=False,
+                                               min_value=DOSE_MIN_MG_PER_KG, max_value=DOSE_DB_CEILING_MG_PER_KG,
+                                               decimal_places=2, max_digits=4,
                                                help_text="IV and IM only; esketamine is dosed per device.")
     dose_override_reason = forms.CharField(label="Reason for a dose above the clinic's cap", required=False,
                                            max_length=500)

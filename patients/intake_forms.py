@@ -74,7 +74,7 @@ class DateInput(forms.DateInput):
 class StartIntakeForm(forms.Form):
     first_name = forms.CharField(label="First name (legal)", max_length=100)
     last_name = forms.CharField(label="Last name (legal)", max_length=100)
-    email = forms.EmailField(label="E-mail", help_text="We send your private intake link here.")
+    email = forms.EmailField(label="E-mail", max_length=254, help_text="We send your private intake link here.")
     date_of_birth = forms.DateField(label="Date of birth", widget=DateInput)
 
     def __init__(self, *args, locations=None, **kwargs):
@@ -118,6 +118,10 @@ class StepForm(forms.Form):
     @classmethod
     def initial_from(cls, saved: dict[str, Any]) -> dict[str, Any]:
         return dict(saved)
+
+    def posted_names(self) -> set[str]:
+        """The POST names this form reads: the only ones worth keeping in a draft."""
+        return {self.add_prefix(name) for name in self.fields}
 
 
 class AboutForm(StepForm):
@@ -231,6 +235,7 @@ class TrialForm(forms.Form):
 
     def to_answer(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("DELETE", None)  # the formset's "remove this medicine" box, not an answer
         data["adequate_dose"] = _TO_BOOL[data["adequate_dose"]]
         data["current_episode"] = _TO_BOOL[data["current_episode"]]
         data["response"] = None if data["response"] == "unknown" else data["response"]
@@ -251,8 +256,27 @@ class BaseTrialFormSet(forms.BaseFormSet):
         helper.disable_csrf = True
         self.helper = helper
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this medicine from my list"
 
-TrialFormSet = forms.formset_factory(TrialForm, formset=BaseTrialFormSet, extra=1, max_num=30, validate_max=True)
+    def posted_names(self) -> set[str]:
+        """The POST names this formset reads (management form and each row's fields), for drafts."""
+        names = {self.management_form.add_prefix(name) for name in self.management_form.fields}
+        row_fields = [*TrialForm.base_fields, "DELETE"]
+        for index in range(self.max_num):  # rows beyond max_num are refused (validate_max) anyway
+            names.update(f"{self.add_prefix(index)}-{name}" for name in row_fields)
+        return names
+
+    def answers(self) -> list[dict[str, Any]]:
+        """The rows the patient filled in and did not remove."""
+        return [row.to_answer() for row in self.forms
+                if row.has_changed() and row.cleaned_data and not self._should_delete_form(row)]
+
+
+TrialFormSet = forms.formset_factory(TrialForm, formset=BaseTrialFormSet, extra=1, max_num=30, validate_max=True,
+                                     can_delete=True)
 
 
 class TreatmentsForm(StepForm):
@@ -324,6 +348,10 @@ class QuestionnaireForm(StepForm):
     def initial_from(cls, saved):
         return {key: str(value) for key, value in saved.items()}
 
+    def partial_answers(self) -> dict[str, Any]:
+        """After a failed validation: the items that were answered readably (cleaned_data keeps those)."""
+        return {key: value for key, value in getattr(self, "cleaned_data", {}).items() if isinstance(value, int)}
+
 
 class Phq9Form(QuestionnaireForm):
     instrument_code = scoring.PHQ9
@@ -371,14 +399,24 @@ class CssrsForm(StepForm):
     def initial_from(cls, saved):
         return {key: _FROM_BOOL[value] for key, value in saved.items() if value is not None}
 
+    def partial_answers(self) -> dict[str, bool]:
+        """After a failed validation: the questions answered yes or no so far (skip logic not applied)."""
+        answered = {key: _TO_BOOL.get(value) for key, value in getattr(self, "cleaned_data", {}).items()}
+        return {key: value for key, value in answered.items() if isinstance(value, bool)}
+
 
 class ConsentForm(forms.Form):
     agree = forms.BooleanField(label="I have read the consent above and I agree to it.")
     typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    # The version the patient read: if a manager publishes a newer one meanwhile, the signature is refused
+    # rather than silently attached to a text the patient never saw.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, expected_last_name: str = "", **kwargs):
+    def __init__(self, *args, expected_last_name: str = "", document=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.expected_last_name = expected_last_name
+        if document is not None:
+            self.fields["version"].initial = document.version
         self.helper = _helper("Sign consent")
 
     def clean_typed_name(self):

@@ -85,6 +85,16 @@ def score_step(slug: str, data: Mapping[str, Any], *, pcl5_cutoff: int = scoring
     return scoring.score(instrument, data)
 
 
+def partial_urgent_reasons(slug: str, form) -> tuple[str, ...]:
+    """Urgent reasons in a questionnaire step that did not validate (an item missed), from the answers the
+    form could read: the rules are ``patients.scoring``'s, not repeated here."""
+    instrument = QUESTIONNAIRE_STEPS.get(slug)
+    partial = getattr(form, "partial_answers", None)
+    if instrument is None or partial is None:
+        return ()
+    return scoring.urgent_reasons_in_partial(instrument, partial())
+
+
 def screening_input(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The mapping ``patients.screening.screen`` expects, built from saved intake answers."""
     medicines = answers.get("medications") or {}

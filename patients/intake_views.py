@@ -2,24 +2,30 @@
 
 Security (DESIGN.md §6): the token is looked up by its SHA-256; before anything shows, the patient proves
 their date of birth, and the proof lives in the Django session keyed by the token's hash (never a patient id
-in a URL). Five wrong dates lock the link; the public pages are rate-limited.
+in a URL). The proof ends with the browser (a cookie without an expiry) and after
+INTAKE_SESSION_IDLE_MINUTES without activity, so a phone left on a table or a new visit asks again. Five
+wrong dates lock the link; the public pages are rate-limited.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit.services import access_event_record, client_ip
 from clinic.models import Location
 from patients import intake_steps, ratelimit, services
 from patients.intake_forms import STEP_FORMS, ConsentForm, DobCheckForm, StartIntakeForm, TrialForm, TrialFormSet
-from patients.models import LinkPurpose, PatientLink
+from patients.models import ConsentDocument, LinkPurpose, PatientLink
 
-PROOF_KEY = "intake-proof:{}"
+PROOF_KEY = "intake-proof:{}"  # {"proven_at": epoch seconds, "seen_at": epoch seconds}
+PENDING_KEY = "intake-pending:{}"  # a step POST that arrived after the proof lapsed: {"step", "raw"}
 UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 200, "locked": 403}
 
 
@@ -34,17 +40,50 @@ def _unusable(request, error: services.LinkUnusable):
     return render(request, "intake/link_unusable.html", context, status=UNUSABLE_STATUS[error.reason])
 
 
+def _proof_state(request, link: PatientLink) -> str:
+    """"proven", "idle" (proven in this session, but inactive too long) or "none". A proven check counts as
+    activity and moves the idle clock on."""
+    key = PROOF_KEY.format(link.token_hash)
+    proof = request.session.get(key)
+    if not isinstance(proof, dict):
+        return "none"
+    now = timezone.now().timestamp()
+    if now - float(proof.get("seen_at", 0)) > settings.INTAKE_SESSION_IDLE_MINUTES * 60:
+        del request.session[key]
+        return "idle"
+    request.session[key] = {**proof, "seen_at": now}
+    return "proven"
+
+
 def _proven(request, link: PatientLink) -> bool:
-    return request.session.get(PROOF_KEY.format(link.token_hash)) is True
+    return _proof_state(request, link) == "proven"
 
 
-def _resolve(request, token: str, purpose: str = LinkPurpose.INTAKE):
-    """(link, None) when the link is live and the date of birth proven in this session; else (None, response)."""
+IDLE_MESSAGE = ("For your privacy, we ask for your date of birth again after {minutes} minutes without activity. "
+                "Anything you saved is kept.")
+STASHED_MESSAGE = ("For your privacy, please enter your date of birth again. What you just typed is kept: you "
+                   "will see it on the next page, ready to save.")
+
+
+def _resolve(request, token: str, purpose: str = LinkPurpose.INTAKE, step: str | None = None):
+    """(link, None) when the link is live and the date of birth proven in this session; else (None, response).
+
+    A step answer posted after the proof lapsed is kept in this browser's session (not in the intake: nothing
+    reaches the patient's record before the date of birth is proven again) and becomes the step's draft once
+    it is."""
     try:
         link = services.link_resolve(token=token, purpose=purpose)
     except services.LinkUnusable as error:
         return None, _unusable(request, error)
-    if not _proven(request, link):
+    state = _proof_state(request, link)
+    if state != "proven":
+        if request.method == "POST" and step in STEP_FORMS and link.intake.is_editable:
+            form, formset = _step_forms(link.intake, step, request.POST)
+            request.session[PENDING_KEY.format(link.token_hash)] = {"step": step,
+                                                                    "raw": _raw(request, form, formset)}
+            messages.info(request, STASHED_MESSAGE)
+        elif state == "idle":
+            messages.info(request, IDLE_MESSAGE.format(minutes=settings.INTAKE_SESSION_IDLE_MINUTES))
         return None, redirect("intake:link", token=token)
     return link, None
 
@@ -58,10 +97,12 @@ def start(request):
             return render(request, "intake/rate_limited.html", status=429)
         if form.is_valid() and locations:
             data = form.cleaned_data
-            services.intake_self_refer(
-                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
-                date_of_birth=data["date_of_birth"], location=data.get("location") or locations[0],
-                base_url=request.build_absolute_uri("/"))
+            # The same neutral answer either way: this page never says whether someone is known.
+            with contextlib.suppress(services.IntakeError):
+                services.intake_self_refer(
+                    first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
+                    date_of_birth=data["date_of_birth"], location=data.get("location") or locations[0],
+                    base_url=request.build_absolute_uri("/"))
             return redirect("intake:start_done")
     return render(request, "intake/start.html", {"form": form, "no_location": not locations})
 
@@ -76,8 +117,12 @@ def link(request, token: str):
         live = services.link_resolve(token=token)
     except services.LinkUnusable as error:
         return _unusable(request, error)
-    if _proven(request, live) and request.method == "GET":
-        return _continue(live, token)
+    if request.method == "GET":
+        state = _proof_state(request, live)
+        if state == "proven":
+            return _continue(request, live, token)
+        if state == "idle":
+            messages.info(request, IDLE_MESSAGE.format(minutes=settings.INTAKE_SESSION_IDLE_MINUTES))
     form = DobCheckForm(request.POST or None)
     if request.method == "POST":
         if not ratelimit.hit(request=request, scope="intake-dob", limit=settings.INTAKE_DOB_RATE_PER_HOUR):
@@ -89,9 +134,11 @@ def link(request, token: str):
                 return _unusable(request, error)
             if correct:
                 request.session.cycle_key()
-                request.session[PROOF_KEY.format(live.token_hash)] = True
-                request.session.set_expiry(settings.INTAKE_SESSION_IDLE_MINUTES * 60)
-                return _continue(live, token)
+                now = timezone.now().timestamp()
+                request.session[PROOF_KEY.format(live.token_hash)] = {"proven_at": now, "seen_at": now}
+                # The cookie ends with the browser: a new visit proves the date of birth again (DESIGN.md §6).
+                request.session.set_expiry(0)
+                return _continue(request, live, token)
             live.refresh_from_db()
             if live.locked_at:
                 return _unusable(request, services.LinkUnusable("locked", live))
@@ -101,10 +148,17 @@ def link(request, token: str):
     return render(request, "intake/dob_check.html", {"form": form})
 
 
-def _continue(link: PatientLink, token: str) -> HttpResponseRedirect:
+def _continue(request, link: PatientLink, token: str) -> HttpResponseRedirect:
     if link.purpose == LinkPurpose.CONSENT:
         return redirect("intake:consent_only", token=token)
     intake = link.intake
+    if not intake.is_editable:  # read-only: the review with "what happens next", never back into the steps
+        return redirect("intake:step", token=token, step="review")
+    pending = request.session.pop(PENDING_KEY.format(link.token_hash), None)
+    if (isinstance(pending, dict) and pending.get("step") in STEP_FORMS and isinstance(pending.get("raw"), dict)
+            and services.intake_draft_save(intake=intake, step=pending["step"], raw=pending["raw"])):
+        messages.info(request, "Welcome back. What you typed before is below: check it and save.")
+        return redirect("intake:step", token=token, step=pending["step"])
     if intake.status == "needs_info" and intake.answers:
         return redirect("intake:step", token=token, step="review")
     return redirect("intake:step", token=token, step=intake_steps.first_open_step(intake.answers).slug)
@@ -128,8 +182,11 @@ def _querydict(raw: dict[str, list[str]]) -> QueryDict:
     return data
 
 
-def _raw(request) -> dict[str, list[str]]:
-    return {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+def _raw(request, form, formset=None) -> dict[str, list[str]]:
+    """What was typed into a step, for its draft: only the names the step's form and formset read (anything
+    else in a POST is noise or an attack), without NUL characters, lengths capped (services.clean_draft)."""
+    allowed = form.posted_names() | (formset.posted_names() if formset is not None else set())
+    return services.clean_draft({key: request.POST.getlist(key) for key in request.POST if key in allowed})
 
 
 def _step_forms(intake, slug: str, data=None):
@@ -148,37 +205,54 @@ def _step_forms(intake, slug: str, data=None):
     return form, formset
 
 
+NOT_EDITABLE_MESSAGE = ("Your intake has already been sent to the clinic, so it can no longer be changed here. "
+                        "If something was wrong or has changed, please call us.")
+
+
 def step(request, token: str, step: str):
-    link, response = _resolve(request, token)
+    link, response = _resolve(request, token, step=step)
     if response:
         return response
     intake = link.intake
-    if step not in intake_steps.STEPS_BY_SLUG:
-        return redirect("intake:step", token=token, step=intake_steps.first_open_step(intake.answers).slug)
+    if step not in intake_steps.STEPS_BY_SLUG or (not intake.is_editable and step != "consent"):
+        # A read-only intake shows the review ("what happens next"); redirecting back to a step would loop.
+        slug = intake_steps.first_open_step(intake.answers).slug if intake.is_editable else "review"
+        if step != "review":
+            return redirect("intake:step", token=token, step=slug)
     if step == "consent":
         return _consent_step(request, link, token)
     if step == "review":
         return _review_step(request, link, token)
-    if not intake.is_editable:
-        return redirect("intake:link", token=token)
     form, formset = _step_forms(intake, step, request.POST if request.method == "POST" else None)
+    crisis_now = False
     if request.method == "POST":
         if form.is_valid() and (formset is None or formset.is_valid()):
             data = form.to_answers()
             if formset is not None:
-                data["trials"] = [row.to_answer() for row in formset if row.has_changed() and row.cleaned_data]
-            intake = services.intake_step_save(intake=intake, step=step, data=data)
+                data["trials"] = formset.answers()
+            try:
+                intake = services.intake_step_save(intake=intake, step=step, data=data)
+            except services.IntakeNotEditable:  # sent from another tab or phone meanwhile
+                messages.info(request, NOT_EDITABLE_MESSAGE)
+                return redirect("intake:step", token=token, step="review")
             if step in intake_steps.QUESTIONNAIRE_STEPS and _step_is_urgent(step, data):
                 return redirect("intake:crisis", token=token)
             if "add_trial" in request.POST:  # saved; back to the same step with a new empty box
                 return redirect("intake:step", token=token, step=step)
             return redirect("intake:step", token=token,
                             step=intake_steps.next_step(intake.answers, after=step).slug)
-        services.intake_draft_save(intake=intake, step=step, raw=_raw(request))
+        # Not complete, but a high-risk answer already given escalates now (CLINICAL.md §3).
+        reasons = intake_steps.partial_urgent_reasons(step, form)
+        if reasons:
+            services.intake_urgent_flag(intake=intake, reasons=reasons)
+            crisis_now = True
+        if not services.intake_draft_save(intake=intake, step=step, raw=_raw(request, form, formset)):
+            messages.info(request, NOT_EDITABLE_MESSAGE)
+            return redirect("intake:step", token=token, step="review")
     else:
         access_event_record(request=request, patient_id=intake.patient.public_id,
                             object_type=f"intake step ({step})", object_id=str(intake.public_id))
-    context = {"form": form, "formset": formset, "token": token, "intake": intake,
+    context = {"form": form, "formset": formset, "token": token, "intake": intake, "crisis_now": crisis_now,
                "latest_request": _latest_request(intake), **_progress(intake, step), **_crisis_context(link)}
     return render(request, "intake/step.html", context)
 
@@ -196,18 +270,39 @@ def _latest_request(intake):
     return intake.decisions.filter(kind="request_info").order_by("-decided_at").first()
 
 
+def _document_read(form: ConsentForm, current: ConsentDocument) -> ConsentDocument:
+    """The consent version the patient had on screen (the form's hidden version), else the current one."""
+    version = form.cleaned_data.get("version")
+    if version and version != current.version:
+        return ConsentDocument.objects.filter(version=version).first() or current
+    return current
+
+
+def _consent_refused(request, document: ConsentDocument, error: Exception, **kwargs) -> ConsentForm:
+    """The form again, now carrying the current version (so the next click signs what is on screen)."""
+    data = request.POST.copy()
+    data["version"] = str(document.version)
+    form = ConsentForm(data, document=document, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
+
+
 def _consent_step(request, link: PatientLink, token: str):
     intake = link.intake
     document = services.consent_document_current()
     signature = services.intake_current_signature(intake)
-    form = ConsentForm(request.POST or None, expected_last_name=intake.patient.legal_last_name)
+    last_name = intake.patient.legal_last_name
+    form = ConsentForm(request.POST or None, expected_last_name=last_name, document=document)
     if request.method == "POST" and intake.is_editable and document and form.is_valid():
         try:
-            services.consent_sign(patient=intake.patient, document=document, intake=intake,
+            services.consent_sign(patient=intake.patient, document=_document_read(form, document), intake=intake,
                                   typed_name=form.cleaned_data["typed_name"], ip_address=client_ip(request),
                                   user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        except services.AlreadySigned:  # a double click: the first click signed
+            return redirect("intake:step", token=token, step="review")
         except services.IntakeError as error:
-            form.add_error(None, str(error))
+            form = _consent_refused(request, document, error, expected_last_name=last_name)
         else:
             return redirect("intake:step", token=token, step="review")
     context = {"form": form, "document": document, "signature": signature, "token": token, "intake": intake,
@@ -243,7 +338,8 @@ def crisis(request, token: str):
     link, response = _resolve(request, token)
     if response:
         return response
-    next_slug = intake_steps.first_open_step(link.intake.answers).slug
+    intake = link.intake
+    next_slug = intake_steps.first_open_step(intake.answers).slug if intake.is_editable else "review"
     return render(request, "intake/crisis.html", {"token": token, "next_step": next_slug, **_crisis_context(link)})
 
 
@@ -253,12 +349,19 @@ def consent_only(request, token: str):
     if response:
         return response
     document = services.consent_document_current()
-    form = ConsentForm(request.POST or None, expected_last_name=link.intake.patient.legal_last_name)
+    last_name = link.intake.patient.legal_last_name
+    form = ConsentForm(request.POST or None, expected_last_name=last_name, document=document)
     if request.method == "POST" and document and form.is_valid():
-        services.consent_sign(patient=link.intake.patient, document=document, typed_name=form.cleaned_data[
-            "typed_name"], ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
-        PatientLink.objects.filter(pk=link.pk).update(used_at=services.timezone.now())
-        return render(request, "intake/consent_done.html", _crisis_context(link))
+        try:
+            services.consent_link_sign(link=link, document=_document_read(form, document),
+                                       typed_name=form.cleaned_data["typed_name"], ip_address=client_ip(request),
+                                       user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        except services.LinkUnusable as error:  # e.g. a double click: the first click signed and used the link
+            return _unusable(request, error)
+        except services.IntakeError as error:  # e.g. a newer version was published while the patient read
+            form = _consent_refused(request, document, error, expected_last_name=last_name)
+        else:
+            return render(request, "intake/consent_done.html", _crisis_context(link))
     return render(request, "intake/consent_only.html", {"form": form, "document": document, "token": token,
                                                         **_crisis_context(link)})
 

@@ -290,10 +290,18 @@ def _sum_score(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
 # --- Scorers -------------------------------------------------------------------------------------------
 
 
+PHQ9_RISK_ITEM = "q9"  # thoughts of death or self-harm
+
+
+def phq9_item9_is_urgent(value: int) -> bool:
+    """Item 9 above 0 → same-day clinician review (CLINICAL.md §3)."""
+    return value > 0
+
+
 def score_phq9(answers: Mapping[str, int]) -> Score:
     """Score a PHQ-9 (0–27). Item 9 above 0 makes the score urgent: same-day review (CLINICAL.md §3)."""
     result = _sum_score(INSTRUMENTS[PHQ9], answers)
-    if result.answers["q9"] > 0:
+    if phq9_item9_is_urgent(result.answers[PHQ9_RISK_ITEM]):
         return replace(result, urgent=True, urgent_reasons=(URGENT_PHQ9_ITEM9,))
     return result
 
@@ -373,6 +381,28 @@ def score_cssrs(answers: Mapping[str, bool | None]) -> Score:
         urgent_reasons=(URGENT_CSSRS_HIGH,) if urgent else (),
         answers=clean,
     )
+
+
+def urgent_reasons_in_partial(instrument_code: str, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """The urgent reasons an unfinished questionnaire already shows (CLINICAL.md §3).
+
+    A patient who answers PHQ-9 item 9 or a high-risk C-SSRS question but misses another item must still
+    reach the clinicians and see crisis resources at once. Only answers that are individually readable are
+    looked at; missing ones are ignored. Deliberately over-inclusive for the C-SSRS: a yes to Q4/Q5 or to
+    "within 3 months" counts even when the question it follows was not answered yes (a missed risk costs
+    more than a review).
+    """
+    if instrument_code == PHQ9:
+        value = answers.get(PHQ9_RISK_ITEM)
+        top = INSTRUMENTS[PHQ9].max_item_value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top:
+            return (URGENT_PHQ9_ITEM9,) if phq9_item9_is_urgent(value) else ()
+        return ()
+    if instrument_code == CSSRS:
+        keys = INSTRUMENTS[CSSRS].item_keys
+        known = {key: value for key, value in answers.items() if key in keys and isinstance(value, bool)}
+        return (URGENT_CSSRS_HIGH,) if cssrs_risk(known) == "high" else ()
+    return ()
 
 
 # --- Change over time ----------------------------------------------------------------------------------

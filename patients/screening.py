@@ -241,6 +241,7 @@ RULE_TITLES: dict[str, str] = {
     "med_psychostimulant": "Psychostimulant",
     "med_maoi": "MAOI",
     "med_lamotrigine": "Lamotrigine",
+    "allergy_mentions_ketamine": "Allergy text mentions ketamine — confirm hypersensitivity",
     "checklist_unanswered": "Medical checklist not complete",
     "trd": "Treatment-resistant depression criteria",
 }
@@ -280,6 +281,8 @@ EXPLANATION: dict[str, str] = {
     "Do not stop or change any medicine on your own: your prescriber will tell you what to do.",
     "med_lamotrigine": "Some clinics pause this medicine around ketamine treatment. Do not stop or change "
     "it on your own: your prescriber will tell you what to do.",
+    "allergy_mentions_ketamine": "Your list of allergies mentions ketamine or esketamine. A prescriber will "
+    "check with you whether you have had an allergic reaction to it.",
     "checklist_unanswered": "Some health questions were not answered. We need every answer before "
     "treatment can be planned.",
     "trd": "We check whether at least two antidepressants, each taken for at least 4 weeks at a full dose "
@@ -397,11 +400,14 @@ def _checklist_findings(history: Mapping[str, bool | None]) -> list[Finding]:
 
 
 def _allergy_findings(allergies: str) -> list[Finding]:
+    """Free text naming ketamine is a review finding, not an absolute contraindication: the match cannot
+    tell "ketamine: rash" from "no reaction to ketamine". The checklist's yes/no question about a
+    hypersensitivity stays absolute (CLINICAL.md §2); a prescriber confirms which this text means."""
     if not allergies or not mentions_ketamine(allergies):
         return []
-    detail = f"The allergy list names ketamine or esketamine. {LEVEL_DETAIL[CONTRAINDICATION]}"
-    item = CHECKLIST_BY_KEY["ketamine_hypersensitivity"]
-    return [_finding(item.key, item.level, detail, f"Allergies: “{allergies}”")]
+    detail = ("The allergy list names ketamine or esketamine. Confirm with the patient whether this is a "
+              "hypersensitivity: if it is, it is an absolute contraindication (CLINICAL.md §2).")
+    return [_finding("allergy_mentions_ketamine", REVIEW, detail, f"Allergies: “{allergies}”")]
 
 
 def _medication_findings(medications: Sequence[str]) -> list[Finding]:

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Upper
 
 from patients.models import (
+    Assessment,
     ConsentDocument,
     Intake,
     IntakeDecision,
@@ -64,13 +65,18 @@ def intake_latest(*, patient: Patient) -> Intake | None:
     return patient.intakes.order_by("-created_at", "-id").first()
 
 
-def intake_queue(*, status: str | None = None) -> QuerySet[Intake]:
-    """Intakes for the staff queue: unacknowledged urgent ones first, then the longest waiting."""
-    intakes = Intake.objects.select_related("patient", "patient__location").annotate(
-        urgent_rank=Case(When(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True, then=Value(0)),
-                         default=Value(1), output_field=IntegerField()))
+def intake_queue(*, status: str | None = None, urgent_first: bool = False) -> QuerySet[Intake]:
+    """Intakes for the staff queue, the longest waiting first. ``urgent_first`` (clinicians only: the flag
+    is a clinical answer, which front desk never sees, not even as an order) puts unacknowledged urgent
+    ones on top."""
+    intakes = Intake.objects.select_related("patient", "patient__location")
     if status:
         intakes = intakes.filter(status=status)
+    if not urgent_first:
+        return intakes.order_by("status_changed_at", "id")
+    intakes = intakes.annotate(
+        urgent_rank=Case(When(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True, then=Value(0)),
+                         default=Value(1), output_field=IntegerField()))
     return intakes.order_by("urgent_rank", "status_changed_at", "id")
 
 
@@ -79,6 +85,12 @@ def intake_status_counts() -> dict[str, int]:
 
     counts = dict(Intake.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {status: counts.get(status, 0) for status in IntakeStatus.values}
+
+
+def intake_latest_assessments(*, intake: Intake) -> QuerySet[Assessment]:
+    """The latest result of each questionnaire of this intake. A resubmitted intake scores again; the
+    earlier results stay stored (history) but the review shows what the prescriber decides on."""
+    return intake.assessments.order_by("instrument", "-taken_at", "-id").distinct("instrument")
 
 
 def intake_links(*, intake: Intake) -> QuerySet[PatientLink]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,9 @@ from patients.models import (
     TreatmentPlan,
 )
 from patients.models.intake import DECISION_STATUS, OPEN_STATUSES, DecisionKind
+from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, DOSE_OVERRIDE_FLOOR_MG_PER_KG
 
+logger = logging.getLogger(__name__)
 
 class IntakeError(Exception):
     """A rule of the intake was broken; the message says what to do."""
@@ -55,6 +58,14 @@ class IntakeIncomplete(IntakeError):
 
 class BadTransition(IntakeError):
     pass
+
+
+class AlreadySigned(IntakeError):
+    """This intake already carries a signature of this consent version."""
+
+    def __init__(self, signature: ConsentSignature):
+        self.signature = signature
+        super().__init__("You have already signed this version of the consent.")
 
 
 class LinkUnusable(Exception):
@@ -97,16 +108,28 @@ def _links_revoke(*, intake: Intake, purpose: str, revoked_by) -> int:
     ).update(revoked_at=timezone.now(), revoked_by=revoked_by)
 
 
-def _link_email(*, patient: Patient, issued: IssuedLink, purpose: str) -> None:
-    """The e-mail carries a link and a date only: no name, no diagnosis (DESIGN.md §6)."""
+def _link_email(*, patient: Patient, issued: IssuedLink, purpose: str, reason: str = "") -> None:
+    """E-mail the link once the transaction commits: a rolled-back invitation sends nothing, and a slow or
+    failing mail server never holds row locks or turns into an error page. The e-mail carries a link and a
+    date only: no name, no diagnosis (DESIGN.md §6). ``emailed_at`` is set only when the server took it."""
     if not patient.email:
         return
     context = {"url": issued.url, "expires_at": issued.link.expires_at, "clinic_name": settings.CLINIC_NAME,
-               "purpose": purpose, "phone": patient.location.phone}
-    subject = render_to_string("emails/intake_link_subject.txt", context).strip()
-    body = render_to_string("emails/intake_link.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [patient.email])
-    PatientLink.objects.filter(pk=issued.link.pk).update(emailed_at=timezone.now())
+               "purpose": purpose, "reason": reason, "phone": patient.location.phone}
+    recipient, link_pk, link_id = patient.email, issued.link.pk, issued.link.public_id
+
+    def send() -> None:
+        try:
+            subject = render_to_string("emails/intake_link_subject.txt", context).strip()
+            body = render_to_string("emails/intake_link.txt", context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        except Exception as error:  # SMTP down, address refused…: the link stays valid; staff can copy it
+            # No address, name or message text in the log (DESIGN.md §6): the link's public id and the error class.
+            logger.warning("Patient link %s: e-mail not sent (%s)", link_id, type(error).__name__)
+            return
+        PatientLink.objects.filter(pk=link_pk).update(emailed_at=timezone.now())
+
+    transaction.on_commit(send)
 
 
 def _open_intake(patient: Patient) -> Intake | None:
@@ -141,6 +164,7 @@ def invitation_revoke(*, intake: Intake, revoked_by) -> int:
 @transaction.atomic
 def consent_link_send(*, patient: Patient, sent_by, base_url: str, by_email: bool = True) -> IssuedLink:
     """A link for signing the current consent again (after a manager published a new version)."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)  # one live consent link at a time
     intake = patient.intakes.order_by("-created_at").first()
     if intake is None:
         raise IntakeError("This patient has no intake yet: send the intake link, which includes the consent.")
@@ -237,13 +261,45 @@ def intake_step_save(*, intake: Intake, step: str, data: dict[str, Any]) -> Inta
     return intake
 
 
+DRAFT_MAX_KEYS = 400  # the largest step (past treatments: 30 trial rows × 8 names + the rest) stays below
+DRAFT_MAX_VALUES_PER_KEY = 20  # a multiple choice has at most a handful
+DRAFT_MAX_CHARS = 3000  # the longest intake field (current medications) takes 3,000
+
+
+def clean_draft(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Make typed-in data storable as JSON in PostgreSQL: no NUL (jsonb refuses \\u0000), bounded sizes.
+    The caller keeps only its form's own field names; this is the last line before the database."""
+    clean: dict[str, list[str]] = {}
+    for key, values in list(raw.items())[:DRAFT_MAX_KEYS]:
+        key = str(key).replace("\x00", "")[:100]
+        if key:
+            clean[key] = [str(value).replace("\x00", "")[:DRAFT_MAX_CHARS] for value in values][
+                :DRAFT_MAX_VALUES_PER_KEY]
+    return clean
+
+
 @transaction.atomic
-def intake_draft_save(*, intake: Intake, step: str, raw: dict[str, list[str]]) -> None:
-    """Keep what was typed into a step that did not validate yet, so that nothing typed is lost."""
+def intake_draft_save(*, intake: Intake, step: str, raw: dict[str, list[str]]) -> bool:
+    """Keep what was typed into a step that did not validate yet, so that nothing typed is lost. Returns
+    whether it was kept (not when the intake can no longer be edited)."""
     intake = _locked_intake(intake)
     if intake.is_editable and step in intake_steps.STEPS_BY_SLUG:
-        intake.drafts = {**intake.drafts, step: raw}
+        intake.drafts = {**intake.drafts, step: clean_draft(raw)}
         intake.save(update_fields=["drafts", "updated_at"])
+        return True
+    return False
+
+
+@transaction.atomic
+def intake_urgent_flag(*, intake: Intake, reasons) -> Intake:
+    """Raise the urgent flag for high-risk answers seen in a questionnaire that is not finished yet
+    (CLINICAL.md §3: a high-risk answer reaches the clinicians at once, complete or not)."""
+    intake = _locked_intake(intake)
+    if reasons:
+        _flag_urgent(intake, reasons)
+        intake.save(update_fields=["urgent_at", "urgent_reasons", "urgent_acknowledged_at",
+                                   "urgent_acknowledged_by", "updated_at"])
+    return intake
 
 
 def _flag_urgent(intake: Intake, reasons) -> None:
@@ -323,17 +379,36 @@ def assessment_record(*, patient: Patient, instrument: str, answers: dict[str, A
 # --- Decisions -----------------------------------------------------------------------------------------
 
 
+def dose_cap_mg_per_kg() -> Decimal:
+    """The cap above which a target dose needs a written reason: the clinic's setting (CLINICAL.md §1,
+    default 1.0), never above the floor PostgreSQL enforces (plan_dose_above_cap_has_reason)."""
+    return min(Decimal(str(settings.IV_DOSE_CAP_MG_PER_KG)), DOSE_OVERRIDE_FLOOR_MG_PER_KG)
+
+
 def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
     route = plan.get("route")
     if route not in Route.values:
         raise IntakeError("Choose the route: IV infusion, IM injection or esketamine nasal spray.")
-    dose = plan.get("target_dose_mg_per_kg")
+    raw_dose = plan.get("target_dose_mg_per_kg")
+    reason = " ".join(str(plan.get("dose_override_reason") or "").split())
+    dose: Decimal | None = None
     if route == Route.INTRANASAL:
-        dose = None  # esketamine is dosed per device, not per kg (CLINICAL.md §1)
-    elif dose is None or Decimal(dose) <= 0:
-        raise IntakeError("IV and IM plans need a target dose in mg/kg.")
-    elif Decimal(dose) > Decimal(settings.IV_DOSE_CAP_MG_PER_KG) and not plan.get("dose_override_reason"):
-        raise IntakeError(f"A target dose above {settings.IV_DOSE_CAP_MG_PER_KG} mg/kg needs a written reason.")
+        reason = ""  # esketamine is dosed per device, not per kg (CLINICAL.md §1)
+    else:
+        try:
+            dose = Decimal(str(raw_dose)) if raw_dose not in (None, "") else None
+        except InvalidOperation:
+            dose = None
+        if dose is None or not dose.is_finite() or dose <= 0:
+            raise IntakeError("IV and IM plans need a target dose in mg/kg.")
+        if not DOSE_MIN_MG_PER_KG <= dose <= DOSE_DB_CEILING_MG_PER_KG:
+            raise IntakeError(f"A target dose must be between {DOSE_MIN_MG_PER_KG} and {DOSE_DB_CEILING_MG_PER_KG} "
+                              "mg/kg: check the number (mg/kg, not mg).")
+        cap = dose_cap_mg_per_kg()
+        if dose > cap and not reason:
+            raise IntakeError(f"A target dose above {cap} mg/kg needs a written reason.")
+        if dose <= cap:
+            reason = ""  # nothing to override: a stray reason would read as if the cap had been passed
     sessions = plan.get("number_of_sessions")
     if not isinstance(sessions, int) or not 1 <= sessions <= 52:
         raise IntakeError("The number of sessions must be between 1 and 52.")
@@ -341,7 +416,7 @@ def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
     if not protocol:
         raise IntakeError("Name the protocol.")
     return {"route": route, "target_dose_mg_per_kg": dose, "number_of_sessions": sessions,
-            "protocol_name": protocol}
+            "protocol_name": protocol, "dose_override_reason": reason[:500]}
 
 
 @transaction.atomic
@@ -350,10 +425,18 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
                   base_url: str = "") -> IntakeDecision:
     """A prescriber's signed decision: approve (with a treatment plan), ask for more information (the
     patient gets a new link back to the named sections) or decline (with a reason). Never edited: a later
-    change is another call, another signed row."""
+    change is another call, another signed row.
+
+    Only a submitted intake is decided (or an earlier decision changed): never one the patient is still
+    editing. Every decision stops the patient's live intake links; a request for more information then
+    issues a new one, returned once as ``decision.issued_link`` (None otherwise) for staff to pass on when
+    the patient has no e-mail address."""
     if not decided_by.has_perm("patients.decide_intake"):
         raise IntakeError("Only a prescriber can decide on an intake.")
     intake = _locked_intake(intake)
+    if not intake.is_decidable:
+        raise BadTransition(f"This intake is {intake.get_status_display().lower()}: the patient has not sent it "
+                            "(again) yet. Decide once it is submitted.")
     if kind not in DecisionKind.values:
         raise IntakeError("Choose approve, ask for more information, or decline.")
     message = (message or "").strip()
@@ -368,10 +451,12 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
                                              decided_by=decided_by)
     if clean_plan is not None:
         TreatmentPlan.objects.create(decision=decision, patient=intake.patient, **clean_plan)
+    _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)
+    decision.issued_link = None
     if kind == DecisionKind.REQUEST_INFO:
-        _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)
         issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by, base_url=base_url)
-        _link_email(patient=intake.patient, issued=issued, purpose=LinkPurpose.INTAKE)
+        _link_email(patient=intake.patient, issued=issued, purpose=LinkPurpose.INTAKE, reason="request_info")
+        decision.issued_link = issued
     return decision
 
 
@@ -396,16 +481,42 @@ def consent_document_publish(*, title: str, body: str, published_by) -> ConsentD
 @transaction.atomic
 def consent_sign(*, patient: Patient, document: ConsentDocument, typed_name: str, ip_address: str | None,
                  user_agent: str, intake: Intake | None = None) -> ConsentSignature:
-    """A typed-name signature of one exact consent version (CLINICAL.md §2)."""
+    """A typed-name signature of one exact consent version (CLINICAL.md §2). An intake is signed once per
+    version: a second signature of the same version (a double click) raises AlreadySigned."""
     typed_name = " ".join((typed_name or "").split())
     if len(typed_name) < 2:
         raise IntakeError("Type your full name to sign.")
     current = consent_document_current()
     if current is None or current.pk != document.pk:
         raise IntakeError("This consent version has been replaced: read the current one and sign it.")
+    if intake is not None:
+        _locked_intake(intake)  # serialise two signings of one intake, so the check below holds
+        existing = ConsentSignature.objects.filter(intake=intake, document=document).first()
+        if existing is not None:
+            raise AlreadySigned(existing)
     return ConsentSignature.objects.create(patient=patient, document=document, intake=intake,
                                            typed_name=typed_name[:200], ip_address=ip_address,
                                            user_agent=(user_agent or "")[:300])
+
+
+@transaction.atomic
+def consent_link_sign(*, link: PatientLink, document: ConsentDocument, typed_name: str, ip_address: str | None,
+                      user_agent: str) -> ConsentSignature:
+    """Sign through a consent link and use the link up, in one transaction with the link row locked: a
+    double click waits for the first, then finds the link used (LinkUnusable("used")), never signs twice."""
+    link = PatientLink.objects.select_for_update().select_related("intake__patient").get(pk=link.pk)
+    if link.purpose != LinkPurpose.CONSENT:
+        raise LinkUnusable("unknown")
+    if link.state != "active":
+        raise LinkUnusable(link.state, link)
+    try:
+        signature = consent_sign(patient=link.intake.patient, document=document, intake=link.intake,
+                                 typed_name=typed_name, ip_address=ip_address, user_agent=user_agent)
+    except AlreadySigned as already:  # signed this version already (e.g. in the intake): nothing more to do
+        signature = already.signature
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return signature
 
 
 @transaction.atomic

@@ -16,18 +16,20 @@ from patients.forms import (
     RemsEnrollmentForm,
     RequestInfoForm,
 )
-from patients.models import ConsentDocument, Intake, IntakeStatus, Patient
+from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.selectors import (
     current_treatment_plan,
     front_desk_summary,
     intake_decisions,
     intake_latest,
+    intake_latest_assessments,
     intake_links,
     intake_queue,
     intake_status_counts,
     patients_search,
 )
 from patients.services import (
+    BadTransition,
     IntakeError,
     consent_document_publish,
     consent_link_send,
@@ -93,7 +95,8 @@ def _base_url(request) -> str:
 
 
 class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
-    """The intake queue by status, urgent first, with how long each has waited. Status only: no answers."""
+    """The intake queue by status with how long each has waited. Status only: no answers. Clinicians (who
+    may see answers) also see the urgent flag and get urgent intakes first; front desk sees plain status."""
 
     permission_required = "patients.view_intake"
     template_name = "patients/intake_list.html"
@@ -104,7 +107,8 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         self.status = self.request.GET.get("status") or ""
         if self.status not in IntakeStatus.values:
             self.status = ""
-        return intake_queue(status=self.status or None)
+        return intake_queue(status=self.status or None,
+                            urgent_first=self.request.user.has_perm("patients.view_intake_answers"))
 
     def get_context_data(self, **kwargs):
         counts = intake_status_counts()
@@ -130,12 +134,12 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
         forms_ = getattr(self, "decision_forms", {})
         return super().get_context_data(
             patient=intake.patient, summary=summarise(intake.answers), trial_headings=TRIAL_HEADINGS,
-            assessments=intake.assessments.order_by("instrument"), decisions=intake_decisions(intake=intake),
+            assessments=intake_latest_assessments(intake=intake), decisions=intake_decisions(intake=intake),
             signatures=intake.signatures.select_related("document"), links=intake_links(intake=intake),
             approve_form=forms_.get("approve") or ApproveForm(),
             request_info_form=forms_.get("request_info") or RequestInfoForm(),
-            decline_form=forms_.get("decline") or DeclineForm(), can_decide=self.request.user.has_perm(
-                "patients.decide_intake") and intake.status not in ("invited", "in_progress"),
+            decline_form=forms_.get("decline") or DeclineForm(),
+            can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
             **kwargs)
 
 
@@ -156,13 +160,22 @@ def intake_decide_view(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            intake_decide(intake=intake, decided_by=request.user, kind=kind, base_url=_base_url(request),
-                          plan=form.plan() if kind == "approve" else None, message=data.get("message", ""),
-                          sections=data.get("sections", []))
+            decision = intake_decide(intake=intake, decided_by=request.user, kind=kind, base_url=_base_url(request),
+                                     plan=form.plan() if kind == "approve" else None,
+                                     message=data.get("message", ""), sections=data.get("sections", []))
+        except BadTransition as error:  # e.g. the patient is answering a request for more information
+            messages.error(request, str(error))
+            return redirect(intake)
         except IntakeError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Decision signed and recorded.")
+            if decision.issued_link is not None and not intake.patient.email:
+                # Nobody else can tell the patient: show the new link once, as the invitation page does.
+                return render(request, "patients/invitation_sent.html",
+                              {"patient": intake.patient, "issued": decision.issued_link, "by_email": False,
+                               "kind": "request_info", "no_email": True})
+            messages.success(request, "Decision signed and recorded." + (
+                " A new link to the intake was e-mailed to the patient." if decision.issued_link else ""))
             return redirect(intake)
     view = IntakeReviewView()
     view.setup(request, public_id=public_id)
@@ -199,7 +212,13 @@ def invitation_send_view(request, public_id):
         messages.error(request, str(error))
         return redirect(patient)
     return render(request, "patients/invitation_sent.html",
-                  {"patient": patient, "issued": issued, "by_email": by_email, "kind": "intake"})
+                  {"patient": patient, "issued": issued, "by_email": by_email, "kind": "intake",
+                   "emailed": _emailed(issued)})
+
+
+def _emailed(issued) -> bool:
+    """Whether the mail server took the e-mail (sent after the commit; a failure is logged, not raised)."""
+    return PatientLink.objects.filter(pk=issued.link.pk, emailed_at__isnull=False).exists()
 
 
 @login_required
@@ -215,7 +234,8 @@ def consent_link_send_view(request, public_id):
         messages.error(request, str(error))
         return redirect(patient)
     return render(request, "patients/invitation_sent.html",
-                  {"patient": patient, "issued": issued, "by_email": by_email, "kind": "consent"})
+                  {"patient": patient, "issued": issued, "by_email": by_email and bool(patient.email),
+                   "kind": "consent", "emailed": _emailed(issued)})
 
 
 @login_required

@@ -190,8 +190,9 @@ SESSIONS_LINK_MAX_DOB_FAILURES = int(os.environ.get("SESSIONS_LINK_MAX_DOB_FAILU
 INTAKE_LINK_DAYS = int(os.environ.get("INTAKE_LINK_DAYS", "14"))
 # Wrong dates of birth before a link locks; staff then issue a new one.
 INTAKE_DOB_ATTEMPTS = int(os.environ.get("INTAKE_DOB_ATTEMPTS", "5"))
-# A patient who proved their date of birth stays in for this many idle minutes, then proves it again.
-INTAKE_SESSION_IDLE_MINUTES = int(os.environ.get("INTAKE_SESSION_IDLE_MINUTES", "60"))
+# A patient who proved their date of birth stays in for this many idle minutes, then proves it again (as
+# staff do, DESIGN.md §6: idle timeout default 15 min). The proof also ends when the browser closes.
+INTAKE_SESSION_IDLE_MINUTES = int(os.environ.get("INTAKE_SESSION_IDLE_MINUTES", "15"))
 # Public pages: requests per client address per hour (start page; date-of-birth checks).
 INTAKE_START_RATE_PER_HOUR = int(os.environ.get("INTAKE_START_RATE_PER_HOUR", "10"))
 INTAKE_DOB_RATE_PER_HOUR = int(os.environ.get("INTAKE_DOB_RATE_PER_HOUR", "30"))

@@ -47,6 +47,9 @@ class ConsentSignature(models.Model):
         ordering = ["-signed_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(typed_name__regex=r"\S"), name="signature_has_name"),
+            # An intake is signed once per consent version: a patient re-signs a new version, never the same
+            # one twice (a double click must not leave two signatures).
+            models.UniqueConstraint(fields=["intake", "document"], name="signature_once_per_intake_version"),
         ]
         triggers = [pgtrigger.Protect(name="signature_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 

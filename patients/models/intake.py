@@ -21,17 +21,21 @@ class IntakeStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-# Which status may follow which. A decided intake may be decided again (a new, signed decision).
+# Which status may follow which. A decided intake may be decided again (a new, signed decision). While the
+# patient is answering a request for more information (needs_info) nobody decides: the prescriber would be
+# deciding on answers that are still changing, and the patient's link would stay open after the decision.
 INTAKE_TRANSITIONS: dict[str, set[str]] = {
     IntakeStatus.INVITED: {IntakeStatus.IN_PROGRESS, IntakeStatus.SUBMITTED},
     IntakeStatus.IN_PROGRESS: {IntakeStatus.SUBMITTED},
     IntakeStatus.SUBMITTED: {IntakeStatus.APPROVED, IntakeStatus.NEEDS_INFO, IntakeStatus.DECLINED},
-    IntakeStatus.NEEDS_INFO: {IntakeStatus.SUBMITTED, IntakeStatus.APPROVED, IntakeStatus.DECLINED},
+    IntakeStatus.NEEDS_INFO: {IntakeStatus.SUBMITTED},
     IntakeStatus.APPROVED: {IntakeStatus.NEEDS_INFO, IntakeStatus.DECLINED},
     IntakeStatus.DECLINED: {IntakeStatus.APPROVED, IntakeStatus.NEEDS_INFO},
 }
 # The patient may type into the intake only in these statuses.
 EDITABLE_STATUSES = (IntakeStatus.INVITED, IntakeStatus.IN_PROGRESS, IntakeStatus.NEEDS_INFO)
+# A prescriber may decide on a submitted intake, or change an earlier decision (a new signed row).
+DECIDABLE_STATUSES = (IntakeStatus.SUBMITTED, IntakeStatus.APPROVED, IntakeStatus.DECLINED)
 OPEN_STATUSES = EDITABLE_STATUSES
 LOCKED_STATUSES = [IntakeStatus.SUBMITTED, IntakeStatus.APPROVED, IntakeStatus.DECLINED]
 
@@ -104,6 +108,10 @@ class Intake(models.Model):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def is_decidable(self) -> bool:
+        return self.status in DECIDABLE_STATUSES
+
+    @property
     def is_urgent(self) -> bool:
         """Flagged and not yet acknowledged by a prescriber."""
         return self.urgent_at is not None and self.urgent_acknowledged_at is None
@@ -148,6 +156,11 @@ class PatientLink(models.Model):
                                    name="link_expires_after_created"),
             models.CheckConstraint(condition=models.Q(token_hash__regex=r"^[0-9a-f]{64}$"),  # noqa: S106
                                    name="link_hash_is_sha256"),
+            # One live link per intake and purpose (DESIGN.md §6: only the newest link works). Live = neither
+            # revoked nor used; an expired or locked link still counts until it is revoked, which is what
+            # issuing a new one does first. (Expiry depends on now(), which an index condition cannot use.)
+            models.UniqueConstraint(fields=["intake", "purpose"], name="link_one_live_per_intake_purpose",
+                                    condition=models.Q(revoked_at__isnull=True, used_at__isnull=True)),
         ]
         triggers = [pgtrigger.Protect(name="link_never_deleted", operation=pgtrigger.Delete)]
 

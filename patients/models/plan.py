@@ -1,6 +1,7 @@
 """The treatment plan a prescriber writes when approving an intake, and Spravato REMS enrolment."""
 
 import uuid
+from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
@@ -17,6 +18,18 @@ class Route(models.TextChoices):
     INTRANASAL = "intranasal", "Esketamine nasal spray"
 
 
+# Sanity bounds on a weight-based target dose (mg/kg). CLINICAL.md §1: clinics titrate IV ketamine within
+# 0.1–1.0 mg/kg (IM 0.25–0.5), and the per-session cap is a clinic setting (IV_DOSE_CAP_MG_PER_KG, default 1.0)
+# that a prescriber may exceed only with a written reason. These bounds are wider than that range on purpose:
+# they catch typing errors (a dose in mg, a misplaced decimal point), not clinical choices.
+DOSE_MIN_MG_PER_KG = Decimal("0.05")  # below the lowest studied dose (0.1): the form refuses it
+DOSE_DB_CEILING_MG_PER_KG = Decimal("2")  # twice the default cap: PostgreSQL refuses anything above
+# The floor of safety PostgreSQL keeps whatever the cap setting says: above the default cap of 1.0 mg/kg a
+# plan must carry the prescriber's written reason. A clinic may set a lower cap (checked in services); a
+# higher setting cannot lift this.
+DOSE_OVERRIDE_FLOOR_MG_PER_KG = Decimal("1.0")
+
+
 class TreatmentPlan(models.Model):
     """Route, protocol, target dose and course length, from one approval (CLINICAL.md §1).
 
@@ -31,6 +44,8 @@ class TreatmentPlan(models.Model):
     route = models.CharField(max_length=20, choices=Route.choices)
     protocol_name = models.CharField(max_length=120)
     target_dose_mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    dose_override_reason = models.TextField(
+        blank=True, help_text="The prescriber's reason for a target dose above the clinic's cap (CLINICAL.md §1).")
     number_of_sessions = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -41,10 +56,18 @@ class TreatmentPlan(models.Model):
             # IV / IM need a weight-based dose; the nasal spray has none (CLINICAL.md §1).
             models.CheckConstraint(
                 condition=(models.Q(route="intranasal", target_dose_mg_per_kg__isnull=True)
-                           | (~models.Q(route="intranasal") & models.Q(target_dose_mg_per_kg__isnull=False,
-                                                                       target_dose_mg_per_kg__gt=0,
-                                                                       target_dose_mg_per_kg__lte=2))),
+                           | (~models.Q(route="intranasal")
+                              & models.Q(target_dose_mg_per_kg__isnull=False, target_dose_mg_per_kg__gt=0,
+                                         target_dose_mg_per_kg__lte=DOSE_DB_CEILING_MG_PER_KG))),
                 name="plan_dose_matches_route",
+            ),
+            # Above the default cap a dose needs a written override reason (CLINICAL.md §1), whatever path
+            # wrote the row.
+            models.CheckConstraint(
+                condition=(models.Q(target_dose_mg_per_kg__isnull=True)
+                           | models.Q(target_dose_mg_per_kg__lte=DOSE_OVERRIDE_FLOOR_MG_PER_KG)
+                           | models.Q(dose_override_reason__regex=r"\S")),
+                name="plan_dose_above_cap_has_reason",
             ),
             models.CheckConstraint(condition=models.Q(number_of_sessions__gte=1, number_of_sessions__lte=52),
                                    name="plan_sessions_in_range"),

@@ -181,7 +181,7 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     assert page.locator("tbody tr").first.get_by_text("Urgent: same-day review").is_visible()
     screenshot(page, "intake-08-queue-prescriber")
     page.get_by_role("link", name="Review intake of Ana Ñúñez-Rivera").click()
-    assert page.get_by_role("heading", name="Screening (CLINICAL.md §2)").is_visible()
+    assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
     assert page.get_by_text("Benzodiazepine", exact=True).is_visible()
     page.get_by_role("button", name="Acknowledge: I am handling this").click()
     page.locator('input[name="route"][value="iv"]').check()

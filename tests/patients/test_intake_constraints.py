@@ -127,3 +127,58 @@ def test_rate_limit_counts_are_unique_per_key_and_window():
 def test_intake_changes_are_kept_in_history():
     intake = make_submitted_intake()
     assert intake.events.count() >= 10  # one row per saved step, submission included
+
+
+def test_an_intake_has_one_live_link_per_purpose():
+    intake = Intake.objects.create(patient=PatientFactory())
+    now = timezone.now()
+    later = now + datetime.timedelta(days=1)
+    PatientLink.objects.create(intake=intake, purpose="intake", token_hash="a" * 64, expires_at=later)
+    _refused(lambda: PatientLink.objects.create(intake=intake, purpose="intake", token_hash="b" * 64,
+                                                expires_at=later))
+    PatientLink.objects.create(intake=intake, purpose="consent", token_hash="c" * 64, expires_at=later)
+    # Once the first is revoked (or used) a new one may be issued, and the old one cannot come back to life.
+    PatientLink.objects.filter(token_hash="a" * 64).update(revoked_at=now)
+    PatientLink.objects.create(intake=intake, purpose="intake", token_hash="d" * 64, expires_at=later)
+    _refused(lambda: PatientLink.objects.filter(token_hash="a" * 64).update(revoked_at=None))
+
+
+def test_link_purpose_accepts_only_its_choices():
+    intake = Intake.objects.create(patient=PatientFactory())
+    _refused(lambda: PatientLink.objects.create(intake=intake, purpose="appointment", token_hash="e" * 64,
+                                                expires_at=timezone.now() + datetime.timedelta(days=1)))
+
+
+def test_an_intake_signs_each_consent_version_only_once():
+    intake = make_submitted_intake()
+    signature = intake.signatures.get()
+    _refused(lambda: ConsentSignature.objects.create(patient=intake.patient, document=signature.document,
+                                                     intake=intake, typed_name="Signed again"))
+
+
+def test_an_urgent_acknowledgement_needs_an_urgent_flag(prescriber):
+    intake = Intake.objects.create(patient=PatientFactory())
+    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(urgent_acknowledged_at=timezone.now()))
+    Intake.objects.filter(pk=intake.pk).update(urgent_at=timezone.now(), urgent_acknowledged_at=timezone.now())
+
+
+@pytest.mark.parametrize("dose,reason", [("1.01", ""), ("2.00", "   "), ("1.50", "\n\t")])
+def test_a_dose_above_1_mg_per_kg_without_a_written_reason_is_refused_by_the_database(prescriber, dose, reason):
+    intake = make_submitted_intake()
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="placeholder")
+
+    def plan(**fields):
+        return TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv", protocol_name="x",
+                                            number_of_sessions=6, **fields)
+
+    _refused(lambda: plan(target_dose_mg_per_kg=dose, dose_override_reason=reason))
+    with transaction.atomic():
+        plan(target_dose_mg_per_kg=dose, dose_override_reason="Titrated after partial response")
+    assert TreatmentPlan.objects.get().dose_override_reason.startswith("Titrated")
+
+
+def test_a_dose_at_or_under_1_mg_per_kg_needs_no_reason(prescriber):
+    intake = make_submitted_intake()
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="placeholder")
+    TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv", protocol_name="x",
+                                 number_of_sessions=6, target_dose_mg_per_kg="1.00")

@@ -60,10 +60,25 @@ def test_a_tampered_or_unknown_link_gets_a_clear_page_not_an_error(client, token
     assert response.status_code == 404 and "does not work" in response.content.decode()
 
 
-def test_a_used_link_shows_what_happens_next(client):
-    intake = make_submitted_intake(date_of_birth=DOB)
+def test_a_used_link_shows_what_happens_next(client, monkeypatch):
+    from patients import services
+
+    captured = {}
+    real_issue = services._link_issue
+
+    def keep_token(**kwargs):
+        issued = real_issue(**kwargs)
+        captured["token"] = issued.token
+        return issued
+
+    monkeypatch.setattr(services, "_link_issue", keep_token)
+    intake = make_submitted_intake(date_of_birth=DOB, legal_last_name="Rivera")
     link = intake.links.get()
     assert link.used_at is not None and link.state == "used"
+    response = client.get(reverse("intake:link", kwargs={"token": captured["token"]}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "your intake has been sent" in page and "what happens next" in page
+    assert "Rivera" not in page and "date of birth" not in page.lower().split("what happens next")[0]
 
 
 def test_five_wrong_dates_of_birth_lock_the_link(client):
@@ -114,12 +129,15 @@ def _start(client, **overrides):
     return client.post(reverse("intake:start"), data | overrides)
 
 
-def test_self_referral_answers_the_same_whether_or_not_the_email_is_known(client, location):
-    first = _start(client)
+def test_self_referral_answers_the_same_whether_or_not_the_email_is_known(
+        client, location, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _start(client)
     assert first.status_code == 302 and first.url == reverse("intake:start_done")
     patient = Patient.objects.get()
     assert patient.legal_last_name == "Ñúñez" and len(mail.outbox) == 1
-    again = _start(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _start(client)
     assert again.status_code == 302 and again.url == first.url
     assert Patient.objects.count() == 1 and len(mail.outbox) == 2  # a fresh link to the same intake
     assert PatientLink.objects.filter(revoked_at__isnull=True).count() == 1

@@ -56,14 +56,17 @@ def test_approval_without_a_dose_for_iv_or_above_the_cap_says_what_to_fix(prescr
     assert not IntakeDecision.objects.exists()
 
 
-def test_request_for_information_sends_a_new_link_to_the_named_sections(prescriber_client, client):
+def test_request_for_information_sends_a_new_link_to_the_named_sections(
+        prescriber_client, client, django_capture_on_commit_callbacks):
     intake = make_submitted_intake(email="kim@example.com")
-    response = _decide(prescriber_client, intake, kind="request_info", message="Which dose of bupropion?",
-                       sections=["treatments"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(prescriber_client, intake, kind="request_info", message="Which dose of bupropion?",
+                           sections=["treatments"])
     assert response.status_code == 302
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.NEEDS_INFO
     assert "Which dose" not in mail.outbox[-1].body  # the message shows on the page, not in the e-mail
+    assert "first visit" not in mail.outbox[-1].body and "more information" in mail.outbox[-1].body
     token = mail.outbox[-1].body.split("/intake/")[1].split("/")[0]
     client.post(reverse("intake:link", kwargs={"token": token}),
                 {"date_of_birth": intake.patient.date_of_birth.isoformat()})
@@ -218,3 +221,197 @@ def test_a_refused_decision_shows_the_answers_again_and_logs_the_view(prescriber
     response = _decide(prescriber_client, intake, kind="decline", message="")
     assert response.status_code == 200 and "This field is required" in response.content.decode()
     assert AccessEvent.objects.filter(actor=prescriber, object_type="intake answers").count() == 1
+
+
+# --- Decisions only on a submitted intake; every decision closes the patient's links -------------------
+
+
+def test_no_decision_while_the_patient_is_answering_a_request_for_more_information(prescriber_client, prescriber):
+    from patients.services import BadTransition
+
+    intake = make_submitted_intake()
+    intake_decide(intake=intake, decided_by=prescriber, kind="request_info", message="Which dose?")
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.NEEDS_INFO
+    for kind, extra in (("approve", {"plan": {"route": "iv", "protocol_name": "IV", "target_dose_mg_per_kg": "0.5",
+                                              "number_of_sessions": 6}}),
+                        ("decline", {"message": "No"}), ("request_info", {"message": "Again?"})):
+        with pytest.raises(BadTransition, match="not sent it"):
+            intake_decide(intake=intake, decided_by=prescriber, kind=kind, **extra)
+    page = prescriber_client.get(_review_url(intake))
+    assert page.context["can_decide"] is False and "Approve and sign" not in page.content.decode()
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV",
+                       target_dose_mg_per_kg="0.5", number_of_sessions="6")
+    assert response.status_code == 302
+    assert "not sent it" in prescriber_client.get(response.url).content.decode()
+    assert IntakeDecision.objects.count() == 1 and PatientLink.objects.filter(
+        intake=intake, revoked_at__isnull=True, used_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("kind,extra", [("approve", {"plan": {"route": "im", "protocol_name": "IM",
+                                                              "target_dose_mg_per_kg": "0.3",
+                                                              "number_of_sessions": 4}}),
+                                        ("decline", {"message": "Aneurysm"})])
+def test_every_decision_stops_the_patients_live_intake_link(prescriber, client, kind, extra):
+    from patients.services import _link_issue
+
+    intake = make_submitted_intake()
+    # A link left live on a submitted intake (say, issued before this rule): the decision must close it.
+    stray = _link_issue(intake=intake, purpose="intake", created_by=None, base_url="http://testserver")
+    intake_decide(intake=intake, decided_by=prescriber, kind=kind, **extra)
+    stray.link.refresh_from_db()
+    assert stray.link.revoked_at is not None and stray.link.revoked_by == prescriber
+    assert client.get(reverse("intake:link", kwargs={"token": stray.token})).status_code == 410
+
+
+def test_a_changed_decision_is_allowed_from_approved_or_declined(prescriber):
+    intake = make_submitted_intake()
+    intake_decide(intake=intake, decided_by=prescriber, kind="approve",
+                  plan={"route": "iv", "protocol_name": "IV", "target_dose_mg_per_kg": "0.5", "number_of_sessions": 6})
+    intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="New information: AVM")
+    intake_decide(intake=intake, decided_by=prescriber, kind="request_info", message="Send the MRI report")
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.NEEDS_INFO and IntakeDecision.objects.count() == 3
+
+
+# --- Dose above the cap: the reason is kept and shown (CLINICAL.md §1) ----------------------------------
+
+
+def test_a_dose_above_the_cap_keeps_the_prescribers_reason_and_the_review_shows_it(prescriber_client):
+    intake = make_submitted_intake()
+    reason = "Partial response at 1.0 mg/kg after six infusions; BP stable"
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV booster",
+                       target_dose_mg_per_kg="1.2", number_of_sessions="4", dose_override_reason=reason)
+    assert response.status_code == 302
+    plan = TreatmentPlan.objects.get()
+    assert str(plan.target_dose_mg_per_kg) == "1.20" and plan.dose_override_reason == reason
+    page = prescriber_client.get(_review_url(intake)).content.decode()
+    assert reason in page and "Dose above the clinic" in page
+
+
+@pytest.mark.parametrize("cap,dose,needs_reason", [("1.0", "1.0", False), ("1.0", "1.01", True),
+                                                   ("0.8", "0.9", True), ("1.5", "1.2", True)])
+def test_the_cap_setting_applies_but_never_above_the_database_floor(prescriber, settings, cap, dose, needs_reason):
+    settings.IV_DOSE_CAP_MG_PER_KG = cap
+    plan = {"route": "iv", "protocol_name": "IV", "target_dose_mg_per_kg": dose, "number_of_sessions": 6}
+    if needs_reason:
+        with pytest.raises(IntakeError, match="needs a written reason"):
+            intake_decide(intake=make_submitted_intake(), decided_by=prescriber, kind="approve", plan=plan)
+    decision = intake_decide(intake=make_submitted_intake(), decided_by=prescriber, kind="approve",
+                             plan=plan | {"dose_override_reason": "Titrated up"})
+    # A stray reason under the cap is not stored: it would read as if the cap had been passed.
+    assert decision.treatment_plan.dose_override_reason == ("Titrated up" if needs_reason else "")
+
+
+@pytest.mark.parametrize("dose", ["abc", "0.01", "2.5", "NaN", "Infinity"])
+def test_a_nonsense_dose_is_refused_with_a_message(prescriber, dose):
+    plan = {"route": "iv", "protocol_name": "IV", "target_dose_mg_per_kg": dose, "number_of_sessions": 6,
+            "dose_override_reason": "x"}
+    with pytest.raises(IntakeError, match="mg/kg"):
+        intake_decide(intake=make_submitted_intake(), decided_by=prescriber, kind="approve", plan=plan)
+
+
+# --- The front desk queue: status only ----------------------------------------------------------------
+
+
+def test_front_desk_sees_neither_the_urgent_flag_nor_an_urgent_first_order(front_desk_client, nurse_client):
+    early = make_submitted_intake(legal_last_name="Early")
+    urgent = make_submitted_intake(legal_last_name="Zed", answers=complete_intake_answers(phq9_item9=2))
+    response = front_desk_client.get(reverse("patients:intake_list"))
+    page = response.content.decode()
+    assert "Urgent" not in page and "urgent" not in page and "same-day" not in page
+    assert list(response.context["intakes"]) == [early, urgent]  # longest waiting first, nothing else
+    clinician = nurse_client.get(reverse("patients:intake_list"))
+    assert list(clinician.context["intakes"]) == [urgent, early]
+    assert "Urgent: same-day review" in clinician.content.decode()
+
+
+# --- Request more information for a patient without e-mail ---------------------------------------------
+
+
+def test_request_for_information_for_a_patient_without_email_shows_the_new_link_once(prescriber_client, client):
+    intake = make_submitted_intake(email="")
+    response = _decide(prescriber_client, intake, kind="request_info", message="Which dose of bupropion?",
+                       sections=["treatments"])
+    page = response.content.decode()
+    assert response.status_code == 200 and "no e-mail address" in page and "front desk" in page
+    url = response.context["issued"].url
+    assert url in page and len(mail.outbox) == 0
+    assert IntakeDecision.objects.get().kind == "request_info"
+    token = url.split("/intake/")[1].split("/")[0]
+    proof = client.post(reverse("intake:link", kwargs={"token": token}),
+                        {"date_of_birth": intake.patient.date_of_birth.isoformat()})
+    assert proof.status_code == 302
+    assert "Which dose of bupropion?" in client.get(proof.url, follow=True).content.decode()
+
+
+# --- Scores: the latest of each questionnaire, history kept --------------------------------------------
+
+
+def test_a_resubmitted_intake_shows_the_latest_score_of_each_questionnaire_once(prescriber_client, prescriber):
+    from patients.models import Assessment
+    from patients.services import intake_step_save, intake_submit
+
+    intake = make_submitted_intake()
+    intake_decide(intake=intake, decided_by=prescriber, kind="request_info", message="Please redo the PHQ-9")
+    intake = intake_step_save(intake=intake, step="phq9", data={f"q{i}": 1 for i in range(1, 9)} | {"q9": 0})
+    intake_submit(intake=intake)
+    response = prescriber_client.get(_review_url(intake))
+    shown = list(response.context["assessments"])
+    assert sorted(a.instrument for a in shown) == ["cssrs", "gad7", "phq9"]
+    assert next(a for a in shown if a.instrument == "phq9").total == 8
+    assert Assessment.objects.filter(intake=intake, instrument="phq9").count() == 2  # history is kept
+    page = response.content.decode()
+    assert page.count("<td>PHQ-9</td>") == 1 and "Taken" in page
+
+
+# --- E-mail after the commit; a mail server failure is no error page -----------------------------------
+
+
+def test_an_invitation_that_is_rolled_back_sends_no_email(patient, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from patients.services import invitation_send
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        invitation_send(patient=patient, sent_by=None, base_url="http://testserver")
+        raise RuntimeError("something after the invitation failed")
+    assert mail.outbox == []
+
+
+def test_a_mail_server_failure_on_the_start_page_gives_the_same_answer_and_logs_no_phi(
+        client, location, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    import logging
+    import smtplib
+
+    from patients.models import Patient
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"zoe@example.com": (550, b"mailbox unavailable")})
+
+    monkeypatch.setattr("patients.services.send_mail", refuse)
+    data = {"first_name": "Zoë", "last_name": "Ñúñez", "email": "zoe@example.com", "date_of_birth": "1990-02-03"}
+    with caplog.at_level(logging.WARNING, logger="patients"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:start"), data)
+    assert response.status_code == 302 and response.url == reverse("intake:start_done")
+    patient = Patient.objects.get()
+    link = PatientLink.objects.get()
+    assert link.emailed_at is None and link.intake.patient == patient
+    assert "e-mail not sent" in caplog.text and str(link.public_id) in caplog.text
+    for phi in ("zoe@example.com", "Ñúñez", "Zoë", "1990"):
+        assert phi not in caplog.text
+
+
+def test_staff_see_when_an_invitation_email_did_not_go_out(front_desk_client, patient, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    import smtplib
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("patients.services.send_mail", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = front_desk_client.post(
+            reverse("patients:invitation_send", kwargs={"public_id": patient.public_id}), {"how": "email"})
+    assert response.status_code == 200 and response.context["issued"].url in response.content.decode()
+    assert PatientLink.objects.get().emailed_at is None

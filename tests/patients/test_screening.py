@@ -88,7 +88,7 @@ def test_checklist_keys_are_unique():
 def test_every_rule_has_a_title_and_a_plain_words_explanation():
     rule_codes = {item.key for item in MEDICAL_CHECKLIST}
     rule_codes |= {f"med_{drug_class}" for drug_class in screening.MEDICATION_CLASSES}
-    rule_codes |= {"trd", "checklist_unanswered"}
+    rule_codes |= {"trd", "checklist_unanswered", "allergy_mentions_ketamine"}
 
     assert rule_codes <= set(RULE_TITLES)
     assert rule_codes <= set(EXPLANATION)
@@ -161,19 +161,35 @@ def test_findings_are_ordered_most_serious_first():
 # --- Allergies -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("allergies", ["Ketamine - rash", "esketamine", "reaction to SPRAVATO", "Ketalar"])
-def test_an_allergy_to_ketamine_or_esketamine_is_an_absolute_contraindication(allergies):
+@pytest.mark.parametrize(
+    "allergies", ["Ketamine - rash", "esketamine", "reaction to SPRAVATO", "Ketalar", "no reaction to ketamine"]
+)
+def test_allergy_text_naming_ketamine_needs_a_prescriber_to_confirm_hypersensitivity(allergies):
+    # Free text cannot tell "ketamine: rash" from "no reaction to ketamine": a review finding, not absolute.
     result = screen({"medical_history": ALL_NO, "allergies": f"penicillin; {allergies}"})
 
-    [finding] = [f for f in result.findings if f.rule_code == "ketamine_hypersensitivity"]
-    assert finding.level == CONTRAINDICATION
-    assert finding.source_answer.startswith("Allergies:")
+    [finding] = [f for f in result.findings if f.rule_code == "allergy_mentions_ketamine"]
+    assert finding.level == REVIEW
+    assert finding.title == "Allergy text mentions ketamine — confirm hypersensitivity"
+    assert finding.source_answer.startswith("Allergies:") and allergies in finding.source_answer
+    assert result.needs_review is True
+    assert result.has_contraindication is False
+
+
+def test_the_checklist_hypersensitivity_answer_stays_an_absolute_contraindication():
+    result = screen({"medical_history": history(ketamine_hypersensitivity=True), "allergies": "ketamine"})
+
     assert result.has_contraindication is True
+    assert {f.level for f in result.findings if f.rule_code == "ketamine_hypersensitivity"} == {CONTRAINDICATION}
+    assert "allergy_mentions_ketamine" in codes(result, REVIEW)
 
 
 @pytest.mark.parametrize("allergies", ["", "penicillin", "latex, sulfa"])
 def test_other_allergies_are_not_flagged(allergies):
-    assert screen({"medical_history": ALL_NO, "allergies": allergies}).has_contraindication is False
+    result = screen({"medical_history": ALL_NO, "allergies": allergies})
+
+    assert result.has_contraindication is False
+    assert "allergy_mentions_ketamine" not in codes(result)
 
 
 # --- Medication flags ----------------------------------------------------------------------------------
