@@ -36,25 +36,44 @@ def _as_date(text: str) -> datetime.date | None:
 def patients_search(*, query: str = "") -> QuerySet[Patient]:
     """Search by name (partial or misspelt: pg_trgm), date of birth (2001-03-04 or 03/04/2001) or phone.
 
-    Each word must match. Names use the trigram indexes on UPPER(name): LIKE for parts, ``%`` for
-    misspellings.
+    Each word must match. Names match as parts first (LIKE, served by the trigram indexes on UPPER(name));
+    only when nothing matches that way are misspellings tried (similarity, ``%``). Similarity on every
+    search would make PostgreSQL compare every row (see bench/patient_search.py).
     """
+    words = query.split()
+    exact = _patients_matching(words, fuzzy=False)
+    if not any(_is_name_word(word) for word in words) or exact.exists():
+        return exact
+    return _patients_matching(words, fuzzy=True)
+
+
+def _is_name_word(word: str) -> bool:
+    return _as_date(word) is None and not _is_phone_word(word)
+
+
+def _is_phone_word(word: str) -> bool:
+    digits = re.sub(r"\D", "", word)
+    return len(digits) >= 4 and len(digits) >= len(word) - 3
+
+
+def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
     patients = Patient.objects.select_related("location").annotate(
         last_upper=Upper("legal_last_name"), first_upper=Upper("legal_first_name"))
-    for word in query.split():
+    for word in words:
         date = _as_date(word)
         digits = re.sub(r"\D", "", word)
         if date is not None:
             patients = patients.filter(date_of_birth=date)
-        elif len(digits) >= 4 and len(digits) >= len(word) - 3:
+        elif _is_phone_word(word):
             patients = patients.filter(phone__contains=digits[-4:]) if len(digits) < 7 else patients.filter(
                 Q(phone__contains=digits[-7:-4]) & Q(phone__contains=digits[-4:]))
+        elif fuzzy:
+            upper = word.upper()
+            patients = patients.filter(Q(last_upper__trigram_similar=upper) | Q(first_upper__trigram_similar=upper)
+                                       | Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
         else:
             upper = word.upper()
-            patients = patients.filter(
-                Q(last_upper__contains=upper) | Q(first_upper__contains=upper)
-                | Q(last_upper__trigram_similar=upper) | Q(first_upper__trigram_similar=upper)
-            )
+            patients = patients.filter(Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
     return patients.order_by("legal_last_name", "legal_first_name", "id")
 
 

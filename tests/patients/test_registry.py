@@ -68,3 +68,13 @@ def test_a_cleared_patient_page_leads_front_desk_to_booking(front_desk_client, l
     page = front_desk_client.get(patient.get_absolute_url()).content.decode()
     assert reverse("schedule:course", args=[patient.public_id]) in page
     assert reverse("schedule:patient_appointments", args=[patient.public_id]) in page
+
+
+def test_search_tries_misspellings_only_when_no_name_matches_as_typed(location):
+    from patients.selectors import patients_search
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivero")
+    assert [p.legal_last_name for p in patients_search(query="rivera")] == ["Rivera"]
+    assert "Rivera" in {p.legal_last_name for p in patients_search(query="Rivrea")}
+    assert [p.legal_last_name for p in patients_search(query="nobody-like-this")] == []
