@@ -36,7 +36,7 @@ SYLLABLES = ["ka", "lo", "mi", "ne", "sa", "to", "ru", "vi", "da", "be", "go", "
              "ze", "wa", "ly", "xo", "ch", "st", "an", "el", "or", "um"]
 # A few real names among many made-up ones, as in a real registry: searches look for these.
 PLANTED = [("Alex", "Rivera"), ("Alex", "Okafor"), ("Jordan", "Lee"), ("Zoë", "Ñúñez-O'Brien")]
-QUERIES = {"partial name": "rivera", "misspelt name": "Rivrea", "first and last": "alex okafor",
+QUERIES = {"partial name": "rivera", "misspelt name": "Rivra", "first and last": "alex okafor",
            "date of birth": "1985-04-12", "phone": "4567"}
 
 
