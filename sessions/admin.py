@@ -1,7 +1,18 @@
 from django.contrib import admin
 
-from sessions.forms import ChairForm
+from clinic.admin import LocationAdmin as ClinicLocationAdmin
+from clinic.models import Location
+from sessions.forms import ChairForm, LocationAdminForm
 from sessions.models import Appointment, Chair, Course, Protocol
+
+# Locations are registered by clinic/, which knows nothing of appointments; here the form also refuses a
+# nurse ratio that upcoming appointments' watch slots already exceed.
+admin.site.unregister(Location)
+
+
+@admin.register(Location)
+class LocationAdmin(ClinicLocationAdmin):
+    form = LocationAdminForm
 
 
 @admin.register(Chair)

@@ -251,15 +251,39 @@ class LocationScheduleForm(forms.ModelForm):
         if ratio is not None and ratio < 1:
             self.add_error("nurse_patient_ratio", "A nurse watches at least one patient.")
         elif ratio is not None and self.instance.pk:
-            highest = _future_active(Appointment.objects.filter(location=self.instance)).aggregate(
-                slot=Max("nurse_slot"))["slot"]
-            if highest is not None and ratio < highest:
-                # Those appointments were placed in watch slot `highest`; a lower ratio would leave a nurse
-                # watching more patients than it allows.
-                self.add_error("nurse_patient_ratio", forms.ValidationError(
-                    f"Upcoming appointments already use watch slot {highest}: the ratio cannot go below "
-                    f"{highest} until they are over, rescheduled or cancelled.", code="slots_in_use"))
+            error = nurse_ratio_error(location=self.instance, ratio=ratio)
+            if error is not None:
+                self.add_error("nurse_patient_ratio", error)
         return data
+
+
+def nurse_ratio_error(*, location: Location, ratio: int) -> forms.ValidationError | None:
+    """Refuse a ratio below a watch slot that upcoming appointments already use: those appointments were
+    placed in that slot, and a lower ratio would leave a nurse watching more patients than it allows."""
+    highest = _future_active(Appointment.objects.filter(location=location)).aggregate(
+        slot=Max("nurse_slot"))["slot"]
+    if highest is None or ratio >= highest:
+        return None
+    return forms.ValidationError(
+        f"Upcoming appointments already use watch slot {highest}: the ratio cannot go below "
+        f"{highest} until they are over, rescheduled or cancelled.", code="slots_in_use")
+
+
+class LocationAdminForm(forms.ModelForm):
+    """The admin's location page, with the same refusal as the schedule settings page."""
+
+    class Meta:
+        model = Location
+        fields = ["name", "address", "phone", "time_zone", "is_active", "opens_at", "closes_at", "open_weekdays",
+                  "nurse_patient_ratio"]
+
+    def clean_nurse_patient_ratio(self):
+        ratio = self.cleaned_data["nurse_patient_ratio"]
+        if self.instance.pk and ratio is not None:
+            error = nurse_ratio_error(location=self.instance, ratio=ratio)
+            if error is not None:
+                raise error
+        return ratio
 
 
 class EscortForm(forms.Form):

@@ -135,3 +135,15 @@ def test_the_admin_refuses_moving_a_chair_with_upcoming_appointments_too(third_s
     form = form_class({"location": LocationFactory(name="Uptown").pk, "name": chair.name, "kind": "chair",
                        "position": chair.position, "is_active": "on"}, instance=chair)
     assert not form.is_valid() and "location" in form.errors
+
+
+def test_the_admin_location_page_refuses_the_same_ratio(third_slot, location, manager_client):
+    page = manager_client.get(reverse("admin:clinic_location_change", args=[location.pk]))
+    data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
+    data.update({"name": location.name, "time_zone": location.time_zone, "nurse_patient_ratio": 2,
+                 "opens_at": location.opens_at.strftime("%H:%M"), "closes_at": location.closes_at.strftime("%H:%M"),
+                 "is_active": "on"})
+    response = manager_client.post(reverse("admin:clinic_location_change", args=[location.pk]), data)
+    assert response.status_code == 200
+    assert "already use watch slot 3" in response.content.decode()
+    assert Location.objects.get(pk=location.pk).nurse_patient_ratio == 4
