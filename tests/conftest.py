@@ -1,6 +1,9 @@
 """Fixtures every test may use: one per role (DESIGN.md §8), plus a stranger with no role."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from clinic.accounts.roles import sync_role_permissions
@@ -10,9 +13,11 @@ from tests.factories import LocationFactory, PatientFactory, UserFactory
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Browser tests run on a transactional database that is emptied after each one, taking the
-    # roles made by data migrations with it; with --reuse-db the next run would find none.
+    # roles and protocols made by data migrations with it; with --reuse-db the next run would find none.
     with django_db_blocker.unblock():
         sync_role_permissions()
+        protocols = importlib.import_module("sessions.migrations.0002_protocols_and_roles")
+        protocols.seed_protocols(django_apps)
 
 
 @pytest.fixture

@@ -63,11 +63,16 @@ PROTOCOLS = [
 ]
 
 
-def seed(apps, schema_editor):
+def seed_protocols(apps) -> None:
+    """Idempotent; tests/conftest.py calls it too, after browser tests have emptied the tables."""
     Protocol = apps.get_model("clinic_sessions", "Protocol")
     for fields in PROTOCOLS:
         defaults = {**fields, "turnover_minutes": settings.SESSIONS_DEFAULT_TURNOVER_MINUTES}
         Protocol.objects.get_or_create(name=defaults.pop("name"), defaults=defaults)
+
+
+def seed(apps, schema_editor):
+    seed_protocols(apps)
     grant_permissions(apps, ROLE_GRANTS)
 
 

@@ -88,7 +88,10 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     out = capsys.readouterr().out
     assert "manager@demo.clinic" in out
     assert get_user_model().objects.filter(email__endswith="@demo.clinic").count() == 4
-    assert Patient.objects.count() == 4  # one per intake state (issue 3)
+    assert Patient.objects.count() == 5  # one per intake state (issue 3), and one with a booked course
+    from sessions.models import Appointment
+
+    assert Appointment.objects.filter(patient__legal_last_name="Chen").count() == 6
     assert get_user_model().objects.get(email="nurse@demo.clinic").groups.filter(name="nurse").exists()
 
 

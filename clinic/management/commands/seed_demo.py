@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clinic.models import Location
 from patients.models import Patient
@@ -29,6 +30,7 @@ DEMO_PATIENTS = [
     ("Jordan", "Lee", datetime.date(1992, 11, 3), "jordan.lee@example.com", "+1 555 0102"),
     ("Sam", "Okafor", datetime.date(1978, 7, 28), "sam.okafor@example.com", "+1 555 0103"),
     ("Casey", "Morgan", datetime.date(1990, 5, 20), "casey.morgan@example.com", "+1 555 0104"),
+    ("Riley", "Chen", datetime.date(1988, 9, 9), "riley.chen@example.com", "+1 555 0105"),
 ]
 
 
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             self._patients(location)
             self._intakes(location)
             self._schedule(location)
+            self._booked_course(location)
         self._print_logins()
 
     def _location(self) -> Location:
@@ -78,6 +81,31 @@ class Command(BaseCommand):
         for position, name in enumerate(["Chair 1", "Chair 2", "Chair 3", "Chair 4"], start=1):
             Chair.objects.get_or_create(location=location, name=name, defaults={"position": position})
 
+    def _booked_course(self, location: Location) -> None:
+        """An IV course already booked for one approved patient (Riley Chen), from the next open day, so that
+        the day board has something on it; Sam Okafor stays approved and unbooked to try booking with."""
+        from sessions.courses import to_local
+        from sessions.models import Appointment, Protocol
+        from sessions.selectors import course_proposal
+        from sessions.services import CourseSlotChoice, course_book
+
+        patient = Patient.objects.filter(legal_last_name="Chen", location=location).first()
+        protocol = Protocol.objects.filter(route="iv", is_active=True).order_by("name").first()
+        if patient is None or protocol is None or Appointment.objects.filter(patient=patient).exists():
+            return
+        first_day = to_local(timezone.now(), location.time_zone).date() + datetime.timedelta(days=1)
+        proposals = course_proposal(patient=patient, protocol=protocol, location=location, first_day=first_day,
+                                    local_time=datetime.time(9, 0), count=6)
+        slots = [CourseSlotChoice(start=p.slot.start, chair=p.slot.chair, nurse=p.slot.nurse)
+                 for p in proposals if p.slot is not None]
+        if slots:
+            front_desk = get_user_model().objects.get(email="frontdesk@demo.clinic")
+            course_book(patient=patient, protocol=protocol, location=location, slots=slots, booked_by=front_desk,
+                        notify=False)
+            first = to_local(slots[0].start, location.time_zone)
+            self.stdout.write(f"  {len(slots)} IV sessions booked for {patient.full_name}, the first on "
+                              f"{first:%A %d %B at %H:%M} (day board).")
+
     def _intakes(self, location: Location) -> None:
         """Issue 3: a published consent and demo patients in each intake state. Only patients without an
         intake get one, so a second run changes nothing; a link is printed only when it is made."""
@@ -90,7 +118,8 @@ class Command(BaseCommand):
         if services.consent_document_current() is None:
             services.consent_document_publish(title="Consent to ketamine treatment", body=DEMO_CONSENT_TEXT,
                                               published_by=manager)
-        states = {"Rivera": "invited", "Lee": "submitted", "Okafor": "approved", "Morgan": "urgent"}
+        states = {"Rivera": "invited", "Lee": "submitted", "Okafor": "approved", "Morgan": "urgent",
+                  "Chen": "approved"}
         for last_name, state in states.items():
             patient = Patient.objects.filter(legal_last_name=last_name, location=location).first()
             if patient is None or patient.intakes.exists():
