@@ -11,6 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -55,8 +58,18 @@ def _start_embedded_server(pgdata: Path):
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     with PostgresServer._lock:
         _forget_dead_processes(pgdata)
+    _exit_cleanly_on_sigterm()
     # 'stop': the server stops when the last process using it exits; the data stay.
     return get_server(pgdata, cleanup_mode="stop")
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Python runs no exit handlers when killed by SIGTERM, so the wheel never hears this process left and
+    the server outlives it. Turn SIGTERM into a normal exit, unless the program has a handler of its own."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _forget_dead_processes(pgdata: Path) -> None:

@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
+from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import access_events_list
 
 
@@ -11,7 +14,19 @@ from clinic.audit.selectors import access_events_list
 def access_log(request):
     """Managers: who viewed which patient's data. Filter by patient or staff member."""
     form = AccessLogFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
+    if form.is_bound and not form.is_valid():
+        events = AccessEvent.objects.none()  # a filter we cannot read must not fall back to "everything"
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    _label_patients(page.object_list)
     return render(request, "audit/access_log.html", {"form": form, "page": page})
+
+
+def _label_patients(events) -> None:
+    """Give each event of the page its patient's name, through the patients app (one query a page)."""
+    ids = {event.patient_id for event in events if event.patient_id}
+    labels = import_string(settings.ACCESS_LOG_PATIENT_LABELS)(ids) if ids else {}
+    for event in events:
+        event.patient_label = labels.get(event.patient_id, "")

