@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -11,11 +13,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.intake_forms import clean_phone  # the intake's phone rule: the same number is typed in both
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, Course, Protocol
 from sessions.selectors import nurses
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# The zones most clinics using this app are in, offered first; every other IANA zone follows, sorted.
+COMMON_TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+                     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
+                     "America/Vancouver", "Europe/London", "UTC"]
 MAX_SEARCH_DAYS = 31
 BOOKING_HORIZON = timedelta(days=730)  # dates further than this either side are typing mistakes
 
@@ -89,12 +97,20 @@ class _WhenForm(forms.Form):
         return data
 
 
+def protocols_for(route: str | None):
+    """Active protocols; with the approved plan's route, only that route's (a protocol of another route
+    would only be refused by the booking gate after the front desk filled in the whole form)."""
+    protocols = Protocol.objects.filter(is_active=True)
+    return protocols.filter(route=route) if route else protocols
+
+
 class BookingForm(_WhenForm):
     protocol = forms.ModelChoiceField(queryset=Protocol.objects.filter(is_active=True))
     field_order = ["protocol", "date", "time", "chair", "nurse"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, route: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = protocols_for(route)
         self.helper = _helper("Book appointment")
 
 
@@ -171,8 +187,9 @@ class CoursePlanForm(forms.Form):
         help_text="IV and IM courses. Esketamine follows the label: twice weekly for 4 weeks, then weekly.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, route: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = protocols_for(route)
         self.helper = _helper("Propose dates")
 
     def clean(self):
@@ -230,8 +247,20 @@ class ProtocolForm(forms.ModelForm):
         return data
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """IANA zones for a select (a typed zone is easy to misspell), the common ones first."""
+    available = zoneinfo.available_timezones()
+    common = [zone for zone in COMMON_TIME_ZONES if zone in available]
+    rest = sorted(available - set(common))
+    return [("Common", [(z, z.replace("_", " ")) for z in common]),
+            ("All time zones", [(z, z.replace("_", " ")) for z in rest])]
+
+
 class LocationScheduleForm(forms.ModelForm):
-    open_weekdays = forms.TypedMultipleChoiceField(choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple)
+    open_weekdays = forms.TypedMultipleChoiceField(
+        choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, widget=forms.CheckboxSelectMultiple)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, help_text="Appointment times are chosen and shown "
+                                                                       "in this zone.")
 
     class Meta:
         model = Location
@@ -286,7 +315,23 @@ class LocationAdminForm(forms.ModelForm):
         return ratio
 
 
-class EscortForm(forms.Form):
+def clean_escort_name(value: str) -> str:
+    """A confirmed escort unlocks the session start, so "x" or "-" must not pass for a name."""
+    value = value.strip()
+    if len(re.findall(r"[^\W\d_]", value)) < 2:
+        raise forms.ValidationError("Enter the escort's name (at least two letters).", code="escort_name")
+    return value
+
+
+class _EscortFieldsMixin:
+    def clean_escort_name(self):
+        return clean_escort_name(self.cleaned_data["escort_name"])
+
+    def clean_escort_phone(self):
+        return clean_phone(self.cleaned_data["escort_phone"])
+
+
+class EscortForm(_EscortFieldsMixin, forms.Form):
     escort_name = forms.CharField(max_length=120, label="Escort's name")
     escort_phone = forms.CharField(max_length=40, label="Escort's phone", widget=forms.TextInput(attrs={"type": "tel"}))
 
@@ -305,7 +350,7 @@ class BirthDateForm(forms.Form):
         self.helper = _helper("Show my appointment")
 
 
-class PrepareForm(forms.Form):
+class PrepareForm(_EscortFieldsMixin, forms.Form):
     escort_name = forms.CharField(max_length=120, label="Name of the adult taking you home",
                                   widget=forms.TextInput(attrs={"autocomplete": "off"}))
     escort_phone = forms.CharField(max_length=40, label="Their phone number",

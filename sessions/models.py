@@ -186,7 +186,8 @@ class Appointment(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
     chair = models.ForeignKey(Chair, on_delete=models.PROTECT, related_name="appointments")
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="watched_appointments")
-    nurse_slot = models.PositiveSmallIntegerField(help_text="Which of the nurse's N watch slots (DESIGN.md §4.3).")
+    nurse_slot = models.PositiveSmallIntegerField(  # DESIGN.md §4.3
+        help_text="Which of the nurse's N watch slots (N = the location's nurse-to-patient ratio).")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True)
     start = models.DateTimeField()
     end = models.DateTimeField(help_text="start + dosing + observation minutes of the protocol")

@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.models import ConsentDocument, ConsentSignature  # read-only: the board's consent warning
 from sessions.courses import get_zone, local_datetime, propose_course, propose_spravato_course, session_window, to_local
-from sessions.models import Appointment, Chair, Course, Protocol, Route
+from sessions.models import Appointment, AppointmentLink, Chair, Course, Protocol, Route
 
 OCCUPYING = Appointment.OCCUPYING
 
@@ -282,6 +283,11 @@ class BoardCard:
     def grid_row(self) -> int:
         return self.row + 1
 
+    @property
+    def needs_consent(self) -> bool:
+        """Consent must be signed again before this session (it is still to start)."""
+        return needs_consent(self.appointment)
+
 
 @dataclass
 class DayBoard:
@@ -324,7 +330,8 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
     chairs = list(Chair.objects.filter(location=location, is_active=True))
     day_start = local_datetime(day, time(0), zone)
     day_end = local_datetime(day + timedelta(days=1), time(0), zone)
-    appointments = (Appointment.objects.filter(location=location, start__gte=day_start, start__lt=day_end)
+    appointments = (with_consent_current(
+        Appointment.objects.filter(location=location, start__gte=day_start, start__lt=day_end))
                     .exclude(status=Appointment.Status.RESCHEDULED)
                     .select_related("patient", "protocol", "chair", "nurse", "location").order_by("start"))
     index = {chair.pk: i for i, chair in enumerate(chairs)}
@@ -345,6 +352,25 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
     now = now or timezone.now()
     now_row = int((now - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 2 if opens <= now < closes else None
     return DayBoard(location, day, chairs, rows, columns, now_row, outside, released)
+
+
+# Statuses before the session starts: the ones a consent that is no longer current still holds up.
+NOT_STARTED = (Appointment.Status.BOOKED, Appointment.Status.CONFIRMED, Appointment.Status.CHECKED_IN)
+
+
+def with_consent_current(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    """Annotate ``consent_current``: the patient signed the latest consent version. Done inside the
+    appointments query (a correlated EXISTS), so the day board's query count does not grow per row; the
+    same rule as ``patients.selectors.consent_is_current``, which costs two queries per patient."""
+    latest = ConsentDocument.objects.order_by("-version").values("pk")[:1]
+    signed = ConsentSignature.objects.filter(patient_id=OuterRef("patient_id"), document_id=Subquery(latest))
+    return queryset.annotate(consent_current=Exists(signed))
+
+
+def needs_consent(appointment: Appointment) -> bool:
+    """True when the appointment is still to start and its patient has not signed the current consent
+    (``consent_current`` from ``with_consent_current``; without it, nothing is claimed)."""
+    return appointment.status in NOT_STARTED and getattr(appointment, "consent_current", True) is False
 
 
 @dataclass
@@ -371,3 +397,21 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
 def locations_with_chairs() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).annotate(chair_count=Count("chairs")).prefetch_related(
         Prefetch("chairs", queryset=Chair.objects.order_by("position", "name")))
+
+
+def plan_protocol(plan) -> Protocol | None:
+    """The active protocol for a prescriber's plan: the one named in the plan, else the first of its route."""
+    if plan is None:
+        return None
+    protocols = Protocol.objects.filter(route=plan.route, is_active=True)
+    return protocols.filter(name__iexact=plan.protocol_name).first() or protocols.first()
+
+
+def link_location(*, token_hash: str) -> Location | None:
+    """The location of the appointment behind a link, live or not (for the clinic's phone number on the
+    "this link no longer works" page); with one active location, that one."""
+    link = AppointmentLink.objects.select_related("appointment__location").filter(token_hash=token_hash).first()
+    if link is not None:
+        return link.appointment.location
+    active = list(Location.objects.filter(is_active=True)[:2])
+    return active[0] if len(active) == 1 else None

@@ -25,7 +25,7 @@ from clinic.models import Location
 from patients.models import Patient
 from sessions.courses import session_window, to_local
 from sessions.models import Appointment, AppointmentLink, Chair, Course, Protocol
-from sessions.selectors import FreeSlot, next_free_times, nurses, opening_problem
+from sessions.selectors import FreeSlot, link_location, next_free_times, nurses, opening_problem
 
 logger = logging.getLogger(__name__)
 Status = Appointment.Status
@@ -96,11 +96,14 @@ def _booking_gate(*, patient, protocol: Protocol, start: datetime, course: Cours
         gap = protocol.min_interval
         for other in others.filter(start__gt=start - gap, start__lt=start + gap).select_related("location"):
             when = to_local(other.start, other.location.time_zone)
+            # No suggested times here: "48 h after the other session" may fall on a closed day, outside opening
+            # hours or on a full chair, and a suggestion that is then refused wastes the front desk's time.
+            # "Find a free time" (opened for this patient) runs the real free-slot search, which leaves out
+            # times too close to any of the patient's sessions.
             reasons.append(
-                f"{protocol.name} needs at least {protocol.min_interval_hours} hours between sessions (CLINICAL.md "
-                f"§1), and this patient has a session on {when:%a %d %b at %H:%M}. Choose a time from "
-                f"{to_local(other.start + gap, other.location.time_zone):%a %d %b %H:%M} on, or before "
-                f"{to_local(other.start - gap, other.location.time_zone):%a %d %b %H:%M}."
+                f"{protocol.name} needs at least {protocol.min_interval_hours} hours between sessions, and this "
+                f"patient has a session on {when:%a %d %b at %H:%M}. Use “Find a free time” for this patient: "
+                f"it lists only times that keep this gap and fit the opening hours, chairs and nurses."
             )
     if course is not None:
         booked = others.filter(course=course).count()
@@ -313,6 +316,16 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
         raise TransitionRefused([
             f"Check-in opens on the day of the appointment "
             f"({to_local(appointment.start, appointment.location.time_zone):%a %d %b}, clinic time)."])
+    if to_status in (Status.CHECKED_IN, Status.IN_SESSION):
+        # Booking checked consent and approval when the appointment was made, but since then a manager may
+        # have published a new consent version (which every patient signs again before their next session,
+        # patients.models.ConsentDocument) or a prescriber withdrawn the approval. Checked at check-in and
+        # again at the start, so that nobody is dosed on consent that is no longer current.
+        blockers = _intake_blockers(patient=appointment.patient, route=appointment.protocol.route)
+        if blockers:
+            what = ("The patient cannot be checked in yet." if to_status == Status.CHECKED_IN
+                    else "The session cannot start yet.")
+            raise TransitionRefused([what] + blockers)
     if to_status == Status.IN_SESSION and appointment.escort_confirmed_at is None:
         # CLINICAL.md §1: "No escort confirmed → the session cannot start."
         raise TransitionRefused(["No escort confirmed: record the escort's name and phone on the appointment "
@@ -358,6 +371,10 @@ def appointment_reschedule(*, appointment: Appointment, start: datetime, chair: 
     _lock_patient(appointment.patient)  # before the appointment row: the same order as appointment_book
     old = _locked(appointment)
     _refuse_move(old, Status.RESCHEDULED)
+    if start == old.start and chair.pk == old.chair_id:
+        # Nothing would move: a new appointment and a "Was X / Now X" e-mail would only confuse the patient.
+        raise BookingRefused(["Choose a different time or chair: this is the appointment's current time and "
+                              "chair."])
     now = now or timezone.now()
     old.status, old.status_changed_at, old.status_changed_by = Status.RESCHEDULED, now, by
     _save_status(old, ["status", "status_changed_at", "status_changed_by"])
@@ -449,6 +466,11 @@ def appointment_link_find(*, token: str, now: datetime | None = None) -> Appoint
             or not link.appointment.is_occupying):
         return None
     return link
+
+
+def appointment_link_location(*, token: str) -> Location | None:
+    """The clinic to call about a link that no longer works (its location's phone is not PHI)."""
+    return link_location(token_hash=_hash(token or ""))
 
 
 @transaction.atomic

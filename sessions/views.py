@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,7 +20,13 @@ from django.views.generic import CreateView, UpdateView
 from clinic.audit.services import access_event_record
 from clinic.models import Location
 from patients.models import Patient
-from patients.selectors import booking_blockers, current_treatment_plan, patients_search
+from patients.selectors import (
+    booking_blockers,
+    consent_is_current,
+    current_treatment_plan,
+    front_desk_summary,
+    patients_search,
+)
 from sessions import forms, selectors, services
 from sessions.calendar import appointment_ics
 from sessions.courses import to_local
@@ -122,9 +129,7 @@ def find_slot(request):
     initial = {"first_day": today, "last_day": today + timedelta(days=7), "location": location,
                "patient": patient.public_id if patient else None}
     if patient is not None:
-        plan = current_treatment_plan(patient=patient)
-        if plan is not None:
-            initial["protocol"] = Protocol.objects.filter(route=plan.route, is_active=True).first()
+        initial["protocol"] = selectors.plan_protocol(current_treatment_plan(patient=patient))
     # Links from the booking page and the board carry ?patient= and ?location= only: that is a request to
     # open the search, not a submitted search, so the form is bound only when its own fields are present.
     submitted = any(name in request.GET for name in forms.FindSlotForm.SEARCH_FIELDS)
@@ -161,12 +166,15 @@ def _patient_context(patient: Patient, route: str | None = None) -> dict:
 @staff_view("clinic_sessions.add_appointment")
 def book(request, public_id):
     patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
+    plan = current_treatment_plan(patient=patient)
     initial = {key: request.GET[key] for key in ("date", "time") if key in request.GET}
     for key, model in (("protocol", Protocol), ("chair", Chair), ("nurse", get_user_model())):
         if _is_uuid(request.GET.get(key, "")):
             initial[key] = model.objects.filter(public_id=request.GET[key]).first()
+    if initial.get("protocol") is None:
+        initial["protocol"] = selectors.plan_protocol(plan)  # as the course form does
     initial.setdefault("nurse", selectors.nurses().first())
-    form = forms.BookingForm(request.POST or None, initial=initial)
+    form = forms.BookingForm(request.POST or None, initial=initial, route=plan.route if plan else None)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -181,6 +189,7 @@ def book(request, public_id):
             conflict = exc  # shown with the next free times above the form
         else:
             messages.success(request, "Appointment booked; " + _emailed(request, patient, appointment))
+            _warn_if_fasting_started(request, appointment)
             return redirect(appointment)
     access_event_record(request=request, patient_id=patient.public_id, object_type="booking page")
     return _render(request, "sessions/book.html", {"form": form, "conflict": conflict, **_patient_context(patient)},
@@ -195,8 +204,8 @@ def course_plan(request, public_id):
     initial = {"location": patient.location, "count": plan.number_of_sessions if plan else 6,
                "first_day": forms.local_today(patient.location) + timedelta(days=1), "time": "09:00"}
     if plan:
-        initial["protocol"] = Protocol.objects.filter(route=plan.route, is_active=True).first()
-    form = forms.CoursePlanForm(request.POST or None, initial=initial)
+        initial["protocol"] = selectors.plan_protocol(plan)
+    form = forms.CoursePlanForm(request.POST or None, initial=initial, route=plan.route if plan else None)
     proposals, error_reasons, conflict = None, [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -213,6 +222,9 @@ def course_plan(request, public_id):
             else:
                 messages.success(request, f"{course.appointments.count()} sessions booked; "
                                  + _emailed(request, patient, course))
+                first = course.appointments.order_by("start").first()
+                if first is not None:
+                    _warn_if_fasting_started(request, first)
                 return redirect("schedule:patient_appointments", public_id=patient.public_id)
         proposals = selectors.course_proposal(
             patient=patient, protocol=data["protocol"], location=data["location"], first_day=data["first_day"],
@@ -234,6 +246,22 @@ def _emailed(request, patient: Patient, sent_for=None) -> str:
                                   "instructions by phone.")
         return "the e-mail could not be sent."
     return "the patient has been e-mailed the time, place and instructions."
+
+
+def _warn_if_fasting_started(request, appointment: Appointment) -> None:
+    """A session booked to start inside its protocol's fasting window: the patient should already be
+    fasting, and nobody will tell them unless the front desk does now. A warning, not a refusal: a
+    same-day booking is sometimes right (a cancellation filled), and the nurse checks fasting at check-in."""
+    protocol = appointment.protocol
+    window = timedelta(hours=protocol.fasting_food_hours) or timedelta(minutes=protocol.fasting_liquids_minutes)
+    if window and appointment.start - timezone.now() < window:
+        if protocol.fasting_food_hours:
+            what = f"Less than {protocol.fasting_food_hours} h before the start: make sure the patient knows to " \
+                   "stop eating now."
+        else:
+            what = f"Less than {protocol.fasting_liquids_minutes} min before the start: make sure the patient " \
+                   "knows to stop drinking now."
+        messages.warning(request, what)
 
 
 def _chosen_slots(post, location: Location) -> list[services.CourseSlotChoice]:
@@ -271,15 +299,33 @@ def appointment_detail(request, public_id):
     access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="appointment",
                         object_id=str(appointment.public_id))
     course = appointment.course
+    start_blockers, needs_consent = [], False
+    if appointment.status in selectors.NOT_STARTED:
+        # The same check as check-in and start (services.appointment_transition), shown before anyone presses.
+        start_blockers = booking_blockers(patient=appointment.patient, route=appointment.protocol.route)
+        needs_consent = not consent_is_current(patient=appointment.patient)
+    escort = {"escort_name": appointment.escort_name, "escort_phone": appointment.escort_phone}
+    if not appointment.escort_name and not appointment.escort_phone:
+        escort = _intake_escort(appointment.patient) or escort
     return _render(request, "sessions/appointment_detail.html", {
+        "start_blockers": start_blockers, "needs_consent": needs_consent,
         "appointment": appointment, "local_start": to_local(appointment.start, appointment.location.time_zone),
         "local_end": to_local(appointment.end, appointment.location.time_zone),
         "progress": selectors.course_progress(course) if course else None,
         "rescheduled_to": Appointment.objects.filter(rescheduled_from=appointment).first(),
         "escort_form": forms.EscortForm(
-            initial={"escort_name": appointment.escort_name, "escort_phone": appointment.escort_phone},
-            action=reverse("schedule:escort", kwargs={"public_id": appointment.public_id})),
+            initial=escort, action=reverse("schedule:escort", kwargs={"public_id": appointment.public_id})),
     }, time_zone=appointment.location.time_zone)
+
+
+def _intake_escort(patient: Patient) -> dict | None:
+    """The escort the patient named in their intake, to pre-fill an appointment's escort form (typing it again
+    at every session invites mistakes). Read through the patients app's front-desk summary: contact and
+    escort only, no clinical answers. Pre-filled, never confirmed: someone still presses Confirm."""
+    summary = front_desk_summary(patient=patient)
+    if summary is None or not (summary.escort_name or summary.escort_phone):
+        return None
+    return {"escort_name": summary.escort_name, "escort_phone": summary.escort_phone}
 
 
 @staff_view("clinic_sessions.change_appointment")
@@ -302,7 +348,12 @@ def appointment_action(request, public_id, action):
 
 def _next_url(request, appointment) -> str:
     target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else appointment.get_absolute_url()
+    if not target.startswith("/") or target.startswith("//"):
+        return appointment.get_absolute_url()
+    if target.split("?")[0] == reverse("schedule:board"):
+        # Back to the card just acted on, not the top of a long board.
+        target = target.split("#")[0] + f"#appt-{appointment.public_id}"
+    return target
 
 
 @staff_view("clinic_sessions.change_appointment")
@@ -312,7 +363,12 @@ def appointment_escort(request, public_id):
     form = forms.EscortForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.BookingRefused(["Give the escort's name and phone number."])
+            # Say which field is wrong: "Give the escort's name and phone number." does not help when both
+            # were given and the phone was "zzz".
+            raise services.BookingRefused(
+                ["Give the escort's name and phone number."] if any(
+                    not request.POST.get(name, "").strip() for name in form.fields)
+                else [str(error) for errors in form.errors.values() for error in errors])
         services.appointment_escort_record(appointment=appointment, by=request.user, **form.cleaned_data)
     except services.BookingRefused as refused:
         messages.error(request, " ".join(refused.reasons))
@@ -444,7 +500,7 @@ def appointment_link(request, token):
     escort and fasting confirmation, and the calendar file. Nothing shows before the check."""
     link = services.appointment_link_find(token=token)
     if link is None:
-        return render(request, "sessions/link_dead.html", status=404)
+        return _link_dead(request, token)
     appointment = link.appointment
     verified = request.session.get(_verified_key(link)) is True
     if not verified:
@@ -453,10 +509,18 @@ def appointment_link(request, token):
             if services.appointment_link_check_birth_date(link=link, date_of_birth=form.cleaned_data["date_of_birth"]):
                 request.session[_verified_key(link)] = True
                 return redirect("appointment_link", token=token)
-            form.add_error("date_of_birth", "That date of birth does not match our records.")
+            link.refresh_from_db(fields=["failed_checks"])
+            left = max(0, settings.SESSIONS_LINK_MAX_DOB_FAILURES - link.failed_checks)
+            # As the intake link does: say how many tries remain before the link locks, so a patient who
+            # mistyped knows to slow down, and one who is locked out knows to call.
+            form.add_error("date_of_birth", "That date of birth does not match our records. " + (
+                f"{left} more tr{'y' if left == 1 else 'ies'} before this link locks." if left else
+                "This link is now locked to protect your information: please call the clinic."))
         return render(request, "sessions/link_check.html", {"form": form})
-    form = forms.PrepareForm(request.POST or None, initial={"escort_name": appointment.escort_name,
-                                                            "escort_phone": appointment.escort_phone})
+    escort = {"escort_name": appointment.escort_name, "escort_phone": appointment.escort_phone}
+    if not appointment.escort_name and not appointment.escort_phone:
+        escort = _intake_escort(appointment.patient) or escort
+    form = forms.PrepareForm(request.POST or None, initial=escort)
     can_prepare = appointment.status in (Appointment.Status.BOOKED, Appointment.Status.CONFIRMED)
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,10 +539,18 @@ def appointment_link(request, token):
         "fasting": appointment.protocol.fasting_instructions}, time_zone=appointment.location.time_zone)
 
 
+def _link_dead(request, token: str):
+    """The patient's page for a link that is unknown, expired, revoked or locked: the clinic's page with its
+    phone number, not a bare error (a 404 all the same, so nothing tells a guesser which tokens exist)."""
+    location = services.appointment_link_location(token=token)
+    return render(request, "sessions/link_dead.html", {"clinic_phone": location.phone if location else ""},
+                  status=404)
+
+
 def appointment_link_ics(request, token):
     link = services.appointment_link_find(token=token)
     if link is None or request.session.get(_verified_key(link)) is not True:
-        raise Http404("This link no longer works.")
+        return _link_dead(request, token)
     url = request.build_absolute_uri(reverse("appointment_link", kwargs={"token": token}))
     response = HttpResponse(appointment_ics(link.appointment, url=url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'

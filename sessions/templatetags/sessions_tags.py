@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass, field
 
 from django import template
@@ -62,3 +63,19 @@ def appointment_actions(appointment: Appointment, user, now=None) -> Actions:
 def local_time(appointment: Appointment, fmt: str = "D j M Y, H:i") -> str:
     """An appointment's start in its location's wall time (stored UTC; DESIGN.md §5)."""
     return date_format(to_local(appointment.start, appointment.location.time_zone), fmt)
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A phone number for a ``tel:`` link: digits and a leading +, no spaces (some phones dial "tel:555 010"
+    only up to the first space)."""
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    return ("+" + digits) if phone.startswith("+") else digits
+
+
+@register.filter
+def weekday_names(days) -> str:
+    """[0, 1, 2] → "Monday, Tuesday, Wednesday" (Location.open_weekdays counts from Monday = 0)."""
+    names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    return ", ".join(names[day] for day in sorted(days or []) if 0 <= day < 7)
