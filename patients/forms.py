@@ -18,6 +18,10 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = self.fields["location"].queryset.filter(is_active=True)
+        active = list(self.fields["location"].queryset[:2])
+        if len(active) == 1 and not self.is_bound and not self.initial.get("location"):
+            # A single-location clinic: nothing to choose, so do not make front desk pick it every time.
+            self.initial["location"] = active[0].pk
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save patient"))
 
@@ -118,11 +122,18 @@ class RemsEnrollmentForm(forms.Form):
 
 class ConsentPublishForm(forms.Form):
     title = forms.CharField(max_length=200, initial="Consent to ketamine treatment")
+    # What the consent must cover: CLINICAL.md §2 (the reference stays here, not in the help text staff read).
     body = forms.CharField(label="Full consent text", widget=forms.Textarea(attrs={"rows": 14}),
-                           help_text="CLINICAL.md §2: off-label status (IV/IM), procedure and monitoring, dose basis, "
+                           help_text="Cover: off-label status (IV/IM), procedure and monitoring, dose basis, "
                                      "side effects, long-term risks, no driving until next day, escort, pregnancy, "
                                      "alternatives, no guaranteed benefit, right to withdraw before dosing.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, replaces_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Publish as the new version", form_tag=True)
+        if replaces_version is not None:
+            # Publishing blocks booking for every patient until they sign again: one click too many is
+            # cheap, a clinic that cannot book its patients tomorrow is not (static/js/confirm.js asks).
+            self.helper.attrs = {"data-confirm": (
+                f"Publish a new consent version to replace version {replaces_version}? No patient can be booked "
+                "again until they have signed it.")}

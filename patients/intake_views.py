@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, QueryDict
@@ -35,6 +36,11 @@ def _crisis_context(link: PatientLink | None = None) -> dict:
 
 
 def _unusable(request, error: services.LinkUnusable):
+    if error.link is not None and _proof_state(request, error.link) != "proven":
+        # A dead link seen before a date-of-birth proof in this browser (a forwarded e-mail, a shared
+        # computer): one neutral page and one status for every reason, so that holding the link does not
+        # tell anyone that this person applied, was sent a new link or locked it (DESIGN.md §6).
+        return render(request, "intake/link_inactive.html", _crisis_context(error.link), status=410)
     context = {"reason": error.reason, "purpose": error.link.purpose if error.link else "",
                **_crisis_context(error.link)}
     return render(request, "intake/link_unusable.html", context, status=UNUSABLE_STATUS[error.reason])
@@ -241,12 +247,19 @@ def step(request, token: str, step: str):
                 return redirect("intake:step", token=token, step=step)
             return redirect("intake:step", token=token,
                             step=intake_steps.next_step(intake.answers, after=step).slug)
-        # Not complete, but a high-risk answer already given escalates now (CLINICAL.md §3).
-        reasons = intake_steps.partial_urgent_reasons(step, form)
-        if reasons:
-            services.intake_urgent_flag(intake=intake, reasons=reasons)
-            crisis_now = True
-        if not services.intake_draft_save(intake=intake, step=step, raw=_raw(request, form, formset)):
+        if formset is not None and "add_trial" in request.POST:
+            form, formset = _with_another_trial_row(request, form, formset)
+            raw = _raw(request, form, formset)
+            if not formset.is_bound:  # the rows were fine: a reload of the draft keeps the new empty box too
+                raw[formset.management_form.add_prefix("TOTAL_FORMS")] = [str(formset.total_form_count())]
+        else:
+            # Not complete, but a high-risk answer already given escalates now (CLINICAL.md §3).
+            reasons = intake_steps.partial_urgent_reasons(step, form)
+            if reasons:
+                services.intake_urgent_flag(intake=intake, reasons=reasons)
+                crisis_now = True
+            raw = _raw(request, form, formset)
+        if not services.intake_draft_save(intake=intake, step=step, raw=raw):
             messages.info(request, NOT_EDITABLE_MESSAGE)
             return redirect("intake:step", token=token, step="review")
     else:
@@ -255,6 +268,29 @@ def step(request, token: str, step: str):
     context = {"form": form, "formset": formset, "token": token, "intake": intake, "crisis_now": crisis_now,
                "latest_request": _latest_request(intake), **_progress(intake, step), **_crisis_context(link)}
     return render(request, "intake/step.html", context)
+
+
+def _with_another_trial_row(request, form, formset):
+    """"Save and add another medicine" on a page not finished yet: only the medicine rows are checked.
+
+    The patient is still filling the page in, so the ECT / TMS / therapy questions below are shown as typed
+    but unbound (no red "required" on questions they have not reached). Rows that are fine come back with
+    one more empty box; a row with a mistake comes back bound, with its message, and no new box yet.
+    The caller keeps everything typed as a draft."""
+    posted = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if key in request.POST:
+            multiple = isinstance(field, forms.MultipleChoiceField)
+            posted[name] = request.POST.getlist(key) if multiple else request.POST.get(key)
+    form = type(form)(initial=posted)
+    if not formset.is_valid():
+        return form, formset
+    rows = []
+    for row in formset.forms:
+        if row.has_changed() and row.cleaned_data and not formset._should_delete_form(row):
+            rows.append({key: value for key, value in row.cleaned_data.items() if key != "DELETE"})
+    return form, TrialFormSet(prefix="trials", initial=rows)
 
 
 def _step_is_urgent(step: str, data: dict) -> bool:

@@ -406,7 +406,7 @@ def _allergy_findings(allergies: str) -> list[Finding]:
     if not allergies or not mentions_ketamine(allergies):
         return []
     detail = ("The allergy list names ketamine or esketamine. Confirm with the patient whether this is a "
-              "hypersensitivity: if it is, it is an absolute contraindication (CLINICAL.md §2).")
+              "hypersensitivity: if it is, it is an absolute contraindication.")  # CLINICAL.md §2
     return [_finding("allergy_mentions_ketamine", REVIEW, detail, f"Allergies: “{allergies}”")]
 
 

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Upper
 
 from patients.models import (
     Assessment,
@@ -20,6 +19,7 @@ from patients.models import (
     Route,
     TreatmentPlan,
 )
+from patients.models.patient import UnaccentUpper
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
 
@@ -36,7 +36,8 @@ def _as_date(text: str) -> datetime.date | None:
 def patients_search(*, query: str = "") -> QuerySet[Patient]:
     """Search by name (partial or misspelt: pg_trgm), date of birth (2001-03-04 or 03/04/2001) or phone.
 
-    Each word must match. Names match as parts first (LIKE, served by the trigram indexes on UPPER(name));
+    Each word must match. Names match as parts first (LIKE, served by the trigram indexes on the names
+    unaccented and in capitals, so "nunez zoe" finds "Zoë Ñúñez" and a duplicate registration is avoided);
     only when nothing matches that way are misspellings tried (similarity, ``%``). Similarity on every
     search would make PostgreSQL compare every row (see bench/patient_search.py).
     """
@@ -58,7 +59,7 @@ def _is_phone_word(word: str) -> bool:
 
 def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
     patients = Patient.objects.select_related("location").annotate(
-        last_upper=Upper("legal_last_name"), first_upper=Upper("legal_first_name"))
+        last_upper=UnaccentUpper("legal_last_name"), first_upper=UnaccentUpper("legal_first_name"))
     for word in words:
         date = _as_date(word)
         digits = re.sub(r"\D", "", word)
@@ -68,11 +69,14 @@ def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
             patients = patients.filter(phone__contains=digits[-4:]) if len(digits) < 7 else patients.filter(
                 Q(phone__contains=digits[-7:-4]) & Q(phone__contains=digits[-4:]))
         elif fuzzy:
-            upper = word.upper()
+            # The word goes through the same SQL function as the indexed names (not Python's upper(), which
+            # may disagree with the database's); it is IMMUTABLE, so PostgreSQL folds it to a constant and
+            # the LIKE can still use the trigram indexes.
+            upper = UnaccentUpper(Value(word))
             patients = patients.filter(Q(last_upper__trigram_similar=upper) | Q(first_upper__trigram_similar=upper)
                                        | Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
         else:
-            upper = word.upper()
+            upper = UnaccentUpper(Value(word))
             patients = patients.filter(Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
     return patients.order_by("legal_last_name", "legal_first_name", "id")
 

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView
 
@@ -17,6 +19,7 @@ from patients.forms import (
     RequestInfoForm,
 )
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
+from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
     current_treatment_plan,
     front_desk_summary,
@@ -48,13 +51,22 @@ class PatientListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     context_object_name = "patients"
     paginate_by = 25
 
+    def post(self, request, *args, **kwargs):
+        """The search form POSTs so that the name never rides in a URL (DESIGN.md §6); the query is kept
+        in the session and the browser is sent to ``?s=<opaque key>`` (POST/redirect/GET)."""
+        form = PatientSearchForm(request.POST)
+        key = remember_search(request, form.cleaned_data["q"]) if form.is_valid() else ""
+        url = reverse("patients:list")
+        return redirect(f"{url}?{urlencode({'s': key})}" if key else url)
+
     def get_queryset(self):
-        self.search_form = PatientSearchForm(self.request.GET or None)
-        query = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
-        return patients_search(query=query)
+        # A stale or foreign key (another browser, an expired session) shows the empty search, not an error.
+        self.query = recalled_search(self.request, self.request.GET.get("s"))
+        self.search_form = PatientSearchForm(initial={"q": self.query})
+        return patients_search(query=self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(search_form=self.search_form, **kwargs)
+        return super().get_context_data(search_form=self.search_form, query=self.query, **kwargs)
 
 
 class PatientCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView):
@@ -140,10 +152,15 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
             request_info_form=forms_.get("request_info") or RequestInfoForm(),
             decline_form=forms_.get("decline") or DeclineForm(),
             can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
+            failed_decision=DECISION_TITLES.get(next(iter(forms_), "")), failed_kind=next(iter(forms_), ""),
             **kwargs)
 
 
 DECISION_FORMS = {"approve": ApproveForm, "request_info": RequestInfoForm, "decline": DeclineForm}
+# The form titles as the page shows them, for the "not saved" alert at the top (the forms sit far below
+# the answers' summary on a long page, so an error there would go unseen).
+DECISION_TITLES = {"approve": "Approve", "request_info": "Ask the patient for more information",
+                   "decline": "Decline"}
 
 
 @login_required
@@ -269,7 +286,10 @@ def rems_record_view(request, public_id):
 @permission_required("patients.publish_consentdocument", raise_exception=True)
 def consent_documents_view(request):
     """Managers: the consent versions, and publishing a new one."""
-    form = ConsentPublishForm(request.POST or None)
+    documents = ConsentDocument.objects.select_related("published_by")
+    current = documents.first()
+    replaces = current.version if current is not None else None
+    form = ConsentPublishForm(request.POST or None, replaces_version=replaces)
     if request.method == "POST" and form.is_valid():
         try:
             document = consent_document_publish(published_by=request.user, **form.cleaned_data)
@@ -279,8 +299,6 @@ def consent_documents_view(request):
             messages.success(request, f"Version {document.version} published. Patients sign it before their next "
                                       "session.")
             return redirect("patients:consent_documents")
-    documents = ConsentDocument.objects.select_related("published_by")
-    current = documents.first()
     if current is not None and request.method == "GET":
-        form = ConsentPublishForm(initial={"title": current.title, "body": current.body})
+        form = ConsentPublishForm(initial={"title": current.title, "body": current.body}, replaces_version=replaces)
     return render(request, "patients/consent_documents.html", {"form": form, "documents": documents})

@@ -20,6 +20,7 @@ from django.views.generic import CreateView, UpdateView
 from clinic.audit.services import access_event_record
 from clinic.models import Location
 from patients.models import Patient
+from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
     booking_blockers,
     consent_is_current,
@@ -151,8 +152,12 @@ def find_slot(request):
 
 @staff_view("clinic_sessions.add_appointment")
 def book_start(request):
-    """Pick the patient to book for."""
-    query = request.GET.get("q", "")[:100]
+    """Pick the patient to book for. The name typed is posted and kept in the session, never put in the
+    URL (DESIGN.md §6): the page is then shown at ``?s=<opaque key>``."""
+    if request.method == "POST":
+        key = remember_search(request, request.POST.get("q", ""))
+        return redirect(f"{reverse('schedule:book_start')}?s={key}" if key else reverse("schedule:book_start"))
+    query = recalled_search(request, request.GET.get("s"))
     patients = patients_search(query=query)[:25] if query else []
     return render(request, "sessions/book_start.html", {"query": query, "patients": patients})
 

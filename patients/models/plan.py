@@ -45,7 +45,7 @@ class TreatmentPlan(models.Model):
     protocol_name = models.CharField(max_length=120)
     target_dose_mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     dose_override_reason = models.TextField(
-        blank=True, help_text="The prescriber's reason for a target dose above the clinic's cap (CLINICAL.md §1).")
+        blank=True, help_text="The prescriber's reason for a target dose above the clinic's cap.")  # CLINICAL.md §1
     number_of_sessions = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 

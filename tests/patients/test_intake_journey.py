@@ -169,6 +169,41 @@ def test_save_and_add_another_medicine_keeps_the_rows_and_adds_an_empty_box(clie
     assert len(Intake.objects.get().answers["treatments"]["trials"]) == 2
 
 
+def _treatments_without_other_answers():
+    return {key: value for key, value in STEP_POSTS["treatments"].items()
+            if key not in ("ect", "tms", "psychotherapy")} | {"add_trial": "1"}
+
+
+def test_adding_a_medicine_before_the_other_questions_checks_only_the_medicine_rows(client):
+    patient, issued = invite(date_of_birth=DOB)
+    prove(client, issued.token, DOB)
+    data = _treatments_without_other_answers() | {"psychotherapy_detail": "CBT, a year"}
+    response = client.post(step_url(issued.token, "treatments"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not response.context["form"].is_bound and "This field is required" not in page
+    assert "Some answers need attention" not in page
+    formset = response.context["formset"]
+    assert len(formset.forms) == 3 and formset.forms[1].initial["drug"] == "Bupropion"
+    assert "CBT, a year" in page  # what was typed below the rows is still there
+    # Kept as a draft (not as answers: the page is not complete), with the new box after a reload too.
+    intake = Intake.objects.get()
+    assert "treatments" not in intake.answers and intake.drafts["treatments"]["trials-TOTAL_FORMS"] == ["3"]
+    again = client.get(step_url(issued.token, "treatments"))
+    assert len(again.context["formset"].forms) == 3
+
+
+def test_adding_a_medicine_after_an_unfinished_row_shows_that_rows_message_only(client):
+    patient, issued = invite(date_of_birth=DOB)
+    prove(client, issued.token, DOB)
+    data = _treatments_without_other_answers() | {"trials-1-weeks": ""}
+    response = client.post(step_url(issued.token, "treatments"), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 2 and formset.forms[1].errors.get("weeks")
+    assert not response.context["form"].is_bound
+
+
 def test_a_consent_link_lets_the_patient_sign_a_new_version(client, manager):
     from patients.selectors import consent_is_current
     from patients.services import consent_document_publish, consent_link_send
@@ -439,3 +474,25 @@ def test_opening_the_link_after_the_idle_limit_says_why_the_date_of_birth_is_ask
     _idle(client, issued.token, 20)
     page = client.get(reverse("intake:link", kwargs={"token": issued.token})).content.decode()
     assert "Confirm it's you" in page and "without activity" in page
+
+
+@pytest.mark.parametrize("last_name,typed", [("Ñúñez", "Zoe Nunez"), ("Ñúñez", "zoë   ÑÚÑEZ"),
+                                              ("Ñúñez-O'Brien", "Zoe Nunez OBrien"),
+                                              ("Ñúñez-O'Brien", "ZOE NUNEZ-O'BRIEN")])
+def test_the_consent_signature_ignores_accents_case_and_spaces_and_keeps_what_was_typed(client, last_name, typed):
+    published_consent()
+    patient, issued = invite(date_of_birth=DOB, legal_first_name="Zoë", legal_last_name=last_name)
+    prove(client, issued.token, DOB)
+    response = client.post(step_url(issued.token, "consent"), {"agree": "on", "typed_name": typed})
+    assert response.status_code == 302, response.content.decode()
+    signature = ConsentSignature.objects.get(patient=patient)
+    assert signature.typed_name == " ".join(typed.split())  # accents and case as typed, not normalised
+
+
+def test_the_consent_signature_still_refuses_another_name(client):
+    published_consent()
+    patient, issued = invite(date_of_birth=DOB, legal_first_name="Zoë", legal_last_name="Ñúñez")
+    prove(client, issued.token, DOB)
+    response = client.post(step_url(issued.token, "consent"), {"agree": "on", "typed_name": "Zoe Martinez"})
+    assert response.status_code == 200 and "including" in response.content.decode()
+    assert not ConsentSignature.objects.exists()

@@ -29,7 +29,7 @@ def test_an_expired_link_says_so_and_shows_nothing(client):
     PatientLink.objects.update(created_at=timezone.now() - datetime.timedelta(days=20),
                                expires_at=timezone.now() - datetime.timedelta(days=6))
     response = client.get(reverse("intake:link", kwargs={"token": issued.token}))
-    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert response.status_code == 410 and "no longer active" in response.content.decode()
     assert "Rivera" not in response.content.decode()
 
 
@@ -60,7 +60,7 @@ def test_a_tampered_or_unknown_link_gets_a_clear_page_not_an_error(client, token
     assert response.status_code == 404 and "does not work" in response.content.decode()
 
 
-def test_a_used_link_shows_what_happens_next(client, monkeypatch):
+def _submitted_with_token(monkeypatch, **fields):
     from patients import services
 
     captured = {}
@@ -72,13 +72,55 @@ def test_a_used_link_shows_what_happens_next(client, monkeypatch):
         return issued
 
     monkeypatch.setattr(services, "_link_issue", keep_token)
-    intake = make_submitted_intake(date_of_birth=DOB, legal_last_name="Rivera")
+    intake = make_submitted_intake(date_of_birth=DOB, **fields)
+    return intake, captured["token"]
+
+
+def _prove_in_session(client, link):
+    """What a correct date of birth leaves in this browser's session (intake_views.link)."""
+    from patients.intake_views import PROOF_KEY
+
+    session = client.session
+    now = timezone.now().timestamp()
+    session[PROOF_KEY.format(link.token_hash)] = {"proven_at": now, "seen_at": now}
+    session.save()
+
+
+def test_a_used_link_in_a_fresh_browser_says_nothing_about_the_intake(client, monkeypatch):
+    intake, token = _submitted_with_token(monkeypatch, legal_last_name="Rivera")
     link = intake.links.get()
     assert link.used_at is not None and link.state == "used"
-    response = client.get(reverse("intake:link", kwargs={"token": captured["token"]}))
+    response = client.get(reverse("intake:link", kwargs={"token": token}))
+    page = response.content.decode()
+    assert response.status_code == 410 and "This link is no longer active" in page
+    assert intake.patient.location.phone in page
+    for revealing in ("Thank you", "has been sent", "what happens next", "prescriber", "Rivera"):
+        assert revealing not in page, revealing
+
+
+def test_a_used_link_shows_what_happens_next_after_a_proof_in_this_browser(client, monkeypatch):
+    intake, token = _submitted_with_token(monkeypatch, legal_last_name="Rivera")
+    _prove_in_session(client, intake.links.get())
+    response = client.get(reverse("intake:link", kwargs={"token": token}))
     page = response.content.decode()
     assert response.status_code == 200 and "your intake has been sent" in page and "what happens next" in page
-    assert "Rivera" not in page and "date of birth" not in page.lower().split("what happens next")[0]
+    assert "Rivera" not in page
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked", "locked"])
+def test_every_dead_link_looks_the_same_before_a_proof(client, front_desk, state):
+    _, issued = invite(date_of_birth=DOB)
+    if state == "expired":
+        PatientLink.objects.update(created_at=timezone.now() - datetime.timedelta(days=20),
+                                   expires_at=timezone.now() - datetime.timedelta(days=6))
+    elif state == "revoked":
+        invitation_revoke(intake=Intake.objects.get(), revoked_by=front_desk)
+    else:
+        PatientLink.objects.update(locked_at=timezone.now())
+    response = client.get(reverse("intake:link", kwargs={"token": issued.token}))
+    page = response.content.decode()
+    assert response.status_code == 410 and "This link is no longer active" in page
+    assert not any(word in page for word in ("expired", "replaced", "locked"))
 
 
 def test_five_wrong_dates_of_birth_lock_the_link(client):
@@ -88,9 +130,9 @@ def test_five_wrong_dates_of_birth_lock_the_link(client):
         assert response.status_code == 200
         assert f"{5 - attempt} more tr" in response.content.decode()
     response = prove(client, issued.token, datetime.date(1990, 1, 5))
-    assert response.status_code == 403 and "locked" in response.content.decode()
+    assert response.status_code == 410 and "no longer active" in response.content.decode()
     # Even the right date no longer opens it; staff issue a new link.
-    assert prove(client, issued.token, DOB).status_code == 403
+    assert prove(client, issued.token, DOB).status_code == 410
     assert "Rivera" not in response.content.decode()
     _, fresh = invite(patient)
     assert prove(client, fresh.token, DOB).status_code == 302

@@ -56,6 +56,31 @@ def test_approval_without_a_dose_for_iv_or_above_the_cap_says_what_to_fix(prescr
     assert not IntakeDecision.objects.exists()
 
 
+def test_a_refused_decision_says_so_at_the_top_and_keeps_what_was_typed(prescriber_client):
+    intake = make_submitted_intake()
+    response = _decide(prescriber_client, intake, kind="approve", route="iv", protocol_name="IV weekly x6",
+                       target_dose_mg_per_kg="1.5", number_of_sessions="5")
+    page = response.content.decode()
+    assert response.status_code == 200
+    alert = page.index("The decision was not saved")
+    assert alert < page.index("Screening") < page.index('id="decide-approve"')  # seen without scrolling
+    assert 'href="#decide-approve"' in page and "see the" in page and "Approve form below" in page
+    approve_form = page[page.index('id="decide-approve"'):]
+    assert 'value="IV weekly x6"' in approve_form and 'value="1.5"' in approve_form and 'value="5"' in approve_form
+    assert "needs a written reason" in approve_form
+
+
+def test_a_refused_decline_points_at_the_decline_form(prescriber_client):
+    intake = make_submitted_intake()
+    page = _decide(prescriber_client, intake, kind="decline", message="").content.decode()
+    assert "The decision was not saved" in page and 'href="#decide-decline"' in page
+
+
+def test_the_review_page_has_no_alert_when_nothing_failed(prescriber_client):
+    intake = make_submitted_intake()
+    assert "The decision was not saved" not in prescriber_client.get(_review_url(intake)).content.decode()
+
+
 def test_request_for_information_sends_a_new_link_to_the_named_sections(
         prescriber_client, client, django_capture_on_commit_callbacks):
     intake = make_submitted_intake(email="kim@example.com")
@@ -157,6 +182,20 @@ def test_manager_publishes_a_new_consent_version(manager_client):
     assert list(ConsentDocument.objects.values_list("version", flat=True)) == [2, 1]
 
 
+def test_publishing_a_new_consent_version_asks_for_confirmation_and_says_why(manager_client, manager):
+    from patients.services import consent_document_publish
+
+    url = reverse("patients:consent_documents")
+    consent_document_publish(title="Consent", body="Version one text", published_by=manager)
+    page = manager_client.get(url).content.decode()
+    form = page[page.index("<form", page.index("Publish a new version")):]
+    form_tag = form[:form.index(">")]
+    assert "data-confirm=" in form_tag and "replace version 1" in form_tag and "No patient can be booked" in form_tag
+    assert "js/confirm.js" in page
+    assert "blocks booking for every patient" in page and "consent link" in page
+    assert "CLINICAL.md" not in page
+
+
 def test_registry_search_by_dob_phone_and_misspelt_name(front_desk_client, location):
     from tests.factories import PatientFactory
 
@@ -164,7 +203,8 @@ def test_registry_search_by_dob_phone_and_misspelt_name(front_desk_client, locat
                    date_of_birth="1980-01-02", phone="+1 555 867 5309")
     PatientFactory(location=location, legal_first_name="Jordan", legal_last_name="Lee")
     for query in ("1980-01-02", "01/02/1980", "867-5309", "Rivena", "alexa"):
-        found = front_desk_client.get(reverse("patients:list"), {"q": query}).context["patients"]
+        posted = front_desk_client.post(reverse("patients:list"), {"q": query})  # POST: no name in the URL
+        found = front_desk_client.get(posted.url).context["patients"]
         assert [p.legal_last_name for p in found] == ["Rivera"], query
 
 

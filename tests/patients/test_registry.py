@@ -39,13 +39,78 @@ def test_a_nurse_may_not_register_patients(nurse_client, location):
     assert not Patient.objects.exists()
 
 
+def _search(client, query):
+    """Search as the page does: POST the query, follow the redirect to ?s=<key>."""
+    posted = client.post(reverse("patients:list"), {"q": query})
+    assert posted.status_code == 302
+    return posted, client.get(posted.url)
+
+
 def test_search_finds_by_part_of_a_name_and_says_when_nothing_matches(front_desk_client, location):
     PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
     PatientFactory(location=location, legal_first_name="Jordan", legal_last_name="Lee")
-    found = front_desk_client.get(reverse("patients:list"), {"q": "riv"})
+    _, found = _search(front_desk_client, "riv")
     assert [p.legal_last_name for p in found.context["patients"]] == ["Rivera"]
-    none = front_desk_client.get(reverse("patients:list"), {"q": "zzz"})
+    assert 'value="riv"' in found.content.decode()  # the box shows what was searched for
+    _, none = _search(front_desk_client, "zzz")
     assert "No patient matches" in none.content.decode()
+
+
+def test_a_patient_name_never_appears_in_a_search_url(front_desk_client, location):
+    import re
+
+    for n in range(30):  # more than one page (25 a page)
+        PatientFactory(location=location, legal_first_name=f"Zoë{n}", legal_last_name="Ñúñez")
+    posted, page_one = _search(front_desk_client, "Ñúñez")
+    assert re.fullmatch(r"/patients/\?s=[\w-]+", posted.url)
+    assert "ñ" not in posted.url.lower() and "%C3" not in posted.url and "nunez" not in posted.url.lower()
+    html = page_one.content.decode()
+    hrefs = re.findall(r'href="([^"]*\?[^"]*)"', html)
+    page_links = [href for href in hrefs if "page=" in href]
+    assert page_links and all("s=" in href and "%C3" not in href and "Ñ" not in href for href in page_links)
+    assert 'method="post"' in html and "Clear" in html
+    page_two = front_desk_client.get(posted.url + "&page=2")
+    assert len(page_one.context["patients"]) == 25 and len(page_two.context["patients"]) == 5
+
+
+def test_an_old_style_name_query_is_not_used_for_the_search(front_desk_client, location):
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    PatientFactory(location=location, legal_first_name="Jordan", legal_last_name="Lee")
+    page = front_desk_client.get(reverse("patients:list"), {"q": "riv"})
+    assert len(page.context["patients"]) == 2 and 'value="riv"' not in page.content.decode()
+
+
+def test_an_unknown_or_another_browsers_search_key_shows_the_empty_search(front_desk_client, front_desk, location):
+    from django.test import Client
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    PatientFactory(location=location, legal_first_name="Jordan", legal_last_name="Lee")
+    posted, _ = _search(front_desk_client, "riv")
+    unknown = front_desk_client.get(reverse("patients:list"), {"s": "no-such-key"})
+    assert unknown.status_code == 200 and len(unknown.context["patients"]) == 2 and unknown.context["query"] == ""
+    other_browser = Client()
+    other_browser.force_login(front_desk)
+    elsewhere = other_browser.get(posted.url)
+    assert elsewhere.status_code == 200 and len(elsewhere.context["patients"]) == 2
+
+
+def test_an_empty_search_clears_it(front_desk_client, location):
+    posted = front_desk_client.post(reverse("patients:list"), {"q": "   "})
+    assert posted.status_code == 302 and posted.url == reverse("patients:list")
+
+
+def test_the_search_helpers_keep_the_query_in_the_session(rf):
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+
+    from patients.search_session import recalled_search, remember_search
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    key = remember_search(request, "  Zoë   Ñúñez ")
+    assert key and "Z" not in key and remember_search(request, "Zoë Ñúñez") == key
+    assert recalled_search(request, key) == "Zoë Ñúñez"
+    assert recalled_search(request, "nope") == "" and recalled_search(request, None) == ""
+    assert remember_search(request, "") == ""
 
 
 def test_patient_pages_use_the_public_id_never_the_name_or_row_number(patient):
@@ -78,3 +143,69 @@ def test_search_tries_misspellings_only_when_no_name_matches_as_typed(location):
     assert [p.legal_last_name for p in patients_search(query="rivera")] == ["Rivera"]
     assert "Rivera" in {p.legal_last_name for p in patients_search(query="Rivra")}
     assert [p.legal_last_name for p in patients_search(query="nobody-like-this")] == []
+
+
+@pytest.mark.parametrize("query", ["nunez", "Nunez Zoe", "NUÑEZ zoë", "ñúñez-o'brien"])
+def test_search_ignores_accents_in_the_registry(location, query):
+    from patients.selectors import patients_search
+
+    PatientFactory(location=location, legal_first_name="Zoë", legal_last_name="Ñúñez-O'Brien")
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    assert [p.legal_first_name for p in patients_search(query=query)] == ["Zoë"]
+
+
+def test_search_ignores_accents_in_the_query(location):
+    from patients.selectors import patients_search
+
+    PatientFactory(location=location, legal_first_name="Zoe", legal_last_name="Nunez")
+    assert [p.legal_last_name for p in patients_search(query="Zoë Ñúñez")] == ["Nunez"]
+    assert [p.legal_last_name for p in patients_search(query="Ñuñes")] == ["Nunez"]  # misspelt and accented
+
+
+def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
+    from django.db import connection
+
+    from patients.selectors import _patients_matching
+
+    # The query word goes through the IMMUTABLE function too: folded to a constant, so the LIKE is indexable.
+    # (A tiny test table would be read whole anyway: only bitmap scans are left to the planner here.)
+    query = _patients_matching(["nunez"], fuzzy=False).select_related(None).values("pk")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "patient_last_unaccent_trgm" in plan and "patient_first_unaccent_trgm" in plan, plan
+    assert "'%NUNEZ%'" in plan, plan
+
+
+def test_a_single_location_clinic_has_its_location_chosen_already(front_desk_client, location):
+    form = front_desk_client.get(reverse("patients:create")).context["form"]
+    assert form["location"].value() == location.pk
+    assert f'<option value="{location.pk}" selected>' in front_desk_client.get(
+        reverse("patients:create")).content.decode()
+
+
+def test_with_several_locations_front_desk_chooses(front_desk_client, location):
+    from tests.factories import LocationFactory
+
+    LocationFactory(name="Uptown", time_zone="America/New_York")
+    form = front_desk_client.get(reverse("patients:create")).context["form"]
+    assert form["location"].value() is None
+
+
+def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_client, prescriber, location):
+    from django.utils import timezone
+
+    from patients.models import Intake
+    from tests.factories import make_cleared_patient, make_submitted_intake
+
+    make_cleared_patient(location=location, legal_last_name="Approvedson")
+    make_submitted_intake(location=location, legal_last_name="Waitington")
+    page = prescriber_client.get(reverse("patients:intake_list")).content.decode()
+    decided = Intake.objects.get(patient__legal_last_name="Approvedson")
+    row = page[page.index("Approvedson"):]
+    row = row[:row.index("</tr>")]
+    assert f"Decided {timezone.localtime(decided.status_changed_at):%Y-%m-%d}" in row
+    waiting = page[page.index("Waitington"):]
+    assert "Decided" not in waiting[:waiting.index("</tr>")]

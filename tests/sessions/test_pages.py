@@ -261,3 +261,14 @@ def test_manager_edits_protocols_chairs_and_opening_hours(manager_client, locati
         "observation_minutes": 60, "turnover_minutes": 15, "min_interval_hours": 48, "fasting_food_hours": 6,
         "fasting_liquids_minutes": 120, "vitals_schedule": "q10", "is_active": "on"})
     assert response.status_code == 302 and Protocol.objects.get(name="IV slow").session_minutes == 120
+
+
+def test_the_booking_search_keeps_the_patients_name_out_of_the_url(front_desk_client, location):
+    from tests.factories import PatientFactory
+
+    PatientFactory(location=location, legal_first_name="Zoë", legal_last_name="Ñúñez")
+    response = front_desk_client.post(reverse("schedule:book_start"), {"q": "Nunez"})
+    assert response.status_code == 302
+    assert "unez" not in response.url.lower()
+    page = front_desk_client.get(response.url)
+    assert [p.legal_last_name for p in page.context["patients"]] == ["Ñúñez"]
