@@ -73,7 +73,7 @@ def test_a_decline_without_a_reason_is_refused_by_the_database(prescriber):
 @pytest.mark.parametrize("route,dose", [("iv", None), ("iv", "0"), ("im", "3.5"), ("intranasal", "0.5")])
 def test_plan_dose_must_match_the_route(prescriber, route, dose):
     intake = make_submitted_intake()
-    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate at present.")
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate now.")
     _refused(lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route=route,
                                                   protocol_name="x", target_dose_mg_per_kg=dose,
                                                   number_of_sessions=6))
@@ -81,7 +81,7 @@ def test_plan_dose_must_match_the_route(prescriber, route, dose):
 
 def test_plan_sessions_and_route_are_bounded(prescriber):
     intake = make_submitted_intake()
-    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate at present.")
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate now.")
     _refused(lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="oral",
                                                   protocol_name="x", target_dose_mg_per_kg="0.5",
                                                   number_of_sessions=6))
@@ -165,7 +165,7 @@ def test_an_urgent_acknowledgement_needs_an_urgent_flag(prescriber):
 @pytest.mark.parametrize("dose,reason", [("1.01", ""), ("2.00", "   "), ("1.50", "\n\t")])
 def test_a_dose_above_1_mg_per_kg_without_a_written_reason_is_refused_by_the_database(prescriber, dose, reason):
     intake = make_submitted_intake()
-    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate at present.")
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate now.")
 
     def plan(**fields):
         return TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv", protocol_name="x",
@@ -179,6 +179,6 @@ def test_a_dose_above_1_mg_per_kg_without_a_written_reason_is_refused_by_the_dat
 
 def test_a_dose_at_or_under_1_mg_per_kg_needs_no_reason(prescriber):
     intake = make_submitted_intake()
-    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate at present.")
+    decision = intake_decide(intake=intake, decided_by=prescriber, kind="decline", message="Not a candidate now.")
     TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv", protocol_name="x",
                                  number_of_sessions=6, target_dose_mg_per_kg="1.00")

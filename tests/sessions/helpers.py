@@ -71,3 +71,27 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def move_status(appointment, status: str, **fields):
+    """Put an appointment in ``status`` for a test, along the allowed moves only: PostgreSQL refuses any
+    other (the status transition trigger). Other ``fields`` are written with the last step."""
+    from collections import deque
+
+    from sessions.models import ALLOWED_TRANSITIONS, Appointment
+
+    current = Appointment.objects.values_list("status", flat=True).get(pk=appointment.pk)
+    paths, queue = {current: []}, deque([current])
+    while queue:
+        here = queue.popleft()
+        for there in sorted(ALLOWED_TRANSITIONS[here]):
+            if there not in paths:
+                paths[there] = [*paths[here], there]
+                queue.append(there)
+    if status not in paths:
+        raise ValueError(f"No allowed way from {current} to {status}")
+    rows = Appointment.objects.filter(pk=appointment.pk)
+    for step in paths[status][:-1]:
+        rows.update(status=step)
+    rows.update(status=status, **fields)
+    return Appointment.objects.get(pk=appointment.pk)

@@ -17,7 +17,7 @@ from sessions.services import (
     appointment_prepare,
     appointment_transition,
 )
-from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local
+from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
@@ -172,8 +172,7 @@ def test_the_cancel_page_after_the_start_time_shows_the_reason(booked, front_des
 
 
 def test_the_patient_cannot_change_the_escort_once_checked_in(booked, front_desk, client):
-    Appointment.objects.filter(pk=booked.pk).update(status=S.CHECKED_IN, escort_name="Sam Rivera",
-                                                    escort_phone="+1 555 0111")
+    move_status(booked, S.CHECKED_IN, escort_name="Sam Rivera", escort_phone="+1 555 0111")
     with pytest.raises(BookingRefused):
         appointment_prepare(appointment=booked, escort_name="Someone Else", escort_phone="+1 555 0999",
                             fasting_understood=True)

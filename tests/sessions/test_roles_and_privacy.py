@@ -8,26 +8,30 @@ from django.urls import reverse
 from clinic.audit.models import AccessEvent
 from sessions.models import Appointment
 from sessions.services import appointment_book
-from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local
+from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
 
 
 @pytest.fixture
-def checked_in(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
+def booked_with_escort(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
     appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
                                    nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
-    Appointment.objects.filter(pk=appointment.pk).update(status=S.CHECKED_IN, escort_name="Sam",
-                                                         escort_phone="+1 555 0111",
+    Appointment.objects.filter(pk=appointment.pk).update(escort_name="Sam", escort_phone="+1 555 0111",
                                                          escort_confirmed_at=appointment.start - timedelta(days=1))
     return Appointment.objects.get(pk=appointment.pk)
+
+
+@pytest.fixture
+def checked_in(booked_with_escort):
+    return move_status(booked_with_escort, S.CHECKED_IN)
 
 
 @pytest.mark.parametrize("action,status_before", [("start", S.CHECKED_IN), ("recovering", S.IN_SESSION),
                                                   ("complete", S.RECOVERING)])
 def test_front_desk_cannot_record_clinical_steps(front_desk_client, checked_in, action, status_before):
-    Appointment.objects.filter(pk=checked_in.pk).update(status=status_before)
+    move_status(checked_in, status_before)
     response = front_desk_client.post(reverse("schedule:action", args=[checked_in.public_id, action]))
     assert response.status_code == 403
     assert Appointment.objects.get(pk=checked_in.pk).status == status_before
@@ -50,9 +54,9 @@ def test_front_desk_sees_no_start_button_and_the_nurse_does(checked_in, front_de
     assert ">Start session<" in nurse_page
 
 
-def test_a_prescriber_sees_no_action_buttons_on_the_board_or_the_appointment(checked_in, prescriber, location,
+def test_a_prescriber_sees_no_action_buttons_on_the_board_or_the_appointment(booked_with_escort, prescriber, location,
                                                                               next_monday):
-    Appointment.objects.filter(pk=checked_in.pk).update(status=S.CONFIRMED)
+    checked_in = move_status(booked_with_escort, S.CONFIRMED)  # confirmed: the step before check-in
     with frozen_now(local(location, next_monday, 9, 5)):
         client = client_for(prescriber)
         board = client.get(reverse("schedule:board"),

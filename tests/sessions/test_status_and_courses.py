@@ -20,7 +20,7 @@ from sessions.services import (
     appointment_transition,
     course_book,
 )
-from tests.sessions.helpers import cleared_patient, local
+from tests.sessions.helpers import cleared_patient, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
@@ -54,7 +54,7 @@ def test_the_whole_day_moves_in_order_and_completes_the_course_step(booked, nurs
     (S.CHECKED_IN, S.CONFIRMED), (S.COMPLETED, S.BOOKED), (S.NO_SHOW, S.CHECKED_IN),
 ])
 def test_a_wrong_move_is_refused_with_a_message(booked, front_desk, start, to):
-    Appointment.objects.filter(pk=booked.pk).update(status=start)
+    move_status(booked, start)
     with pytest.raises(TransitionRefused) as refused:
         appointment_transition(appointment=booked, to_status=to, by=front_desk)
     assert "cannot be marked" in refused.value.reasons[0]
