@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView
 
 from clinic.audit.mixins import AccessLoggedMixin
+from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
 from patients.forms import (
     ApproveForm,
@@ -141,6 +142,14 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
     def get_queryset(self):
         return Intake.objects.select_related("patient__location", "urgent_acknowledged_by")
 
+    @property
+    def printing(self) -> bool:
+        """The print version (``?print=1``): the same page, opened to be printed and logged as printed."""
+        return self.request.GET.get("print") == "1"
+
+    def get_access_action(self) -> str:
+        return AccessEvent.Action.PRINT if self.printing else AccessEvent.Action.VIEW
+
     def get_context_data(self, **kwargs):
         intake = self.object
         forms_ = getattr(self, "decision_forms", {})
@@ -153,7 +162,7 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
             decline_form=forms_.get("decline") or DeclineForm(),
             can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
             failed_decision=DECISION_TITLES.get(next(iter(forms_), "")), failed_kind=next(iter(forms_), ""),
-            **kwargs)
+            printing=self.printing, **kwargs)
 
 
 DECISION_FORMS = {"approve": ApproveForm, "request_info": RequestInfoForm, "decline": DeclineForm}

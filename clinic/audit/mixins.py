@@ -19,6 +19,9 @@ class AccessLoggedMixin:
     access_object_type: str = ""
     access_action: str = "view"
 
+    def get_access_action(self) -> str:
+        return self.access_action
+
     def get_access_patient_id(self, obj):
         patient = getattr(obj, "patient", None)
         return patient.public_id if patient is not None else obj.public_id
@@ -32,7 +35,7 @@ class AccessLoggedMixin:
                 patient_id=self.get_access_patient_id(obj),
                 object_type=self.access_object_type or obj._meta.verbose_name,
                 object_id=str(getattr(obj, "public_id", obj.pk)),
-                action=self.access_action,
+                action=self.get_access_action(),
             )
         return response
 

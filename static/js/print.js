@@ -5,4 +5,6 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  // The print version of a page (its own address, so that the server logs the print) opens the dialog.
+  if (document.querySelector("[data-autoprint]")) { window.print(); }
 })();

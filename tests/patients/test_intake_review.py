@@ -455,3 +455,14 @@ def test_staff_see_when_an_invitation_email_did_not_go_out(front_desk_client, pa
             reverse("patients:invitation_send", kwargs={"public_id": patient.public_id}), {"how": "email"})
     assert response.status_code == 200 and response.context["issued"].url in response.content.decode()
     assert PatientLink.objects.get().emailed_at is None
+
+
+def test_printing_the_review_is_logged_as_a_print(prescriber_client, prescriber):
+    intake = make_submitted_intake()
+    page = prescriber_client.get(_review_url(intake)).content.decode()
+    assert 'href="?print=1"' in page and "data-autoprint" not in page
+    printed = prescriber_client.get(_review_url(intake), {"print": "1"})
+    assert printed.status_code == 200 and "data-autoprint" in printed.content.decode()
+    actions = list(AccessEvent.objects.filter(actor=prescriber, patient_id=intake.patient.public_id)
+                   .order_by("occurred_at", "id").values_list("action", flat=True))
+    assert actions == ["view", "print"]
