@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
 
+from clinic.db import status_transition_trigger
 from clinic.models import Location
 from patients.models import Patient, Route  # the intake plan's route choices (issue 3)
 
@@ -173,21 +174,6 @@ OCCUPYING = (S.BOOKED, S.CONFIRMED, S.CHECKED_IN, S.IN_SESSION, S.RECOVERING, S.
 del S
 
 
-def _status_transition_check() -> str:
-    """The trigger body that holds PostgreSQL to ALLOWED_TRANSITIONS, so that no bulk update, admin action or
-    script can move a status where the services would not (a completed session back to booked, say).
-    Made from the map above: a change to the map shows up as a new migration."""
-    pairs = ", ".join(f"('{old}', '{new}')" for old, targets in sorted(ALLOWED_TRANSITIONS.items())
-                      for new in sorted(targets))
-    return f"""
-    IF NEW.status IS DISTINCT FROM OLD.status AND (OLD.status, NEW.status) NOT IN ({pairs}) THEN
-        RAISE EXCEPTION 'an appointment cannot move from % to %', OLD.status, NEW.status
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'appointment_status_transition';
-    END IF;
-    RETURN NEW;
-    """
-
-
 class Appointment(models.Model):
     """One booked session. Times are UTC; the location's zone is applied at the edges (DESIGN.md §5)."""
 
@@ -257,12 +243,8 @@ class Appointment(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.Trigger(
-                name="appointment_status_transition",
-                operation=pgtrigger.UpdateOf("status"),
-                when=pgtrigger.Before,
-                func=_status_transition_check(),
-            ),
+            status_transition_trigger(name="appointment_status_transition", noun="an appointment",
+                                      transitions=ALLOWED_TRANSITIONS),
             # DESIGN.md §4.3: the slot may not exceed the location's nurse-to-patient ratio, and the chair
             # must be at the appointment's location. A CHECK cannot read another table; a trigger can.
             # It checks where an appointment is placed (INSERT, or an UPDATE that changes the slot, chair or

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.db import status_transition_trigger
 from patients.models.patient import Patient
 
 
@@ -95,6 +96,9 @@ class Intake(models.Model):
                    | pgtrigger.Q(old__drafts__df=pgtrigger.F("new__drafts"))),
             ),
             pgtrigger.Protect(name="intake_never_deleted", operation=pgtrigger.Delete),
+            # Approval is what lets a patient be booked: no path but the services' may move the status.
+            status_transition_trigger(name="intake_status_transition", noun="an intake",
+                                      transitions=INTAKE_TRANSITIONS),
         ]
 
     def __str__(self) -> str:

@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 REFUSED = (IntegrityError, InternalError)
 
 
-def _refused(action):
-    with pytest.raises(REFUSED), transaction.atomic():
+def _refused(action, reason: str = ""):
+    with pytest.raises(REFUSED) as refused, transaction.atomic():
         action()
+    assert reason in str(refused.value)
 
 
 def test_a_submitted_intakes_answers_cannot_change_even_with_raw_sql():
@@ -48,13 +49,26 @@ def test_an_intake_is_never_deleted():
 
 
 def test_a_decided_intake_must_have_been_submitted():
-    intake = Intake.objects.create(patient=PatientFactory())
-    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(status="approved"))
+    _refused(lambda: Intake.objects.create(patient=PatientFactory(), status="approved"),
+             "intake_decided_was_submitted")
 
 
 def test_status_accepts_only_its_choices():
-    intake = Intake.objects.create(patient=PatientFactory())
-    _refused(lambda: Intake.objects.filter(pk=intake.pk).update(status="bogus"))
+    _refused(lambda: Intake.objects.create(patient=PatientFactory(), status="bogus"), "intake_status_valid")
+
+
+@pytest.mark.parametrize("new", ["approved", "declined", "in_progress"])
+def test_postgresql_refuses_an_intake_status_move_the_transition_map_does_not_allow(new):
+    """From "needs information" only a resubmission may follow (INTAKE_TRANSITIONS); raw SQL is refused."""
+    intake = make_submitted_intake()
+    Intake.objects.filter(pk=intake.pk).update(status="needs_info")
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE patients_intake SET status = %s WHERE id = %s", [new, intake.pk])
+
+    _refused(raw, "cannot move from needs_info")
+    assert Intake.objects.get(pk=intake.pk).status == "needs_info"
 
 
 def test_decisions_are_append_only(prescriber):
