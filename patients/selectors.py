@@ -136,20 +136,22 @@ class FrontDeskSummary:
     emergency_name: str
     emergency_phone: str
     waiting_since: datetime.datetime | None
+    plan: TreatmentPlan | None  # route and number of sessions are for front desk; the dose is not shown them
 
 
-def front_desk_summary(*, patient: Patient) -> FrontDeskSummary | None:
-    intake = intake_latest(patient=patient)
+def front_desk_summary(*, patient: Patient, intake: Intake | None = None) -> FrontDeskSummary | None:
+    """``intake``: the patient's latest, when the caller has it already."""
+    intake = intake or intake_latest(patient=patient)
     if intake is None:
         return None
     contacts = intake.answers.get("contacts") or {}
     plan = current_treatment_plan(patient=patient)
-    blockers = booking_blockers(patient=patient, route=plan.route if plan else Route.IV)
+    blockers = _blockers(patient=patient, route=plan.route if plan else Route.IV, plan=plan)
     return FrontDeskSummary(
         status_label=intake.get_status_display(), cleared_to_book=not blockers, blockers=blockers,
         escort_name=contacts.get("escort_name", ""), escort_phone=contacts.get("escort_phone", ""),
         emergency_name=contacts.get("emergency_name", ""), emergency_phone=contacts.get("emergency_phone", ""),
-        waiting_since=intake.status_changed_at,
+        waiting_since=intake.status_changed_at, plan=plan,
     )
 
 
@@ -177,8 +179,11 @@ def consent_is_current(*, patient: Patient) -> bool:
 
 def booking_blockers(*, patient: Patient, route: str) -> list[str]:
     """The hard stops before a session can be booked, each saying what would lift it. [] = cleared."""
+    return _blockers(patient=patient, route=route, plan=current_treatment_plan(patient=patient))
+
+
+def _blockers(*, patient: Patient, route: str, plan: TreatmentPlan | None) -> list[str]:
     blockers = []
-    plan = current_treatment_plan(patient=patient)
     if plan is None:
         blockers.append("Intake not approved by a prescriber: a prescriber must review and approve the intake "
                         "before sessions can be booked.")

@@ -22,7 +22,6 @@ from patients.forms import (
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
-    current_treatment_plan,
     front_desk_summary,
     intake_decisions,
     intake_latest,
@@ -94,9 +93,10 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
         patient = self.object
         intake = intake_latest(patient=patient)
         live_link = intake.links.filter(revoked_at__isnull=True, used_at__isnull=True).first() if intake else None
+        summary = front_desk_summary(patient=patient, intake=intake)
         return super().get_context_data(
-            intake=intake, front_desk=front_desk_summary(patient=patient), live_link=live_link,
-            plan=current_treatment_plan(patient=patient), rems=patient.rems_enrollments.first(),
+            intake=intake, front_desk=summary, live_link=live_link,
+            plan=summary.plan if summary else None, rems=patient.rems_enrollments.first(),
             rems_form=RemsEnrollmentForm(), **kwargs)
 
 

@@ -1,13 +1,10 @@
 """Declaring that a page shows patient data, so that each view of it is logged.
 
-Class-based views add ``AccessLoggedMixin`` and say what they show; function views use
-``@logs_patient_access``. Either way the event is written once per successful GET, through
-``access_event_record``.
+Class-based views add ``AccessLoggedMixin`` and say what they show; function views call
+``access_event_record`` themselves once they have the patient. Either way one event per page shown.
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from clinic.audit.services import access_event_record
 
@@ -38,27 +35,3 @@ class AccessLoggedMixin:
                 action=self.get_access_action(),
             )
         return response
-
-
-def logs_patient_access(object_type: str, action: str = "view"):
-    """For function views that return ``(response, patient_id, object_id)``-free pages: the view sets
-    ``request.accessed_patient_id`` (and optionally ``request.accessed_object_id``) and the decorator logs it."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            patient_id = getattr(request, "accessed_patient_id", None)
-            if response.status_code == 200 and patient_id is not None:
-                access_event_record(
-                    request=request,
-                    patient_id=patient_id,
-                    object_type=object_type,
-                    object_id=getattr(request, "accessed_object_id", ""),
-                    action=action,
-                )
-            return response
-
-        return wrapper
-
-    return decorator

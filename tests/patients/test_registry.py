@@ -209,3 +209,16 @@ def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_
     assert f"Decided {timezone.localtime(decided.status_changed_at):%Y-%m-%d}" in row
     waiting = page[page.index("Waitington"):]
     assert "Decided" not in waiting[:waiting.index("</tr>")]
+
+
+def test_the_patient_page_looks_up_the_treatment_plan_once(front_desk_client, location):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_cleared_patient
+
+    patient = make_cleared_patient(location=location)
+    with CaptureQueriesContext(connection) as queries:
+        assert front_desk_client.get(patient.get_absolute_url()).status_code == 200
+    plan_reads = [q for q in queries.captured_queries if 'FROM "patients_treatmentplan"' in q["sql"]]
+    assert len(plan_reads) == 1
