@@ -61,7 +61,7 @@ def test_a_tampered_or_unknown_link_gets_a_clear_page_not_an_error(client, token
 
 
 def _submitted_with_token(monkeypatch, **fields):
-    from patients import services
+    from patients.services import links as services  # where invitation_send finds it
 
     captured = {}
     real_issue = services._link_issue

@@ -429,7 +429,7 @@ def test_a_mail_server_failure_on_the_start_page_gives_the_same_answer_and_logs_
     def refuse(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"zoe@example.com": (550, b"mailbox unavailable")})
 
-    monkeypatch.setattr("patients.services.send_mail", refuse)
+    monkeypatch.setattr("patients.services.links.send_mail", refuse)
     data = {"first_name": "Zoë", "last_name": "Ñúñez", "email": "zoe@example.com", "date_of_birth": "1990-02-03"}
     with caplog.at_level(logging.WARNING, logger="patients"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("intake:start"), data)
@@ -449,7 +449,7 @@ def test_staff_see_when_an_invitation_email_did_not_go_out(front_desk_client, pa
     def down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("patients.services.send_mail", down)
+    monkeypatch.setattr("patients.services.links.send_mail", down)
     with django_capture_on_commit_callbacks(execute=True):
         response = front_desk_client.post(
             reverse("patients:invitation_send", kwargs={"public_id": patient.public_id}), {"how": "email"})

@@ -12,9 +12,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from sessions import services
 from sessions.models import Appointment, Course
-from sessions.services import BookingConflict, BookingRefused, appointment_book
+from sessions.services import BookingConflict, BookingRefused, appointment_book, booking
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local, make_nurse
 
 THREADS = 8
@@ -81,14 +80,14 @@ def test_one_patient_booked_in_many_chairs_at_once_gets_one(location, front_desk
 
 def _slowed_gate(monkeypatch, seconds=0.5):
     """Hold each booking between its checks and its INSERT, so that racing bookings overlap every time."""
-    original = services._booking_gate
+    original = booking._booking_gate
 
     def slow(**kwargs):
         reasons = original(**kwargs)
         time.sleep(seconds)
         return reasons
 
-    monkeypatch.setattr(services, "_booking_gate", slow)
+    monkeypatch.setattr(booking, "_booking_gate", slow)
 
 
 @pytest.mark.django_db(transaction=True)

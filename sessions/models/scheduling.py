@@ -155,8 +155,9 @@ class AppointmentStatus(models.TextChoices):
     RESCHEDULED = "rescheduled", "Rescheduled"
     NO_SHOW = "no_show", "No-show"
 
-
 S = AppointmentStatus
+
+
 # The only moves a status may make (issue 4); anything else is refused with a message.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.BOOKED: frozenset({S.CONFIRMED, S.CANCELLED, S.RESCHEDULED, S.NO_SHOW}),
@@ -169,8 +170,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.RESCHEDULED: frozenset(),
     S.NO_SHOW: frozenset(),
 }
+
 # Statuses that hold the chair, the patient and the nurse's slot (the exclusion constraints' condition).
 OCCUPYING = (S.BOOKED, S.CONFIRMED, S.CHECKED_IN, S.IN_SESSION, S.RECOVERING, S.COMPLETED)
+
+
 del S
 
 
@@ -288,22 +292,3 @@ class Appointment(models.Model):
     @property
     def is_occupying(self) -> bool:
         return self.status in self.OCCUPYING
-
-
-class AppointmentLink(models.Model):
-    """The patient's link for one appointment (DESIGN.md §6): only a SHA-256 hash of the token is stored;
-    it expires after the appointment, can be revoked, and shows nothing before a date-of-birth check."""
-
-    appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="link")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    failed_checks = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(created_at__lt=models.F("expires_at")),
-                                              name="appointment_link_expires_after_creation")]
-
-    def __str__(self) -> str:
-        return f"Link for appointment {self.appointment_id}"

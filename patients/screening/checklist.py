@@ -1,70 +1,19 @@
-"""Eligibility screening of intake answers (CLINICAL.md §2).
-
-Pure Python: no Django, no database. ``MEDICAL_CHECKLIST`` is the single source of the yes/no
-contraindication checklist: the intake form renders its questions and ``screen()`` applies its levels.
-
-``screen(answers)`` expects a plain mapping with these keys (all optional; a missing checklist answer is
-reported as a finding, never read as "no"):
-
-``medical_history``: ``dict[str, bool | None]``
-    One answer per ``MEDICAL_CHECKLIST`` key (True = yes, False = no, None = not answered).
-``medications``: ``list[str]``
-    Current medications, free text, one per entry (``"Xanax 0.5 mg at night"``).
-``allergies``: ``str``
-    Allergies and prior anaesthesia reactions, free text.
-``antidepressant_trials``: ``list[dict]``
-    One dict per trial with keys ``drug`` (str), ``dose`` (str, as written), ``weeks`` (number of weeks
-    at that dose, or None), ``adequate_dose`` (bool | None: was it a therapeutic dose?),
-    ``current_episode`` (bool | None), ``response`` (one of ``TRIAL_RESPONSES`` or None = unknown) and
-    optionally ``why_stopped`` (str).
-"""
+"""What screening looks for: the medical checklist, medication classes, trial responses,
+and the words shown for each finding (CLINICAL.md §2)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
-
-# --- Finding levels ------------------------------------------------------------------------------------
+from typing import NamedTuple
 
 CONTRAINDICATION = "contraindication"  # absolute: ketamine is not given
+
 REVIEW = "review"  # a prescriber must review before treatment
+
 MEDICATION = "medication"  # a current medication the prescriber must weigh
+
 INFO = "info"  # for the record (e.g. treatment-resistance criteria)
+
 LEVELS = (CONTRAINDICATION, REVIEW, MEDICATION, INFO)  # most serious first
-
-
-class ScreeningError(ValueError):
-    """Intake answers that cannot be screened (unknown checklist key, malformed trial row)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the screening found, and the intake answer it came from."""
-
-    rule_code: str
-    level: str
-    title: str
-    detail: str
-    source_answer: str
-
-
-@dataclass(frozen=True)
-class ScreeningResult:
-    """All findings, most serious first, plus the summary flags a view or a queue needs.
-
-    ``needs_review`` is True when any finding asks for a prescriber's decision: a 'review' finding or a
-    medication flag. An absolute contraindication is reported by ``has_contraindication`` instead.
-    """
-
-    findings: tuple[Finding, ...]
-    has_contraindication: bool
-    needs_review: bool
-    trd_met: bool
-
-
-# --- The medical checklist (CLINICAL.md §2) ------------------------------------------------------------
 
 
 class ChecklistItem(NamedTuple):
@@ -150,10 +99,9 @@ MEDICAL_CHECKLIST: tuple[ChecklistItem, ...] = (
         REVIEW,
     ),
 )
-CHECKLIST_BY_KEY: dict[str, ChecklistItem] = {item.key: item for item in MEDICAL_CHECKLIST}
 
-# --- Medication classes (CLINICAL.md §2) ---------------------------------------------------------------
-# Generic and brand names, lower case, matched as whole words in free text. Extend freely: these are data.
+
+CHECKLIST_BY_KEY: dict[str, ChecklistItem] = {item.key: item for item in MEDICAL_CHECKLIST}
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -192,6 +140,7 @@ MEDICATION_CLASSES: dict[str, tuple[str, ...]] = {
     "lamotrigine": _names("lamotrigine, lamictal, subvenite"),
 }
 
+
 # Why each class is flagged, in CLINICAL.md §2's words.
 MEDICATION_REASONS: dict[str, str] = {
     "benzodiazepine": "Benzodiazepine: sedation; may blunt the response to ketamine.",
@@ -202,21 +151,23 @@ MEDICATION_REASONS: dict[str, str] = {
     "lamotrigine": "Lamotrigine: some clinics hold it before ketamine.",
 }
 
+
 # Allergy text naming one of these means hypersensitivity to ketamine or esketamine (CLINICAL.md §2).
 KETAMINE_NAMES: tuple[str, ...] = ("ketamine", "esketamine", "ketalar", "spravato")
 
-# --- Antidepressant trials and treatment resistance (CLINICAL.md §2) -----------------------------------
 
 TRIAL_RESPONSES: dict[str, str] = {
     "none": "No real improvement (under 25 %)",
     "partial": "Some improvement (25–49 %)",
     "response": "Improved by half or more (50 % or more)",
 }
+
 FAILED_RESPONSES = frozenset({"none", "partial"})  # < 50 % improvement
+
 ADEQUATE_TRIAL_MIN_WEEKS = 4  # "4–6 weeks at a therapeutic dose": 4 is the minimum
+
 TRD_MIN_FAILED_TRIALS = 2
 
-# --- Clinician titles and patient explanations, one per rule code --------------------------------------
 
 RULE_TITLES: dict[str, str] = {
     "aneurysmal_vascular_disease": "Aneurysmal vascular disease",
@@ -247,8 +198,11 @@ RULE_TITLES: dict[str, str] = {
 }
 
 _BLOOD_PRESSURE = "Ketamine raises blood pressure and heart rate for a while during and after a treatment."
+
 _ASK_PRESCRIBER = "A prescriber will look at this with you before deciding whether ketamine is right for you."
+
 _NOT_GIVEN = "With this condition ketamine is not given."
+
 
 EXPLANATION: dict[str, str] = {
     "aneurysmal_vascular_disease": f"{_BLOOD_PRESSURE} {_NOT_GIVEN}",
@@ -289,162 +243,9 @@ EXPLANATION: dict[str, str] = {
     "during this episode of depression, improved it by less than half.",
 }
 
+
 # What a yes on the checklist means for the clinician (CLINICAL.md §2).
 LEVEL_DETAIL: dict[str, str] = {
     CONTRAINDICATION: "Absolute contraindication (Spravato label, used for IV too): do not treat.",
     REVIEW: "Needs prescriber review before treatment.",
 }
-
-# --- Medication matching -------------------------------------------------------------------------------
-
-
-def _name_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
-
-
-_CLASS_PATTERNS: dict[str, re.Pattern[str]] = {
-    drug_class: _name_pattern(names) for drug_class, names in MEDICATION_CLASSES.items()
-}
-_KETAMINE_PATTERN = _name_pattern(KETAMINE_NAMES)
-
-
-def medication_classes(medication: str) -> tuple[str, ...]:
-    """The flagged classes a free-text medication entry names, in MEDICATION_CLASSES order."""
-    return tuple(drug_class for drug_class, pattern in _CLASS_PATTERNS.items() if pattern.search(medication))
-
-
-def mentions_ketamine(text: str) -> bool:
-    """True when free text names ketamine or esketamine (generic or brand), case-insensitively.
-
-    Deliberately over-inclusive: "no reaction to ketamine" also matches, and a prescriber clears it.
-    """
-    return bool(_KETAMINE_PATTERN.search(text))
-
-
-# --- Treatment resistance ------------------------------------------------------------------------------
-
-
-def _trial_field(trial: Mapping[str, Any], index: int, key: str, kinds: tuple[type, ...]) -> Any:
-    """``trial[key]`` if it is None or of one of ``kinds``; bool is accepted only when listed."""
-    value = trial.get(key)
-    if value is None:
-        return None
-    wrong_bool = isinstance(value, bool) and bool not in kinds
-    if wrong_bool or not isinstance(value, kinds):
-        raise ScreeningError(f"Antidepressant trial {index + 1}: {key} has the wrong type ({value!r}).")
-    return value
-
-
-def is_adequate_failed_trial(trial: Mapping[str, Any], index: int = 0) -> bool:
-    """An adequate trial with < 50 % improvement (CLINICAL.md §2).
-
-    Adequate = at least 4 weeks at a therapeutic dose, in the current episode. Unknown (None) values
-    never count: a trial is counted only when the table shows it met every condition.
-    """
-    if not isinstance(trial, Mapping):
-        raise ScreeningError(f"Antidepressant trial {index + 1} must be a mapping, got {trial!r}.")
-    weeks = _trial_field(trial, index, "weeks", (int, float))
-    adequate_dose = _trial_field(trial, index, "adequate_dose", (bool,))
-    current_episode = _trial_field(trial, index, "current_episode", (bool,))
-    response = _trial_field(trial, index, "response", (str,))
-    if response is not None and response not in TRIAL_RESPONSES:
-        choices = ", ".join(TRIAL_RESPONSES)
-        raise ScreeningError(f"Antidepressant trial {index + 1}: response must be one of {choices}.")
-    return (
-        weeks is not None
-        and weeks >= ADEQUATE_TRIAL_MIN_WEEKS
-        and adequate_dose is True
-        and current_episode is True
-        and response in FAILED_RESPONSES
-    )
-
-
-def adequate_failed_trials(trials: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The trials that count towards treatment resistance."""
-    return [trial for index, trial in enumerate(trials) if is_adequate_failed_trial(trial, index)]
-
-
-def trials_meet_trd(trials: Sequence[Mapping[str, Any]]) -> bool:
-    """Treatment-resistant depression: >= 2 adequate trials with < 50 % improvement (CLINICAL.md §2)."""
-    return len(adequate_failed_trials(trials)) >= TRD_MIN_FAILED_TRIALS
-
-
-# --- Rules ---------------------------------------------------------------------------------------------
-
-
-def _finding(rule_code: str, level: str, detail: str, source_answer: str) -> Finding:
-    return Finding(rule_code, level, RULE_TITLES[rule_code], detail, source_answer)
-
-
-def _checklist_findings(history: Mapping[str, bool | None]) -> list[Finding]:
-    unknown = sorted(set(history) - set(CHECKLIST_BY_KEY))
-    if unknown:
-        raise ScreeningError(f"Unknown medical history key(s): {', '.join(unknown)}.")
-    findings = []
-    unanswered = []
-    for item in MEDICAL_CHECKLIST:
-        answer = history.get(item.key)
-        if answer is None:
-            unanswered.append(RULE_TITLES[item.key])
-        elif not isinstance(answer, bool):
-            raise ScreeningError(f"Medical history {item.key} must be yes/no, got {answer!r}.")
-        elif answer:
-            source = f"Medical checklist: “{item.question}” — Yes"
-            findings.append(_finding(item.key, item.level, LEVEL_DETAIL[item.level], source))
-    if unanswered:
-        detail = f"{len(unanswered)} checklist question(s) not answered; they cannot be read as “no”."
-        source = "Medical checklist, not answered: " + ", ".join(unanswered)
-        findings.append(_finding("checklist_unanswered", REVIEW, detail, source))
-    return findings
-
-
-def _allergy_findings(allergies: str) -> list[Finding]:
-    """Free text naming ketamine is a review finding, not an absolute contraindication: the match cannot
-    tell "ketamine: rash" from "no reaction to ketamine". The checklist's yes/no question about a
-    hypersensitivity stays absolute (CLINICAL.md §2); a prescriber confirms which this text means."""
-    if not allergies or not mentions_ketamine(allergies):
-        return []
-    detail = ("The allergy list names ketamine or esketamine. Confirm with the patient whether this is a "
-              "hypersensitivity: if it is, it is an absolute contraindication.")  # CLINICAL.md §2
-    return [_finding("allergy_mentions_ketamine", REVIEW, detail, f"Allergies: “{allergies}”")]
-
-
-def _medication_findings(medications: Sequence[str]) -> list[Finding]:
-    findings = []
-    for medication in medications:
-        for drug_class in medication_classes(medication):
-            source = f"Current medications: “{medication}”"
-            findings.append(_finding(f"med_{drug_class}", MEDICATION, MEDICATION_REASONS[drug_class], source))
-    return findings
-
-
-def _trd_finding(trials: Sequence[Mapping[str, Any]]) -> Finding:
-    counted = adequate_failed_trials(trials)
-    met = len(counted) >= TRD_MIN_FAILED_TRIALS
-    verdict = "met" if met else "not met"
-    detail = (
-        f"Criteria {verdict}: {len(counted)} adequate trial(s) (≥ {ADEQUATE_TRIAL_MIN_WEEKS} weeks at a "
-        f"therapeutic dose, current episode) with < 50 % improvement; {TRD_MIN_FAILED_TRIALS} needed."
-    )
-    drugs = ", ".join(str(trial.get("drug") or "unnamed") for trial in counted) or "none counted"
-    source = f"Antidepressant trials ({len(trials)} listed): {drugs}"
-    return _finding("trd", INFO, detail, source)
-
-
-def screen(answers: Mapping[str, Any]) -> ScreeningResult:
-    """Apply the CLINICAL.md §2 rules to intake answers (keys documented in this module's docstring)."""
-    trials = answers.get("antidepressant_trials") or []
-    findings = [
-        *_checklist_findings(answers.get("medical_history") or {}),
-        *_allergy_findings(answers.get("allergies") or ""),
-        *_medication_findings(answers.get("medications") or []),
-        _trd_finding(trials),
-    ]
-    findings.sort(key=lambda finding: LEVELS.index(finding.level))  # stable: keeps checklist order
-    return ScreeningResult(
-        findings=tuple(findings),
-        has_contraindication=any(f.level == CONTRAINDICATION for f in findings),
-        needs_review=any(f.level in (REVIEW, MEDICATION) for f in findings),
-        trd_met=trials_meet_trd(trials),
-    )

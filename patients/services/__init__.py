@@ -1,0 +1,83 @@
+"""Every write that matters in the patients app (DESIGN.md §3): atomic, keyword-only, named <noun>_<verb>.
+
+A broken rule raises one of the exceptions in ``errors``; views turn them into messages the user can act on."""
+
+from .consent import (
+    consent_document_current,
+    consent_document_publish,
+    consent_link_sign,
+    consent_sign,
+)
+from .decisions import (
+    dose_cap_mg_per_kg,
+    intake_decide,
+    rems_enrollment_record,
+)
+from .errors import (
+    AlreadySigned,
+    BadTransition,
+    IntakeError,
+    IntakeIncomplete,
+    IntakeNotEditable,
+    LinkUnusable,
+)
+from .intake import (
+    DRAFT_MAX_CHARS,
+    DRAFT_MAX_KEYS,
+    DRAFT_MAX_VALUES_PER_KEY,
+    assessment_record,
+    clean_draft,
+    intake_current_signature,
+    intake_draft_save,
+    intake_step_save,
+    intake_submit,
+    intake_urgent_acknowledge,
+    intake_urgent_flag,
+)
+from .links import (
+    IssuedLink,
+    _link_issue,
+    consent_link_send,
+    intake_self_refer,
+    invitation_revoke,
+    invitation_send,
+    link_resolve,
+    link_verify_dob,
+    token_hash,
+)
+
+__all__ = [
+    "AlreadySigned",
+    "BadTransition",
+    "DRAFT_MAX_CHARS",
+    "DRAFT_MAX_KEYS",
+    "DRAFT_MAX_VALUES_PER_KEY",
+    "IntakeError",
+    "IntakeIncomplete",
+    "IntakeNotEditable",
+    "IssuedLink",
+    "LinkUnusable",
+    "_link_issue",
+    "assessment_record",
+    "clean_draft",
+    "consent_document_current",
+    "consent_document_publish",
+    "consent_link_send",
+    "consent_link_sign",
+    "consent_sign",
+    "dose_cap_mg_per_kg",
+    "intake_current_signature",
+    "intake_decide",
+    "intake_draft_save",
+    "intake_self_refer",
+    "intake_step_save",
+    "intake_submit",
+    "intake_urgent_acknowledge",
+    "intake_urgent_flag",
+    "invitation_revoke",
+    "invitation_send",
+    "link_resolve",
+    "link_verify_dob",
+    "rems_enrollment_record",
+    "token_hash",
+]

@@ -1,0 +1,125 @@
+"""A prescriber's decision on an intake, the treatment plan it carries, REMS enrolment."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from patients import intake_steps
+from patients.models import (
+    Intake,
+    IntakeDecision,
+    LinkPurpose,
+    Patient,
+    RemsEnrollment,
+    Route,
+    TreatmentPlan,
+)
+from patients.models.intake import DECISION_STATUS, DecisionKind
+from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, DOSE_OVERRIDE_FLOOR_MG_PER_KG
+
+from .errors import BadTransition, IntakeError
+from .intake import _set_status
+from .links import _link_email, _link_issue, _links_revoke
+from .locks import _locked_intake
+
+logger = logging.getLogger(__name__)
+
+
+def dose_cap_mg_per_kg() -> Decimal:
+    """The cap above which a target dose needs a written reason: the clinic's setting (CLINICAL.md §1,
+    default 1.0), never above the floor PostgreSQL enforces (plan_dose_above_cap_has_reason)."""
+    return min(Decimal(str(settings.IV_DOSE_CAP_MG_PER_KG)), DOSE_OVERRIDE_FLOOR_MG_PER_KG)
+
+
+def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    route = plan.get("route")
+    if route not in Route.values:
+        raise IntakeError("Choose the route: IV infusion, IM injection or esketamine nasal spray.")
+    raw_dose = plan.get("target_dose_mg_per_kg")
+    reason = " ".join(str(plan.get("dose_override_reason") or "").split())
+    dose: Decimal | None = None
+    if route == Route.INTRANASAL:
+        reason = ""  # esketamine is dosed per device, not per kg (CLINICAL.md §1)
+    else:
+        try:
+            dose = Decimal(str(raw_dose)) if raw_dose not in (None, "") else None
+        except InvalidOperation:
+            dose = None
+        if dose is None or not dose.is_finite() or dose <= 0:
+            raise IntakeError("IV and IM plans need a target dose in mg/kg.")
+        if not DOSE_MIN_MG_PER_KG <= dose <= DOSE_DB_CEILING_MG_PER_KG:
+            raise IntakeError(f"A target dose must be between {DOSE_MIN_MG_PER_KG} and {DOSE_DB_CEILING_MG_PER_KG} "
+                              "mg/kg: check the number (mg/kg, not mg).")
+        cap = dose_cap_mg_per_kg()
+        if dose > cap and not reason:
+            raise IntakeError(f"A target dose above {cap} mg/kg needs a written reason.")
+        if dose <= cap:
+            reason = ""  # nothing to override: a stray reason would read as if the cap had been passed
+    sessions = plan.get("number_of_sessions")
+    if not isinstance(sessions, int) or not 1 <= sessions <= 52:
+        raise IntakeError("The number of sessions must be between 1 and 52.")
+    protocol = (plan.get("protocol_name") or "").strip()
+    if not protocol:
+        raise IntakeError("Name the protocol.")
+    return {"route": route, "target_dose_mg_per_kg": dose, "number_of_sessions": sessions,
+            "protocol_name": protocol, "dose_override_reason": reason[:500]}
+
+
+@transaction.atomic
+def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any] | None = None,
+                  message: str = "", sections: list[str] | None = None,
+                  base_url: str = "") -> IntakeDecision:
+    """A prescriber's signed decision: approve (with a treatment plan), ask for more information (the
+    patient gets a new link back to the named sections) or decline (with a reason). Never edited: a later
+    change is another call, another signed row.
+
+    Only a submitted intake is decided (or an earlier decision changed): never one the patient is still
+    editing. Every decision stops the patient's live intake links; a request for more information then
+    issues a new one, returned once as ``decision.issued_link`` (None otherwise) for staff to pass on when
+    the patient has no e-mail address."""
+    if not decided_by.has_perm("patients.decide_intake"):
+        raise IntakeError("Only a prescriber can decide on an intake.")
+    intake = _locked_intake(intake)
+    if not intake.is_decidable:
+        raise BadTransition(f"This intake is {intake.get_status_display().lower()}: the patient has not sent it "
+                            "(again) yet. Decide once it is submitted.")
+    if kind not in DecisionKind.values:
+        raise IntakeError("Choose approve, ask for more information, or decline.")
+    message = (message or "").strip()
+    if kind != DecisionKind.APPROVE and not message:
+        raise IntakeError("Write the message to the patient." if kind == DecisionKind.REQUEST_INFO
+                          else "Write the reason for declining.")
+    clean_plan = _validated_plan(plan or {}) if kind == DecisionKind.APPROVE else None
+    sections = [s for s in (sections or []) if s in intake_steps.STEPS_BY_SLUG]
+    _set_status(intake, DECISION_STATUS[kind])
+    intake.save()
+    decision = IntakeDecision.objects.create(intake=intake, kind=kind, message=message, sections=sections,
+                                             decided_by=decided_by)
+    if clean_plan is not None:
+        TreatmentPlan.objects.create(decision=decision, patient=intake.patient, **clean_plan)
+    _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)
+    decision.issued_link = None
+    if kind == DecisionKind.REQUEST_INFO:
+        issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by, base_url=base_url)
+        _link_email(patient=intake.patient, issued=issued, purpose=LinkPurpose.INTAKE, reason="request_info")
+        decision.issued_link = issued
+    return decision
+
+
+@transaction.atomic
+def rems_enrollment_record(*, patient: Patient, enrolled_on: datetime.date, recorded_by,
+                           rems_patient_id: str = "") -> RemsEnrollment:
+    """Record the Spravato REMS enrolment form (CLINICAL.md §2 [REG])."""
+    if not recorded_by.has_perm("patients.add_remsenrollment"):
+        raise IntakeError("Only a prescriber can record a REMS enrolment.")
+    if enrolled_on > timezone.localdate():
+        raise IntakeError("The enrolment date cannot be in the future.")
+    return RemsEnrollment.objects.create(patient=patient, enrolled_on=enrolled_on, recorded_by=recorded_by,
+                                         rems_patient_id=rems_patient_id.strip())

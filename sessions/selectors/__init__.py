@@ -1,0 +1,61 @@
+"""Reads for the schedule: free slots, course proposals, the day board and week view (DESIGN.md §3)."""
+
+from .appointments import (
+    course_progress,
+    link_location,
+    patient_appointments,
+    patient_courses,
+    plan_protocol,
+)
+from .boards import (
+    BOARD_ROW_MINUTES,
+    NOT_STARTED,
+    BoardCard,
+    DayBoard,
+    WeekDay,
+    day_board,
+    locations_with_chairs,
+    needs_consent,
+    week_board,
+    with_consent_current,
+)
+from .slots import (
+    OCCUPYING,
+    FreeSlot,
+    ProposedBooking,
+    course_proposal,
+    free_slots,
+    nearest_free,
+    next_free_times,
+    nurses,
+    opening_problem,
+    slot_conflicts,
+)
+
+__all__ = [
+    "BOARD_ROW_MINUTES",
+    "BoardCard",
+    "DayBoard",
+    "FreeSlot",
+    "NOT_STARTED",
+    "OCCUPYING",
+    "ProposedBooking",
+    "WeekDay",
+    "course_progress",
+    "course_proposal",
+    "day_board",
+    "free_slots",
+    "link_location",
+    "locations_with_chairs",
+    "nearest_free",
+    "needs_consent",
+    "next_free_times",
+    "nurses",
+    "opening_problem",
+    "patient_appointments",
+    "patient_courses",
+    "plan_protocol",
+    "slot_conflicts",
+    "week_board",
+    "with_consent_current",
+]

@@ -1,0 +1,46 @@
+"""A patient's courses and appointments, the plan's protocol, a link's location."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clinic.models import Location
+from sessions.models import Appointment, AppointmentLink, Course, Protocol
+
+from .slots import OCCUPYING
+
+
+def course_progress(course: Course) -> dict:
+    """"3 of 6 done": counts by status for a course (uses prefetched appointments when present)."""
+    appointments = list(course.appointments.all())
+    done = sum(a.status == Appointment.Status.COMPLETED for a in appointments)
+    booked = sum(a.status in OCCUPYING for a in appointments)
+    return {"done": done, "booked": booked, "planned": course.planned_sessions}
+
+
+def patient_courses(*, patient) -> list[Course]:
+    return list(Course.objects.filter(patient=patient).select_related("protocol", "location")
+                .prefetch_related("appointments"))
+
+
+def patient_appointments(*, patient) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(patient=patient)
+            .select_related("protocol", "location", "chair", "nurse", "course").order_by("start"))
+
+
+def plan_protocol(plan) -> Protocol | None:
+    """The active protocol for a prescriber's plan: the one named in the plan, else the first of its route."""
+    if plan is None:
+        return None
+    protocols = Protocol.objects.filter(route=plan.route, is_active=True)
+    return protocols.filter(name__iexact=plan.protocol_name).first() or protocols.first()
+
+
+def link_location(*, token_hash: str) -> Location | None:
+    """The location of the appointment behind a link, live or not (for the clinic's phone number on the
+    "this link no longer works" page); with one active location, that one."""
+    link = AppointmentLink.objects.select_related("appointment__location").filter(token_hash=token_hash).first()
+    if link is not None:
+        return link.appointment.location
+    active = list(Location.objects.filter(is_active=True)[:2])
+    return active[0] if len(active) == 1 else None

@@ -1,0 +1,64 @@
+"""Writes for the schedule: booking, cancelling, rescheduling, status moves, courses (DESIGN.md §3).
+
+Double booking is refused by PostgreSQL's exclusion constraints (DESIGN.md §4.1-4.3), not by a check made
+before the insert: two front-desk users racing for one chair both reach the INSERT, one commits, the other's
+INSERT fails with an ``IntegrityError`` naming the constraint, which becomes a ``BookingConflict`` carrying
+the next free times."""
+
+from .booking import (
+    appointment_book,
+    planned_sessions_for,
+)
+from .courses import (
+    CourseSlotChoice,
+    course_book,
+)
+from .errors import (
+    CHAIR_CONSTRAINT,
+    NURSE_CONSTRAINT,
+    PATIENT_CONSTRAINT,
+    RATIO_CONSTRAINT,
+    BookingConflict,
+    BookingRefused,
+    TransitionRefused,
+)
+from .links import (
+    appointment_link_check_birth_date,
+    appointment_link_find,
+    appointment_link_issue,
+    appointment_link_location,
+    appointment_prepare,
+)
+from .status import (
+    CLINICAL_PERMISSION,
+    CLINICAL_STATUSES,
+    appointment_cancel,
+    appointment_escort_record,
+    appointment_reschedule,
+    appointment_transition,
+)
+
+__all__ = [
+    "BookingConflict",
+    "BookingRefused",
+    "CHAIR_CONSTRAINT",
+    "CLINICAL_PERMISSION",
+    "CLINICAL_STATUSES",
+    "CourseSlotChoice",
+    "NURSE_CONSTRAINT",
+    "PATIENT_CONSTRAINT",
+    "RATIO_CONSTRAINT",
+    "TransitionRefused",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_escort_record",
+    "appointment_link_check_birth_date",
+    "appointment_link_find",
+    "appointment_link_issue",
+    "appointment_link_location",
+    "appointment_prepare",
+    "appointment_reschedule",
+    "appointment_transition",
+    "course_book",
+    "planned_sessions_for",
+]

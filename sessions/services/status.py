@@ -1,0 +1,158 @@
+"""Status moves of an appointment: check-in to completed, no-show, cancel, reschedule, the escort."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sessions.courses import to_local
+from sessions.models import Appointment, AppointmentLink, Chair
+
+from .booking import _intake_blockers, appointment_book
+from .errors import BookingRefused, TransitionRefused, _constraint_name
+from .locks import _lock_patient, _locked
+from .notify import _notify
+
+logger = logging.getLogger(__name__)
+
+Status = Appointment.Status
+
+
+# Moves that are clinical care, recorded by the nurse watching (``attend_appointment``), not the front desk.
+CLINICAL_STATUSES = frozenset({Status.IN_SESSION, Status.RECOVERING, Status.COMPLETED})
+
+CLINICAL_PERMISSION = "clinic_sessions.attend_appointment"
+
+
+def _save_status(appointment: Appointment, fields: list[str]) -> None:
+    """Save a status change; a database rule refusing it becomes a message, never a 500.
+
+    The placement trigger no longer fires on status changes, but a rule added later (or a setting changed
+    under an old appointment) must still reach the user as something they can act on. The savepoint keeps
+    the surrounding transaction usable."""
+    try:
+        with transaction.atomic():
+            appointment.save(update_fields=fields)
+    except IntegrityError as exc:
+        logger.warning("Status change refused by the database for appointment %s (%s)", appointment.public_id,
+                       _constraint_name(exc) or "unnamed rule")
+        raise TransitionRefused([
+            "The clinic's settings changed since this appointment was booked (chair location or nurse "
+            "ratio), so it cannot be updated as it is: reschedule it to a current chair and nurse, or ask a "
+            "manager."]) from exc
+
+
+def _local_day(moment: datetime, appointment: Appointment):
+    return to_local(moment, appointment.location.time_zone).date()
+
+
+def _refuse_move(appointment: Appointment, to_status: str) -> None:
+    if not appointment.can_move_to(to_status):
+        moves = sorted(appointment.ALLOWED_TRANSITIONS[appointment.status])
+        allowed = ", ".join(str(Status(s).label).lower() for s in moves)
+        raise TransitionRefused([
+            f"A {appointment.get_status_display().lower()} appointment cannot be marked "
+            f"{Status(to_status).label.lower()}." + (f" It can be: {allowed}." if allowed else "")
+        ])
+
+
+@transaction.atomic
+def appointment_transition(*, appointment: Appointment, to_status: str, by, now: datetime | None = None) -> Appointment:
+    """Move along booked → confirmed → checked in → in session → recovering → completed, or to no-show.
+    Cancelling and rescheduling have their own services (they need a reason or a new time)."""
+    if to_status in (Status.CANCELLED, Status.RESCHEDULED):
+        raise TransitionRefused(["Use cancel or reschedule for that."])
+    appointment = _locked(appointment)
+    _refuse_move(appointment, to_status)
+    now = now or timezone.now()
+    if to_status == Status.NO_SHOW and now < appointment.start:
+        raise TransitionRefused(["A patient can only be marked a no-show once the appointment time has come."])
+    if to_status == Status.CHECKED_IN and _local_day(now, appointment) != _local_day(appointment.start, appointment):
+        # Checking in days early would make the board show the patient as here; only on the day itself.
+        raise TransitionRefused([
+            f"Check-in opens on the day of the appointment "
+            f"({to_local(appointment.start, appointment.location.time_zone):%a %d %b}, clinic time)."])
+    if to_status in (Status.CHECKED_IN, Status.IN_SESSION):
+        # Booking checked consent and approval when the appointment was made, but since then a manager may
+        # have published a new consent version (which every patient signs again before their next session,
+        # patients.models.ConsentDocument) or a prescriber withdrawn the approval. Checked at check-in and
+        # again at the start, so that nobody is dosed on consent that is no longer current.
+        blockers = _intake_blockers(patient=appointment.patient, route=appointment.protocol.route)
+        if blockers:
+            what = ("The patient cannot be checked in yet." if to_status == Status.CHECKED_IN
+                    else "The session cannot start yet.")
+            raise TransitionRefused([what] + blockers)
+    if to_status == Status.IN_SESSION and appointment.escort_confirmed_at is None:
+        # CLINICAL.md §1: "No escort confirmed → the session cannot start."
+        raise TransitionRefused(["No escort confirmed: record the escort's name and phone on the appointment "
+                                 "before the session starts."])
+    appointment.status, appointment.status_changed_at, appointment.status_changed_by = to_status, now, by
+    _save_status(appointment, ["status", "status_changed_at", "status_changed_by"])
+    if to_status in (Status.COMPLETED, Status.NO_SHOW):
+        AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, reason: str, by, now: datetime | None = None,
+                       notify: bool = True) -> Appointment:
+    """Cancel with a reason; inside ``SESSIONS_LATE_CANCEL_HOURS`` (24 h) of the start it is a late cancel."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingRefused(["Say why the appointment is cancelled."])
+    appointment = _locked(appointment)
+    _refuse_move(appointment, Status.CANCELLED)
+    now = now or timezone.now()
+    if now >= appointment.start:
+        # After the start time the patient either came (check in) or did not: that is a no-show, which the
+        # clinic counts differently from a cancellation.
+        raise TransitionRefused(["The appointment time has passed, so it cannot be cancelled: if the patient did "
+                                 "not come, mark them a no-show."])
+    appointment.status, appointment.cancel_reason = Status.CANCELLED, reason[:300]
+    appointment.late_cancel = appointment.start - now < timedelta(hours=settings.SESSIONS_LATE_CANCEL_HOURS)
+    appointment.status_changed_at, appointment.status_changed_by = now, by
+    _save_status(appointment, ["status", "cancel_reason", "late_cancel", "status_changed_at", "status_changed_by"])
+    AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    if notify:
+        # The patient learns it is off; the reason stays in the record (it may be clinical).
+        transaction.on_commit(lambda: _notify(appointment, "appointment_cancelled", appointment))
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(*, appointment: Appointment, start: datetime, chair: Chair, nurse, by,
+                           now: datetime | None = None) -> Appointment:
+    """Mark the old appointment rescheduled and book the new one, linked to it, in the same course. All or
+    nothing: if the new time is refused or taken, the old appointment stays as it was."""
+    _lock_patient(appointment.patient)  # before the appointment row: the same order as appointment_book
+    old = _locked(appointment)
+    _refuse_move(old, Status.RESCHEDULED)
+    if start == old.start and chair.pk == old.chair_id:
+        # Nothing would move: a new appointment and a "Was X / Now X" e-mail would only confuse the patient.
+        raise BookingRefused(["Choose a different time or chair: this is the appointment's current time and "
+                              "chair."])
+    now = now or timezone.now()
+    old.status, old.status_changed_at, old.status_changed_by = Status.RESCHEDULED, now, by
+    _save_status(old, ["status", "status_changed_at", "status_changed_by"])
+    AppointmentLink.objects.filter(appointment=old, revoked_at__isnull=True).update(revoked_at=now)
+    return appointment_book(patient=old.patient, protocol=old.protocol, chair=chair, nurse=nurse, start=start,
+                            booked_by=by, course=old.course, rescheduled_from=old, now=now)
+
+
+@transaction.atomic
+def appointment_escort_record(*, appointment: Appointment, escort_name: str, escort_phone: str, by,
+                              now: datetime | None = None) -> Appointment:
+    """Front desk records the escort at check-in (when the patient did not confirm through their link)."""
+    if not escort_name.strip() or not escort_phone.strip():
+        raise BookingRefused(["Give the escort's name and phone number."])
+    appointment = _locked(appointment)
+    if not appointment.is_occupying or appointment.status == Status.COMPLETED:
+        raise BookingRefused(["This appointment is closed: nothing to confirm."])
+    appointment.escort_name, appointment.escort_phone = escort_name.strip()[:120], escort_phone.strip()[:40]
+    appointment.escort_confirmed_at = now or timezone.now()
+    appointment.save(update_fields=["escort_name", "escort_phone", "escort_confirmed_at"])
+    return appointment

@@ -1,0 +1,168 @@
+"""One appointment: its page, status moves, escort, cancel, reschedule; a patient's list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from clinic.audit.services import access_event_record
+from patients.models import Patient
+from patients.selectors import (
+    booking_blockers,
+    consent_is_current,
+    front_desk_summary,
+)
+from sessions import forms, selectors, services
+from sessions.courses import to_local
+from sessions.models import Appointment
+
+from .common import _appointment, _emailed, _next_url, _render, staff_view
+
+ACTIONS = {  # the board's one-click moves: url action -> (status, past-tense message)
+    "confirm": (Appointment.Status.CONFIRMED, "confirmed"),
+    "check-in": (Appointment.Status.CHECKED_IN, "checked in"),
+    "start": (Appointment.Status.IN_SESSION, "in session"),
+    "recovering": (Appointment.Status.RECOVERING, "recovering"),
+    "complete": (Appointment.Status.COMPLETED, "completed"),
+    "no-show": (Appointment.Status.NO_SHOW, "marked as a no-show"),
+}
+
+
+@staff_view("clinic_sessions.view_appointment")
+def appointment_detail(request, public_id):
+    appointment = _appointment(public_id)
+    access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="appointment",
+                        object_id=str(appointment.public_id))
+    course = appointment.course
+    start_blockers, needs_consent = [], False
+    if appointment.status in selectors.NOT_STARTED:
+        # The same check as check-in and start (services.appointment_transition), shown before anyone presses.
+        start_blockers = booking_blockers(patient=appointment.patient, route=appointment.protocol.route)
+        needs_consent = not consent_is_current(patient=appointment.patient)
+    escort = {"escort_name": appointment.escort_name, "escort_phone": appointment.escort_phone}
+    if not appointment.escort_name and not appointment.escort_phone:
+        escort = _intake_escort(appointment.patient) or escort
+    return _render(request, "sessions/appointment_detail.html", {
+        "start_blockers": start_blockers, "needs_consent": needs_consent,
+        "appointment": appointment, "local_start": to_local(appointment.start, appointment.location.time_zone),
+        "local_end": to_local(appointment.end, appointment.location.time_zone),
+        "progress": selectors.course_progress(course) if course else None,
+        "rescheduled_to": Appointment.objects.filter(rescheduled_from=appointment).first(),
+        "escort_form": forms.EscortForm(
+            initial=escort, action=reverse("schedule:escort", kwargs={"public_id": appointment.public_id})),
+    }, time_zone=appointment.location.time_zone)
+
+
+def _intake_escort(patient: Patient) -> dict | None:
+    """The escort the patient named in their intake, to pre-fill an appointment's escort form (typing it again
+    at every session invites mistakes). Read through the patients app's front-desk summary: contact and
+    escort only, no clinical answers. Pre-filled, never confirmed: someone still presses Confirm."""
+    summary = front_desk_summary(patient=patient)
+    if summary is None or not (summary.escort_name or summary.escort_phone):
+        return None
+    return {"escort_name": summary.escort_name, "escort_phone": summary.escort_phone}
+
+
+@staff_view("clinic_sessions.change_appointment")
+@require_POST
+def appointment_action(request, public_id, action):
+    appointment = _appointment(public_id)
+    if action not in ACTIONS:
+        raise Http404("Unknown action.")
+    status, done = ACTIONS[action]
+    if status in services.CLINICAL_STATUSES and not request.user.has_perm(services.CLINICAL_PERMISSION):
+        raise PermissionDenied("Starting, recovering and completing a session are recorded by the nurse.")
+    try:
+        services.appointment_transition(appointment=appointment, to_status=status, by=request.user)
+    except services.BookingRefused as refused:
+        messages.error(request, " ".join(refused.reasons))
+    else:
+        messages.success(request, f"{appointment.patient.full_name}: {done}.")
+    return redirect(_next_url(request, appointment))
+
+
+@staff_view("clinic_sessions.change_appointment")
+@require_POST
+def appointment_escort(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.EscortForm(request.POST)
+    try:
+        if not form.is_valid():
+            # Say which field is wrong: "Give the escort's name and phone number." does not help when both
+            # were given and the phone was "zzz".
+            raise services.BookingRefused(
+                ["Give the escort's name and phone number."] if any(
+                    not request.POST.get(name, "").strip() for name in form.fields)
+                else [str(error) for errors in form.errors.values() for error in errors])
+        services.appointment_escort_record(appointment=appointment, by=request.user, **form.cleaned_data)
+    except services.BookingRefused as refused:
+        messages.error(request, " ".join(refused.reasons))
+    else:
+        messages.success(request, "Escort confirmed.")
+    return redirect(appointment)
+
+
+@staff_view("clinic_sessions.change_appointment")
+def appointment_cancel(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = services.appointment_cancel(appointment=appointment, reason=form.cleaned_data["reason"],
+                                                    by=request.user)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        else:
+            note = (" The patient has been told by e-mail." if getattr(cancelled, "email_sent", None) else "")
+            _emailed(request, cancelled.patient, cancelled)  # only its warning, if the e-mail failed
+            messages.success(request, "Appointment cancelled" + (" (late cancel)." if cancelled.late_cancel else ".")
+                             + note)
+            return redirect(appointment)
+    return _render(request, "sessions/appointment_cancel.html", {
+        "appointment": appointment, "form": form,
+        "local_start": to_local(appointment.start, appointment.location.time_zone)},
+        time_zone=appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.change_appointment")
+def appointment_reschedule(request, public_id):
+    appointment = _appointment(public_id)
+    form = forms.RescheduleForm(request.POST or None, location=appointment.location,
+                                initial=forms.local_initial(appointment))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.appointment_reschedule(appointment=appointment, start=data["start"], chair=data["chair"],
+                                                  nurse=data["nurse"], by=request.user)
+        except services.BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        except services.BookingConflict as exc:
+            conflict = exc  # shown with the next free times above the form
+        else:
+            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new))
+            return redirect(new)
+    return _render(request, "sessions/appointment_reschedule.html", {
+        "appointment": appointment, "form": form, "conflict": conflict,
+        "local_start": to_local(appointment.start, appointment.location.time_zone)},
+        time_zone=appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.view_appointment")
+def patient_appointments(request, public_id):
+    patient = get_object_or_404(Patient, public_id=public_id)
+    access_event_record(request=request, patient_id=patient.public_id, object_type="appointment list")
+    appointments = list(selectors.patient_appointments(patient=patient))
+    for appointment in appointments:
+        appointment.local_start = to_local(appointment.start, appointment.location.time_zone)
+    courses = selectors.patient_courses(patient=patient)
+    return _render(request, "sessions/patient_appointments.html", {
+        "patient": patient, "appointments": appointments,
+        "courses": [(course, selectors.course_progress(course)) for course in courses]},
+        time_zone=patient.location.time_zone)
