@@ -13,15 +13,10 @@ from django import forms
 from django.utils import timezone
 
 MIN_AGE_YEARS = 18  # CLINICAL.md §2: date of birth (18+)
-
 YES_NO = (("yes", "Yes"), ("no", "No"))
-
 YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
-
 _TO_BOOL = {"yes": True, "no": False, "unsure": None, "": None}
-
 _FROM_BOOL = {True: "yes", False: "no", None: "unsure"}
-
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{7,25}$")
 
 

@@ -18,9 +18,7 @@ from patients.models import LinkPurpose, PatientLink
 from .drafts import _raw, _step_forms
 
 PROOF_KEY = "intake-proof:{}"  # {"proven_at": epoch seconds, "seen_at": epoch seconds}
-
 PENDING_KEY = "intake-pending:{}"  # a step POST that arrived after the proof lapsed: {"step", "raw"}
-
 UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 200, "locked": 403}
 
 

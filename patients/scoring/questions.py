@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 LOINC_PHQ9_PANEL = "44249-1"
-
 LOINC_PHQ9_TOTAL = "44261-6"
-
 LOINC_GAD7_PANEL = "69737-5"
-
 LOINC_GAD7_TOTAL = "70274-6"
-
 PHQ9 = "phq9"
-
 GAD7 = "gad7"
-
 PCL5 = "pcl5"
-
 CSSRS = "cssrs"
-
 PHQ9_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
 
 
@@ -158,7 +150,6 @@ CSSRS_OPTIONS: tuple[tuple[bool, str], ...] = ((True, "Yes"), (False, "No"))
 
 # Skip logic (CLINICAL.md §3): Q3–5 are asked only when Q2 is yes; "within 3 months" only when Q6 is yes.
 CSSRS_ASKED_IF_Q2_YES = ("q3", "q4", "q5")
-
 Band = tuple[int, int, str, str]
 
 
@@ -180,11 +171,8 @@ GAD7_BANDS: tuple[Band, ...] = (
 
 # PCL-5: probable PTSD at >= 31–33 (CLINICAL.md §3). The clinic picks a cutoff in that range; 33 by default.
 PCL5_DEFAULT_CUTOFF = 33
-
 PCL5_CUTOFF_RANGE = (31, 33)
-
 PCL5_BELOW = ("below_cutoff", "Below probable-PTSD cutoff")
-
 PCL5_PROBABLE = ("probable_ptsd", "Probable PTSD")
 
 
@@ -198,9 +186,7 @@ CSSRS_RISK_LABELS: dict[str, str] = {
 
 # Remission = PHQ-9 < 5; response = >= 50 % drop from baseline (CLINICAL.md §3).
 PHQ9_REMISSION_BELOW = 5
-
 URGENT_PHQ9_ITEM9 = "PHQ-9 item 9 (thoughts of death or self-harm) above 0: same-day clinician review."
-
 URGENT_CSSRS_HIGH = (
     "C-SSRS high risk: immediate evaluation. Show crisis resources now (US: call or text 988) "
     "and move the patient to the top of the clinicians' queue."

@@ -6,13 +6,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 CONTRAINDICATION = "contraindication"  # absolute: ketamine is not given
-
 REVIEW = "review"  # a prescriber must review before treatment
-
 MEDICATION = "medication"  # a current medication the prescriber must weigh
-
 INFO = "info"  # for the record (e.g. treatment-resistance criteria)
-
 LEVELS = (CONTRAINDICATION, REVIEW, MEDICATION, INFO)  # most serious first
 
 
@@ -163,9 +159,7 @@ TRIAL_RESPONSES: dict[str, str] = {
 }
 
 FAILED_RESPONSES = frozenset({"none", "partial"})  # < 50 % improvement
-
 ADEQUATE_TRIAL_MIN_WEEKS = 4  # "4–6 weeks at a therapeutic dose": 4 is the minimum
-
 TRD_MIN_FAILED_TRIALS = 2
 
 
@@ -198,9 +192,7 @@ RULE_TITLES: dict[str, str] = {
 }
 
 _BLOOD_PRESSURE = "Ketamine raises blood pressure and heart rate for a while during and after a treatment."
-
 _ASK_PRESCRIBER = "A prescriber will look at this with you before deciding whether ketamine is right for you."
-
 _NOT_GIVEN = "With this condition ketamine is not given."
 
 

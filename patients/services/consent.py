@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,8 +17,6 @@ from patients.models import (
 
 from .errors import AlreadySigned, IntakeError, LinkUnusable
 from .locks import _locked_intake
-
-logger = logging.getLogger(__name__)
 
 
 def consent_document_current() -> ConsentDocument | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,8 +27,6 @@ from .errors import BadTransition, IntakeError
 from .intake import _set_status
 from .links import _link_email, _link_issue, _links_revoke
 from .locks import _locked_intake
-
-logger = logging.getLogger(__name__)
 
 
 def dose_cap_mg_per_kg() -> Decimal:

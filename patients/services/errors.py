@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from patients.models import (
     ConsentSignature,
     PatientLink,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class IntakeError(Exception):

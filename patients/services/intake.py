@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -25,8 +24,6 @@ from patients.models import (
 from .consent import consent_document_current
 from .errors import BadTransition, IntakeError, IntakeIncomplete, IntakeNotEditable
 from .locks import _locked_intake
-
-logger = logging.getLogger(__name__)
 
 
 def _set_status(intake: Intake, status: str) -> None:
@@ -60,9 +57,7 @@ def intake_step_save(*, intake: Intake, step: str, data: dict[str, Any]) -> Inta
     return intake
 
 DRAFT_MAX_KEYS = 400  # the largest step (past treatments: 30 trial rows × 8 names + the rest) stays below
-
 DRAFT_MAX_VALUES_PER_KEY = 20  # a multiple choice has at most a handful
-
 DRAFT_MAX_CHARS = 3000  # the longest intake field (current medications) takes 3,000
 
 

@@ -3,7 +3,6 @@ insert that PostgreSQL's exclusion constraints referee (DESIGN.md §4.1-4.3)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -25,10 +24,6 @@ from .errors import (
 from .links import appointment_link_issue
 from .locks import _lock_patient
 from .notify import _notify
-
-logger = logging.getLogger(__name__)
-
-Status = Appointment.Status
 
 
 def _intake_blockers(*, patient, route: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,8 +15,6 @@ from .errors import BookingConflict, BookingRefused
 from .links import appointment_link_issue
 from .locks import _lock_patient
 from .notify import _notify
-
-logger = logging.getLogger(__name__)
 
 Status = Appointment.Status
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.db import IntegrityError
 
-from sessions.models import Appointment
 from sessions.selectors import FreeSlot
 
-logger = logging.getLogger(__name__)
-
-Status = Appointment.Status
-
 CHAIR_CONSTRAINT = "appointment_no_chair_overlap"
-
 PATIENT_CONSTRAINT = "appointment_no_patient_overlap"
-
 NURSE_CONSTRAINT = "appointment_no_nurse_slot_overlap"
-
 RATIO_CONSTRAINT = "appointment_nurse_slot_within_ratio"  # raised by the trigger on Appointment
-
 _CONFLICT_MESSAGES = {
     CHAIR_CONSTRAINT: "{chair} is already booked at an overlapping time (turnover included).",
     PATIENT_CONSTRAINT: "The patient already has a session that overlaps this time.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,8 +16,6 @@ from sessions.selectors import link_location
 
 from .errors import BookingRefused
 from .locks import _locked
-
-logger = logging.getLogger(__name__)
 
 Status = Appointment.Status
 

@@ -16,7 +16,6 @@ from sessions.models import Appointment
 
 logger = logging.getLogger(__name__)
 
-Status = Appointment.Status
 
 
 def _notify(target, template: str, appointment: Appointment, *, links=(), **extra) -> None:

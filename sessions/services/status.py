@@ -18,13 +18,11 @@ from .locks import _lock_patient, _locked
 from .notify import _notify
 
 logger = logging.getLogger(__name__)
-
 Status = Appointment.Status
 
 
 # Moves that are clinical care, recorded by the nurse watching (``attend_appointment``), not the front desk.
 CLINICAL_STATUSES = frozenset({Status.IN_SESSION, Status.RECOVERING, Status.COMPLETED})
-
 CLINICAL_PERMISSION = "clinic_sessions.attend_appointment"
 
 
