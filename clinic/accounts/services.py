@@ -77,6 +77,16 @@ def totp_verify(*, request, token: str) -> None:
     raise WrongCode
 
 
+def role_change_record(*, user, changed_by, before: set[str], after: set[str]):
+    """Log a change of someone's roles (groups), if there was one."""
+    from clinic.accounts.models import RoleChange
+
+    if before == after:
+        return None
+    return RoleChange.objects.create(user=user, changed_by=changed_by, added=sorted(after - before),
+                                     removed=sorted(before - after))
+
+
 @transaction.atomic
 def two_factor_reset(*, user) -> None:
     """A manager's reset of a lost phone: the person's authenticators and recovery codes go, and every
