@@ -21,13 +21,25 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_NAME = "clinic"
+# The embedded server's two roles (DESIGN.md §4.6): the owner of every table, that migrations run as, and
+# the app's role, which owns nothing, is no superuser and only reads and writes rows as granted.
+OWNER_ROLE = "clinic_owner"
+APP_ROLE = "clinic_app"
+# Where the owner's connection settings ride along in DATABASES["default"] (clinic/owner.py uses them).
+OWNER_KEY = "OWNER"
 
 
 def database_settings(*, base_dir: Path, conn_max_age: int = 0) -> dict:
-    """The ``DATABASES["default"]`` dict for this process."""
+    """The ``DATABASES["default"]`` dict for this process: the app's role, with the owner's credentials
+    under ``OWNER`` for the commands that change the schema (migrate, flush)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        return dj_database_url.parse(url, conn_max_age=conn_max_age)
+        settings = dj_database_url.parse(url, conn_max_age=conn_max_age)
+        owner_url = os.environ.get("MIGRATE_DATABASE_URL", "").strip()
+        if owner_url:
+            owner = dj_database_url.parse(owner_url)
+            settings[OWNER_KEY] = {key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+        return settings
     return embedded_database_settings(pgdata=base_dir / "var" / "pgdata")
 
 
@@ -35,16 +47,17 @@ def embedded_database_settings(*, pgdata: Path) -> dict:
     try:
         server = _start_embedded_server(pgdata)
         info = server.get_postmaster_info()
-        _ensure_database(socket_dir=str(info.socket_dir), port=info.port)
+        _ensure_roles_and_database(socket_dir=str(info.socket_dir), port=info.port)
     except Exception as exc:  # any failure here leaves the app without a database: say why, say what to do
         raise ImproperlyConfigured(_explain_start_failure(pgdata, exc)) from exc
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
-        "USER": "postgres",
+        "USER": APP_ROLE,
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
         "CONN_MAX_AGE": 0,
+        OWNER_KEY: {"USER": OWNER_ROLE, "PASSWORD": "", "HOST": str(info.socket_dir), "PORT": str(info.port)},
         "TEST": {"NAME": f"test_{DATABASE_NAME}"},
     }
 
@@ -90,7 +103,9 @@ def _forget_dead_processes(pgdata: Path) -> None:
     handles.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
 
 
-def _ensure_database(*, socket_dir: str, port: int) -> None:
+def _ensure_roles_and_database(*, socket_dir: str, port: int) -> None:
+    """As the server's superuser: the owner and app roles, the database (owned by the owner), and, for a
+    data folder made before the roles existed, every database and table handed over to the owner."""
     import psycopg2
     from psycopg2 import errors, sql
 
@@ -98,11 +113,55 @@ def _ensure_database(*, socket_dir: str, port: int) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
+            for role, options in ((OWNER_ROLE, "LOGIN NOSUPERUSER CREATEDB NOCREATEROLE"),
+                                  (APP_ROLE, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS")):
+                cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+                if cur.fetchone() is None:
+                    with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
+                        cur.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role)))
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cur.fetchone() is None:
                 # Another process may create it first: that is fine.
                 with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
-                    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+                    cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(DATABASE_NAME), sql.Identifier(OWNER_ROLE)))
+            cur.execute("SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' "
+                        "AND pg_get_userbyid(datdba) = 'postgres'")
+            older = [row[0] for row in cur.fetchall()]
+    finally:
+        conn.close()
+    for name in older:
+        _hand_over_to_owner(dbname=name, socket_dir=socket_dir, port=port)
+
+
+# Tables, views and sequences not owned through a column, and functions not part of an extension.
+_HAND_OVER = """
+DO $$ DECLARE item record; BEGIN
+  FOR item IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype IN ('a', 'i', 'e'))
+  LOOP EXECUTE format('ALTER TABLE %s OWNER TO {owner}', item.name); END LOOP;
+  FOR item IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                        AND d.deptype = 'e')
+  LOOP EXECUTE format('ALTER FUNCTION %s OWNER TO {owner}', item.name); END LOOP;
+END $$;
+"""
+
+
+def _hand_over_to_owner(*, dbname: str, socket_dir: str, port: int) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(dbname=dbname, user="postgres", host=socket_dir, port=port)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(_HAND_OVER.replace("{owner}", OWNER_ROLE))
+            cur.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(dbname),
+                                                                      sql.Identifier(OWNER_ROLE)))
     finally:
         conn.close()
 

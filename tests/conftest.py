@@ -10,14 +10,48 @@ from clinic.accounts.roles import sync_role_permissions
 from tests.factories import LocationFactory, PatientFactory, UserFactory
 
 
+def _connect_as(user_settings: dict) -> None:
+    from django.conf import settings
+    from django.db import connections
+
+    for target in {id(d): d for d in (settings.DATABASES["default"], connections["default"].settings_dict)}.values():
+        target.update(user_settings)
+    connections["default"].close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is made and migrated as the owner (DESIGN.md §4.6); see django_db_setup."""
+    from django.conf import settings
+
+    owner = settings.DATABASES["default"].get("OWNER")
+    if owner:
+        settings.DATABASES["default"]["APP"] = {key: settings.DATABASES["default"][key] for key in owner}
+        _connect_as(owner)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.conf import settings
+
+    from clinic.owner import app_privileges_grant
+
+    app = settings.DATABASES["default"].get("APP")
+    if app:
+        # Then every test runs as the app's own role, so that what it cannot do in production it cannot
+        # do here either (raw SQL tests prove the append-only rules against exactly that role).
+        with django_db_blocker.unblock():
+            app_privileges_grant(app_role=app["USER"])
+        _connect_as(app)
     # Browser tests run on a transactional database that is emptied after each one, taking the
     # roles and protocols made by data migrations with it; with --reuse-db the next run would find none.
     with django_db_blocker.unblock():
         sync_role_permissions()
         protocols = importlib.import_module("sessions.migrations.0002_protocols_and_roles")
         protocols.seed_protocols(django_apps)
+    yield
+    if app:
+        _connect_as(settings.DATABASES["default"]["OWNER"])  # the test database is dropped by its owner
 
 
 @pytest.fixture

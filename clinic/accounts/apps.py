@@ -12,5 +12,8 @@ class AccountsConfig(AppConfig):
             "audit.view_accessevent",
             "accounts.view_user", "accounts.add_user", "accounts.change_user",
             "clinic.view_location", "clinic.add_location", "clinic.change_location",
+            # Resetting a lost phone: delete the person's authenticator (they enrol again at next sign-in).
+            "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+            "accounts.view_rolechange",
         ],
     }

@@ -20,3 +20,17 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip()
+
+
+class SignInCodeForm(TokenForm):
+    """At sign-in: the six digits from the app, or one of the ten recovery codes given at enrolment."""
+
+    token = forms.RegexField(
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}\s?[A-Za-z2-7]{4})\s*$", label="Six-digit code or recovery code",
+        max_length=20,
+        error_messages={"invalid": "Enter the six digits your authenticator app shows now, or a recovery code."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "").strip().lower()

@@ -5,9 +5,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from clinic.accounts.services import two_factor_enrolled
+
 
 class SecondFactorRequiredMiddleware:
-    """A signed-in staff member who has not confirmed a code this session sees only the two-step pages.
+    """A signed-in staff member who has not confirmed a code this session reaches only the code page and
+    sign-out; the set-up page too, but only while they have no authenticator at all (a first enrolment).
 
     Needs django_otp's OTPMiddleware before it (it provides ``user.is_verified()``). Patients never sign
     in, so their link pages are untouched.
@@ -28,5 +31,9 @@ class SecondFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return False
-        allowed = (reverse("two_factor:verify"), reverse("two_factor:setup"), reverse("logout"), settings.STATIC_URL)
-        return not request.path.startswith(allowed)
+        # Exact paths: the code page's address is a prefix of the set-up page's.
+        if request.path in (reverse("two_factor:verify"), reverse("logout")):
+            return False
+        if request.path == reverse("two_factor:setup") and not two_factor_enrolled(user=user):
+            return False  # a first enrolment (new staff, or after a manager's reset)
+        return not request.path.startswith(settings.STATIC_URL)

@@ -70,3 +70,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         from clinic.accounts.roles import roles_of
 
         return roles_of(self)
+
+
+class RoleChange(models.Model):
+    """Who gave or took which roles from whom, and when (issue 8: a role change is logged). Append-only."""
+
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
+    added = models.JSONField(default=list, blank=True)
+    removed = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_by} changed the roles of {self.user} at {self.changed_at:%Y-%m-%d %H:%M}"

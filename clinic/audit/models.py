@@ -33,6 +33,11 @@ class AccessEvent(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Tamper evidence (issue 8, item 5): PostgreSQL numbers each event and hashes it with the previous one's
+    # hash, under a lock, as it is inserted (audit migration 0003); `manage.py audit_verify` checks the chain.
+    chain_seq = models.BigIntegerField(null=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

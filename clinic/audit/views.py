@@ -6,7 +6,7 @@ from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
 from clinic.audit.models import AccessEvent
-from clinic.audit.selectors import access_events_list
+from clinic.audit.selectors import access_events_list, access_log_day_heads
 
 
 @login_required
@@ -21,7 +21,8 @@ def access_log(request):
         events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     _label_patients(page.object_list)
-    return render(request, "audit/access_log.html", {"form": form, "page": page})
+    return render(request, "audit/access_log.html", {"form": form, "page": page,
+                                                     "day_heads": access_log_day_heads()})
 
 
 def _label_patients(events) -> None:

@@ -139,7 +139,7 @@ def test_production_requires_two_step_sign_in_by_default():
 def test_a_second_process_shares_the_running_embedded_server():
     from django.db import connection
 
-    query = "SELECT pg_postmaster_start_time()::text, current_setting('data_directory')"
+    query = "SELECT pg_postmaster_start_time()::text, current_setting('port')"
     with connection.cursor() as cursor:
         cursor.execute(query)
         ours = cursor.fetchone()

@@ -53,6 +53,7 @@ def test_nurse_opens_a_patient_and_the_view_is_logged(page, live_server, screens
 def test_two_step_sign_in_is_set_up_in_the_browser(page, live_server, screenshot, settings):
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
 
     settings.CLINIC_REQUIRE_2FA = True
     nurse = UserFactory(email="nurse@clinic.test", role="nurse")
@@ -65,8 +66,10 @@ def test_two_step_sign_in_is_set_up_in_the_browser(page, live_server, screenshot
     code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
     page.get_by_label("Six-digit code").fill(code)
     page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.get_by_text("Two-step sign-in is on").is_visible()
-    assert page.get_by_role("heading", name="Good to see you").is_visible()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="I have kept them, continue").click()
+    expect(page.get_by_role("heading", name="Good to see you")).to_be_visible()
 
 
 def test_sign_in_and_home_pages_have_no_serious_accessibility_violations(page, live_server):

@@ -119,3 +119,11 @@ def test_the_emailed_link_opens_the_appointment(client, location, protocol, chai
     client.post(path, {"date_of_birth": patient.date_of_birth.isoformat()})
     assert "13:00" in client.get(path).content.decode()
     assert Appointment.objects.get(pk=appointment.pk).patient == patient
+
+
+def test_the_verified_pages_and_the_calendar_file_are_never_stored(client, appointment, token):
+    """Issue 8, item 8: a link-verified response carries Cache-Control: no-store."""
+    assert "no-store" in _verify(client, token, appointment).get("Cache-Control", "")
+    for response in (client.get(_url(token)), client.get(reverse("appointment_link_ics", kwargs={"token": token}))):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
