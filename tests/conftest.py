@@ -4,13 +4,11 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.test import Client
-
 from django.db.backends.postgresql.operations import DatabaseOperations
+from django.test import Client
 
 from clinic.accounts.roles import sync_role_permissions
 from tests.factories import LocationFactory, PatientFactory, UserFactory
-
 
 _sql_flush = DatabaseOperations.sql_flush
 

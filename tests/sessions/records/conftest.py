@@ -32,10 +32,11 @@ def iv_record(booked_iv, nurse, day_start):
 
 
 def record_checks(record, nurse, now, **overrides):
-    fields = dict(identity_confirmed=True, weight_kg=80, weight_entered="80 kg",
-                  last_food_at=now - timedelta(hours=8), last_liquid_at=now - timedelta(hours=3),
-                  escort_name="Sam Escort", escort_phone="+1 555 0100", escort_confirmed=True,
-                  pregnancy_status="not_applicable", medication_changes="", phq9_answers=dict(PHQ9_CLEAR),
-                  systolic=128, diastolic=82, heart_rate=72, spo2=98, respiratory_rate=14, consent_current=True)
+    fields = {"identity_confirmed": True, "weight_kg": 80, "weight_entered": "80 kg",
+                  "last_food_at": now - timedelta(hours=8), "last_liquid_at": now - timedelta(hours=3),
+                  "escort_name": "Sam Escort", "escort_phone": "+1 555 0100", "escort_confirmed": True,
+                  "pregnancy_status": "not_applicable", "medication_changes": "", "phq9_answers": dict(PHQ9_CLEAR),
+                  "systolic": 128, "diastolic": 82, "heart_rate": 72, "spo2": 98, "respiratory_rate": 14,
+              "consent_current": True}
     fields.update(overrides)
     return predose_check_record(record=record, by=nurse, now=now, **fields)

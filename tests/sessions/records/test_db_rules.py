@@ -26,13 +26,14 @@ def _refused(sql, params=(), rule=""):
 
 
 def _vital_sql(record, **values):
-    row = dict(public_id="00000000-0000-0000-0000-000000000001", record_id=record.pk, created_at="now()",
-               created_by_id=record.opened_by_id, taken_at="now()", phase="recovery", systolic=120, diastolic=80,
-               heart_rate=70, spo2=98, respiratory_rate=14, dissociation="", note="", flags="[]")
+    row = {"public_id": "00000000-0000-0000-0000-000000000001", "record_id": record.pk, "created_at": "now()",
+               "created_by_id": record.opened_by_id, "taken_at": "now()", "phase": "recovery",
+               "systolic": 120, "diastolic": 80, "heart_rate": 70, "spo2": 98, "respiratory_rate": 14,
+               "dissociation": "", "note": "", "flags": "[]"}
     row.update(values)
     cols = ", ".join(row)
-    return f"INSERT INTO clinic_sessions_vitalsign ({cols}) VALUES ({', '.join(['%s'] * len(row))})", list(
-        row.values())
+    placeholders = ", ".join(["%s"] * len(row))
+    return f"INSERT INTO clinic_sessions_vitalsign ({cols}) VALUES ({placeholders})", list(row.values())  # noqa: S608
 
 
 @pytest.mark.parametrize(("values", "rule"), [
