@@ -20,6 +20,8 @@ class RecordForm(forms.Form):
     """Times are typed as HH:MM on the session's day, in the clinic's time."""
 
     def __init__(self, *args, time_zone: str = "UTC", **kwargs):
+        # Many forms share one page: ids of their own, so that each label finds its input.
+        kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}_%s")
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
         for bound in self.fields.values():

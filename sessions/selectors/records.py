@@ -96,7 +96,6 @@ def vitals_due(page: RecordPage) -> datetime | None:
         return None
     t = page.record.thresholds
     valid = [v for v in page.vitals if str(v.public_id) not in page.errors]
-    last = valid[-1].taken_at if valid else None
     start = page.dosing_started_at
     if start is None:
         return None
@@ -107,7 +106,8 @@ def vitals_due(page: RecordPage) -> datetime | None:
         return None  # next: before discharge
     running = page.administration is not None and page.administration.stopped_at is None
     interval = timedelta(minutes=t["vitals_dosing_minutes"] if running else t["vitals_recovery_minutes"])
-    since = max(last, start) if last else start
+    # Counted from the last reading since dosing began (a baseline taken before the start does not count).
+    since = max([v.taken_at for v in valid if v.taken_at >= start and v.phase != "baseline"], default=start)
     return since + interval
 
 
