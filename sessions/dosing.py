@@ -172,3 +172,13 @@ def volume_ml(*, dose_mg: Decimal | float, concentration_mg_per_ml: Decimal | fl
 def needs_dilution_for_iv(concentration: Decimal | float) -> bool:
     """True for the 100 mg/mL vial, which must be diluted for IV use (CLINICAL.md §1 [REG])."""
     return _vial(concentration) == IV_DILUTION_REQUIRED_MG_PER_ML
+
+
+def rate_ml_per_h(*, final_volume_ml: Decimal | float, minutes: int | Decimal) -> Decimal:
+    """Pump rate for an infusion: final volume over the infusion time, in mL/h, rounded to 0.1 mL/h.
+
+    Added for the session record (issue 10). ROUND_DOWN, not half-up: a rate rounded up would finish the
+    bag early, i.e. give the dose faster than ordered."""
+    volume = _positive("final_volume_ml", final_volume_ml)
+    duration = _positive("minutes", minutes)
+    return (volume * 60 / duration).quantize(Decimal("0.1"), rounding="ROUND_DOWN")

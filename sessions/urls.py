@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sessions import views
+from sessions.views import records as record_views
 
 app_name = "schedule"
 urlpatterns = [
@@ -15,7 +16,12 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/cancel/", views.appointment_cancel, name="cancel"),
     path("appointments/<uuid:public_id>/reschedule/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:public_id>/escort/", views.appointment_escort, name="escort"),
+    path("appointments/<uuid:public_id>/record/", record_views.record_for_appointment, name="appointment_record"),
     path("appointments/<uuid:public_id>/<slug:action>/", views.appointment_action, name="action"),
+    path("records/awaiting-signature/", record_views.record_queue, name="record_queue"),
+    path("records/<uuid:public_id>/", record_views.record_detail, name="record"),
+    path("records/<uuid:public_id>/print/", record_views.record_print, name="record_print"),
+    path("records/<uuid:public_id>/<slug:step>/", record_views.record_step, name="record_step"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/chairs/new/", views.ChairCreateView.as_view(), name="chair_create"),
     path("settings/chairs/<uuid:public_id>/", views.ChairUpdateView.as_view(), name="chair_update"),

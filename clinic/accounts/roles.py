@@ -56,6 +56,8 @@ NAVIGATION: list[NavItem] = [
             "clinic_sessions.add_appointment"),
     NavItem("Schedule settings", "schedule:settings", "Opening hours, nurse ratio, chairs and protocols.",
             "clinic_sessions.change_protocol"),
+    NavItem("To sign", "schedule:record_queue", "Session records waiting for your signature, oldest first.",
+            "clinic_sessions.sign_record"),
     NavItem("Intakes", "patients:intake_list", "Intake links and status; urgent and submitted intakes to review.",
             "patients.view_intake"),
     NavItem("Consent", "patients:consent_documents", "Publish a new version of the treatment consent.",

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_htmx",
     "pgtrigger",
     "pghistory",
     "axes",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -217,3 +219,24 @@ IV_DOSE_CAP_MG_PER_KG = os.environ.get("IV_DOSE_CAP_MG_PER_KG", "1.0")
 CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")
 # Where patients' e-mailed links point (the public address of the app).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Session records (issue 10; CLINICAL.md §1, §4). Each is a per-clinic setting with CLINICAL.md's default;
+# the values in force are copied onto every session record when it is opened.
+SESSION_HOLD_SYSTOLIC = int(os.environ.get("SESSION_HOLD_SYSTOLIC", "140"))  # pre-dose BP > 140/90 holds
+SESSION_HOLD_DIASTOLIC = int(os.environ.get("SESSION_HOLD_DIASTOLIC", "90"))
+SESSION_ALERT_BP_TWICE = os.environ.get("SESSION_ALERT_BP_TWICE", "180/110")  # twice, 5 min apart
+SESSION_ALERT_BP_ONCE = os.environ.get("SESSION_ALERT_BP_ONCE", "200/120")
+SESSION_ALERT_BP_REPEAT_MINUTES = int(os.environ.get("SESSION_ALERT_BP_REPEAT_MINUTES", "5"))
+SESSION_ALERT_HR_ABOVE = int(os.environ.get("SESSION_ALERT_HR_ABOVE", "120"))  # for 5 min
+SESSION_ALERT_HR_MINUTES = int(os.environ.get("SESSION_ALERT_HR_MINUTES", "5"))
+SESSION_ALERT_SPO2_BELOW = int(os.environ.get("SESSION_ALERT_SPO2_BELOW", "92"))
+SESSION_ALERT_RR_BELOW = int(os.environ.get("SESSION_ALERT_RR_BELOW", "10"))
+SESSION_VITALS_DOSING_MINUTES = int(os.environ.get("SESSION_VITALS_DOSING_MINUTES", "10"))  # IV infusion
+SESSION_VITALS_RECOVERY_MINUTES = int(os.environ.get("SESSION_VITALS_RECOVERY_MINUTES", "15"))
+SESSION_ESKETAMINE_VITALS_AT_MINUTES = int(os.environ.get("SESSION_ESKETAMINE_VITALS_AT_MINUTES", "40"))
+IM_DOSE_CAP_MG_PER_KG = os.environ.get("IM_DOSE_CAP_MG_PER_KG", "0.5")
+SESSION_DISCHARGE_MIN_ALDRETE = 9  # CLINICAL.md §4; PostgreSQL holds the same floor
+# Esketamine observation from the first device: a label floor [REG] no setting can lower (PostgreSQL holds 120).
+SESSION_ESKETAMINE_OBSERVATION_MINUTES = max(120, int(os.environ.get("SESSION_ESKETAMINE_OBSERVATION_MINUTES",
+                                                                      "120")))
+SESSION_SIGNATURE_OVERDUE_HOURS = int(os.environ.get("SESSION_SIGNATURE_OVERDUE_HOURS", "24"))

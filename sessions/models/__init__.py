@@ -3,6 +3,29 @@
 from patients.models import Route  # the plan's route choices, used with protocols
 
 from .links import AppointmentLink  # noqa: I001 - after the models it points at
+from .records import (  # noqa: I001 - the session record (issue 10)
+    VITAL_BOUNDS,
+    Addendum,
+    Administration,
+    AdministrationChange,
+    AdverseEvent,
+    AdverseEventKind,
+    Discharge,
+    Dissociation,
+    DoseOrder,
+    EnteredInError,
+    EsketamineDevice,
+    HoldKind,
+    Intervention,
+    PreDoseCheck,
+    PregnancyStatus,
+    SessionHoldEvent,
+    SessionRecord,
+    Severity,
+    VitalPhase,
+    VitalSign,
+    WeightBasis,
+)
 from .scheduling import (
     ALLOWED_TRANSITIONS,
     OCCUPYING,
@@ -16,6 +39,10 @@ from .scheduling import (
 )
 
 __all__ = [
+    "Addendum", "Administration", "AdministrationChange", "AdverseEvent", "AdverseEventKind", "Discharge",
+    "Dissociation", "DoseOrder", "EnteredInError", "EsketamineDevice", "HoldKind", "Intervention", "PreDoseCheck",
+    "PregnancyStatus", "SessionHoldEvent", "SessionRecord", "Severity", "VITAL_BOUNDS", "VitalPhase", "VitalSign",
+    "WeightBasis",
     "Route",
     "ALLOWED_TRANSITIONS",
     "Appointment",

@@ -92,6 +92,27 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
     _save_status(appointment, ["status", "status_changed_at", "status_changed_by"])
     if to_status in (Status.COMPLETED, Status.NO_SHOW):
         AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    if to_status == Status.CHECKED_IN:
+        from .records import record_open  # check-in opens the session record (issue 10)
+
+        record_open(appointment=appointment, by=by, now=now)
+    return appointment
+
+
+@transaction.atomic
+def appointment_discharge(*, appointment: Appointment, by, discharged_at: datetime,
+                          now: datetime | None = None) -> Appointment:
+    """The record's discharge completes the appointment (through its allowed moves) and frees the chair from
+    the discharge time plus turnover. A session that overran keeps its booked times (the next booking holds
+    the chair from its own start)."""
+    for step in (Status.IN_SESSION, Status.RECOVERING, Status.COMPLETED):
+        if appointment.can_move_to(step):
+            appointment = appointment_transition(appointment=appointment, to_status=step, by=by, now=now)
+    free_from = discharged_at + timedelta(minutes=appointment.protocol.turnover_minutes)
+    if free_from < appointment.blocked_until and discharged_at > appointment.start:
+        appointment.end = min(appointment.end, discharged_at)
+        appointment.blocked_until = max(free_from, appointment.end)
+        _save_status(appointment, ["end", "blocked_until"])
     return appointment
 
 

@@ -1,0 +1,169 @@
+"""Reads for the session record: the page in a fixed number of queries, vitals due, the signature queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from sessions.models import (
+    Addendum,
+    Administration,
+    AdministrationChange,
+    AdverseEvent,
+    Discharge,
+    DoseOrder,
+    EnteredInError,
+    EsketamineDevice,
+    Intervention,
+    PreDoseCheck,
+    SessionHoldEvent,
+    SessionRecord,
+    VitalSign,
+)
+
+
+def record_get(*, public_id) -> SessionRecord:
+    return SessionRecord.objects.select_related(
+        "appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
+        "appointment__nurse", "signed_by").get(public_id=public_id)
+
+
+@dataclass
+class RecordPage:
+    record: SessionRecord
+    check: PreDoseCheck | None
+    holds: list[SessionHoldEvent]
+    order: DoseOrder | None
+    administration: Administration | None
+    changes: list[AdministrationChange]
+    devices: list[EsketamineDevice]
+    vitals: list[VitalSign]
+    events: list[AdverseEvent]
+    discharge: Discharge | None
+    addenda: list[Addendum]
+    errors: dict = field(default_factory=dict)  # public_id -> EnteredInError
+    now: datetime | None = None
+
+    @property
+    def route(self) -> str:
+        return self.record.appointment.protocol.route
+
+    @property
+    def on_hold(self) -> bool:
+        return bool(self.holds) and self.holds[-1].kind == "hold"
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.holds) and self.holds[-1].kind == "stop"
+
+    @property
+    def dosing_started_at(self) -> datetime | None:
+        if self.administration is not None:
+            return self.administration.started_at
+        return self.devices[0].given_at if self.devices else None
+
+    @property
+    def elapsed_minutes(self) -> int | None:
+        start = self.dosing_started_at
+        return int((self.now - start).total_seconds() // 60) if start and self.now >= start else None
+
+    @property
+    def flags(self) -> list[str]:
+        return [f for v in self.vitals if str(v.public_id) not in self.errors for f in v.flags
+                if not f.endswith("recheck") and "recheck in" not in f]
+
+    @property
+    def next_vitals_due(self) -> datetime | None:
+        return vitals_due(self)
+
+    @property
+    def vitals_overdue(self) -> bool:
+        due = self.next_vitals_due
+        return due is not None and self.now > due
+
+    @property
+    def devices_planned(self) -> int:
+        return int(self.order.dose_mg // 28) if self.order is not None and self.route == "intranasal" else 0
+
+
+def vitals_due(page: RecordPage) -> datetime | None:
+    """When the next reading is due (CLINICAL.md §4): IV every 10 min during the infusion, every 15 in recovery;
+    esketamine at ~40 min after the first device and before discharge. None before dosing and after discharge."""
+    if page.discharge is not None or page.record.is_signed:
+        return None
+    t = page.record.thresholds
+    valid = [v for v in page.vitals if str(v.public_id) not in page.errors]
+    start = page.dosing_started_at
+    if start is None:
+        return None
+    if page.route == "intranasal":
+        at_40 = start + timedelta(minutes=t.get("esketamine_vitals_at_minutes", 40))
+        if not any(v.taken_at >= at_40 - timedelta(minutes=10) for v in valid):
+            return at_40
+        return None  # next: before discharge
+    running = page.administration is not None and page.administration.stopped_at is None
+    interval = timedelta(minutes=t["vitals_dosing_minutes"] if running else t["vitals_recovery_minutes"])
+    # Counted from the last reading since dosing began (a baseline taken before the start does not count).
+    since = max([v.taken_at for v in valid if v.taken_at >= start and v.phase != "baseline"], default=start)
+    return since + interval
+
+
+def record_page(*, record: SessionRecord, now: datetime) -> RecordPage:
+    """Everything the record page shows, in one query per table: the count does not grow with the rows."""
+    rid = record.pk
+    errors = {str(e.target_public_id): e for e in EnteredInError.objects.filter(record_id=rid)}
+    administration = Administration.objects.filter(record_id=rid).select_related("nurse_signed_by").first()
+    page = RecordPage(
+        record=record,
+        check=PreDoseCheck.objects.filter(record_id=rid).select_related("created_by").first(),
+        holds=list(SessionHoldEvent.objects.filter(record_id=rid).select_related("created_by")),
+        order=DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by").first(),
+        administration=administration,
+        changes=list(AdministrationChange.objects.filter(record_id=rid)),
+        devices=list(EsketamineDevice.objects.filter(record_id=rid)),
+        vitals=list(VitalSign.objects.filter(record_id=rid)),
+        events=list(AdverseEvent.objects.filter(record_id=rid).prefetch_related(
+            Prefetch("interventions", queryset=Intervention.objects.order_by("given_at")))),
+        discharge=Discharge.objects.filter(record_id=rid).first(),
+        addenda=list(Addendum.objects.filter(record_id=rid).select_related("created_by")),
+        errors=errors,
+        now=now,
+    )
+    for row in [*page.vitals, *page.events, *page.devices]:
+        row.error = errors.get(str(row.public_id))  # struck through on the page, with the reason
+    return page
+
+
+def chart_data(page: RecordPage) -> dict:
+    """The vitals chart's data, for ``json_script`` (times as ISO strings; thresholds as lines)."""
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(page.record.appointment.location.time_zone)
+    t = page.record.thresholds
+    rows = [v for v in page.vitals if str(v.public_id) not in page.errors]
+    start = page.dosing_started_at
+    end = (page.administration.stopped_at if page.administration else None) or (
+        page.devices[-1].given_at if page.devices else None)
+    dosing = [i for i, v in enumerate(rows) if start and v.taken_at >= start and (end is None or v.taken_at <= end)]
+    return {
+        "labels": [v.taken_at.astimezone(zone).strftime("%H:%M") for v in rows],
+        "dosing_from": dosing[0] if dosing else None, "dosing_to": dosing[-1] if dosing else None,
+        "systolic": [v.systolic for v in rows], "diastolic": [v.diastolic for v in rows],
+        "heart_rate": [v.heart_rate for v in rows], "spo2": [v.spo2 for v in rows],
+        "lines": {"systolic": t.get("bp_twice", [180, 110])[0], "diastolic": t.get("bp_twice", [180, 110])[1],
+                  "spo2": t.get("spo2_below", 92), "heart_rate": t.get("hr_above", 120)},
+    }
+
+
+def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
+    """Discharged (or stopped) records not yet signed, oldest first."""
+    return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
+            .select_related("appointment__patient", "appointment__protocol", "appointment__location")
+            .order_by("opened_at"))
+
+
+def signature_overdue_after() -> timedelta:
+    return timedelta(hours=settings.SESSION_SIGNATURE_OVERDUE_HOURS)

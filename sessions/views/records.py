@@ -1,0 +1,168 @@
+"""The session record's pages: the record at the chair, its actions, the print view, the signature queue.
+
+Every view of a record writes an access event (DESIGN.md §6); every write is one service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.audit.services import access_event_record
+from sessions import record_forms as rf
+from sessions.models import Appointment, SessionRecord
+from sessions.selectors import records as selectors
+from sessions.services import records as services
+
+from .common import _render, staff_view
+
+VIEW = "clinic_sessions.view_sessionrecord"
+NURSE, PRESCRIBER = "clinic_sessions.record_session", "clinic_sessions.release_hold"
+
+# step in the URL -> (permission, form, service). One table instead of a dozen look-alike views.
+STEPS = {
+    "checks": (NURSE, rf.ChecksForm, services.predose_check_record),
+    "release": (PRESCRIBER, rf.ReleaseForm, services.hold_release),
+    "order": (NURSE, rf.OrderForm, services.dose_order_prepare),
+    "order-override": ("clinic_sessions.override_dose_cap", rf.OrderForm, services.dose_order_prepare),
+    "administration": (NURSE, rf.AdministrationForm, services.administration_start),
+    "change": (NURSE, rf.ChangeForm, services.administration_change),
+    "device": (NURSE, rf.DeviceForm, services.esketamine_device_give),
+    "vital": (NURSE, rf.VitalForm, services.vital_sign_record),
+    "event": (NURSE, rf.EventForm, services.adverse_event_record),
+    "discharge": (NURSE, rf.DischargeForm, services.record_discharge),
+    "sign-administration": (NURSE, rf.EmptyForm, services.administration_sign),
+    "sign": ("clinic_sessions.sign_record", rf.SignForm, services.record_sign),
+    "addendum": ("clinic_sessions.write_addendum", rf.AddendumForm, services.addendum_add),
+    "error": (VIEW, rf.ErrorMarkForm, services.entered_in_error_mark),
+}
+
+
+def _record(public_id) -> SessionRecord:
+    try:
+        return selectors.record_get(public_id=public_id)
+    except SessionRecord.DoesNotExist:
+        raise Http404("No such record.") from None
+
+
+def _log(request, record, action="view"):
+    access_event_record(request=request, patient_id=record.appointment.patient.public_id,
+                        object_type="session record", object_id=str(record.public_id), action=action)
+
+
+def _context(request, record, forms=None):
+    page = selectors.record_page(record=record, now=timezone.now())
+    tz = record.appointment.location.time_zone
+    forms = forms or {}
+    context = {"page": page, "record": record, "appointment": record.appointment, "patient": record.appointment.patient,
+               "chart": selectors.chart_data(page), "user_can": {
+                   "nurse": request.user.has_perm(NURSE), "release": request.user.has_perm(PRESCRIBER),
+                   "sign": request.user.has_perm("clinic_sessions.sign_record"),
+                   "addendum": request.user.has_perm("clinic_sessions.write_addendum"),
+                   "override": request.user.has_perm("clinic_sessions.override_dose_cap")},
+               "rescue_drugs": services.RESCUE_DRUGS}
+    for step, (_, form_class, _) in STEPS.items():
+        context[f"{step.replace('-', '_')}_form"] = forms.get(step) or form_class(time_zone=tz, initial=_initial(
+            step, page))
+    return context
+
+
+def _initial(step, page):
+    now_local = timezone.localtime(page.now, timezone=_tz(page)).strftime("%H:%M")
+    if step == "checks":
+        a = page.record.appointment
+        return {"escort_name": a.escort_name, "escort_phone": a.escort_phone, "last_food": None}
+    if step == "order":
+        from patients.selectors import current_treatment_plan
+
+        plan = current_treatment_plan(patient=page.record.appointment.patient)
+        protocol = page.record.appointment.protocol
+        return {"mg_per_kg": plan.target_dose_mg_per_kg if plan else protocol.default_dose_mg_per_kg,
+                "esketamine_mg": protocol.default_dose_mg, "infusion_minutes": protocol.dosing_minutes}
+    if step == "administration" and page.order is not None:
+        return {"concentration": page.order.concentration_mg_per_ml, "volume_ml": page.order.volume_ml,
+                "started": now_local}
+    return {"taken": now_local, "given": now_local, "occurred": now_local, "at": now_local, "discharged": now_local}
+
+
+def _tz(page):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(page.record.appointment.location.time_zone)
+
+
+@staff_view(VIEW)
+def record_detail(request, public_id):
+    record = _record(public_id)
+    _log(request, record)
+    return _render(request, "sessions/records/record.html", _context(request, record),
+                   time_zone=record.appointment.location.time_zone)
+
+
+@staff_view(VIEW)
+def record_for_appointment(request, public_id):
+    appointment = get_object_or_404(Appointment, public_id=public_id)
+    record = SessionRecord.objects.filter(appointment=appointment).first()
+    if record is None:
+        raise Http404("No record yet: it opens at check-in.")
+    return redirect(record)
+
+
+@staff_view(VIEW)
+@require_POST
+def record_step(request, public_id, step):
+    if step not in STEPS:
+        raise Http404("Unknown step.")
+    permission, form_class, service = STEPS[step]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied("Your role cannot record this.")
+    record = _record(public_id)
+    tz = record.appointment.location.time_zone
+    with timezone.override(tz):
+        form = form_class(request.POST, time_zone=tz)
+        if form.is_valid():
+            try:
+                kwargs = form.service_kwargs()
+                if step == "checks":
+                    from patients.selectors import consent_is_current
+
+                    kwargs["consent_current"] = consent_is_current(patient=record.appointment.patient)
+                service(record=record, by=request.user, **kwargs)
+            except services.RecordRefused as refused:
+                for reason in refused.reasons:
+                    form.add_error(None, reason)
+    if form.is_valid():
+        if not request.htmx:
+            messages.success(request, "Saved.")
+        record = _record(public_id)
+    if request.htmx:
+        _log(request, record)
+        context = _context(request, record, forms={} if form.is_valid() else {step: form})
+        # 200 either way: htmx swaps only successful responses, and the form's errors must show.
+        return _render(request, "sessions/records/includes/_live.html", context, time_zone=tz)
+    if form.is_valid():
+        return redirect(f"{record.get_absolute_url()}#{step}")
+    _log(request, record)
+    messages.error(request, "Not saved: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return _render(request, "sessions/records/record.html", _context(request, record, forms={step: form}),
+                   time_zone=tz, status=422)
+
+
+@staff_view(VIEW)
+def record_print(request, public_id):
+    record = _record(public_id)
+    _log(request, record, action="print")
+    return _render(request, "sessions/records/print.html", _context(request, record),
+                   time_zone=record.appointment.location.time_zone)
+
+
+@staff_view("clinic_sessions.sign_record")
+def record_queue(request):
+    now = timezone.now()
+    overdue_after = selectors.signature_overdue_after()
+    rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after)
+            for r in selectors.records_awaiting_signature(now=now)]
+    return _render(request, "sessions/records/queue.html", {"rows": rows}, time_zone="UTC")
