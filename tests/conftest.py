@@ -4,26 +4,10 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 
 from clinic.accounts.roles import sync_role_permissions
 from tests.factories import LocationFactory, PatientFactory, UserFactory
-
-_sql_flush = DatabaseOperations.sql_flush
-
-
-def _sql_flush_past_record_rules(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-    """Browser tests empty the database with TRUNCATE, which the session record's tables refuse
-    (``session_record_no_truncate``). The test database's owner is a superuser and may switch user triggers
-    off for that one transaction; the app's role in production is not, so it cannot (DESIGN.md §4.6)."""
-    sql = _sql_flush(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-    if not sql:
-        return sql
-    return ["SET LOCAL session_replication_role = replica", *sql, "SET LOCAL session_replication_role = origin"]
-
-
-DatabaseOperations.sql_flush = _sql_flush_past_record_rules
 
 
 def _connect_as(user_settings: dict) -> None:

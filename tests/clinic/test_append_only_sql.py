@@ -11,6 +11,7 @@ from django.db.utils import DatabaseError
 
 from clinic.audit.models import AccessEvent
 from patients.models import Assessment, ConsentSignature, Intake, IntakeDecision, TreatmentPlan
+from tests.db_roles import as_owner
 from tests.factories import make_cleared_patient, make_submitted_intake
 
 pytestmark = pytest.mark.django_db
@@ -71,27 +72,11 @@ def test_truncate_is_refused_to_the_app(table):
 
 def test_the_truncate_trigger_holds_even_if_the_app_were_granted_truncate():
     """Privileges can be granted by mistake; the trigger refuses whoever is not the table's owner."""
-    _as_owner("GRANT TRUNCATE ON audit_accessevent TO {}")
+    as_owner("GRANT TRUNCATE ON audit_accessevent TO {}")
     try:
         _refused("TRUNCATE audit_accessevent", by="sql_audit_accessevent_no_truncate")
     finally:
-        _as_owner("REVOKE TRUNCATE ON audit_accessevent FROM {}")
-
-
-def _as_owner(statement):
-    """On a connection of its own, as the tables' owner (committed at once)."""
-    import psycopg2
-    from psycopg2 import sql
-
-    owner, app = connection.settings_dict["OWNER"], connection.settings_dict["USER"]
-    conn = psycopg2.connect(dbname=connection.settings_dict["NAME"], user=owner["USER"],
-                            password=owner["PASSWORD"] or None, host=owner["HOST"], port=owner["PORT"])
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql.SQL(statement).format(sql.Identifier(app)))
-    finally:
-        conn.close()
+        as_owner("REVOKE TRUNCATE ON audit_accessevent FROM {}")
 
 
 def test_change_history_cannot_be_rewritten(patient):
