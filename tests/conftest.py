@@ -20,6 +20,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         protocols.seed_protocols(django_apps)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers():
+    """Transactional tests end with Django's flush, a TRUNCATE of every table, which the ledger's append-only
+    triggers refuse (sessions/migrations/0007_ledger_rules.py). The test database's superuser may switch
+    triggers off for that one transaction (SET LOCAL session_replication_role); the app's role cannot."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture
 def location(db):
     return LocationFactory(name="Test Clinic", time_zone="America/New_York")
