@@ -191,8 +191,8 @@ def inventory_count_record(*, location: Location, counted_by, witness, witness_p
         if quantity is None or quantity < 0:
             problems.append(f"Lot {lot.lot_number}: type the quantity counted (0 or more mg).")
         elif quantity != expected[lot.pk] and not reasons.get(lot.pk, "").strip():
-            problems.append(f"Lot {lot.lot_number}: {quantity} mg counted but the ledger says {expected[lot.pk]} mg. "
-                            "Count again, or give the reason for the difference.")
+            problems.append(f"Lot {lot.lot_number}: {quantity:.2f} mg counted but the ledger says "
+                            f"{expected[lot.pk]:.2f} mg. Count again, or give the reason for the difference.")
     if problems:
         raise LedgerRefused(" ".join(problems))
     if any(counted[lot.pk] != expected[lot.pk] for lot in lots):

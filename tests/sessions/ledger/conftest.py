@@ -29,7 +29,8 @@ def make_appointment(*, location, nurse=None, protocol=None, patient=None, start
     """An appointment row as booked (the booking rules have their own tests); ``status`` moved along the map."""
     from tests.sessions.helpers import move_status
 
-    start = start or timezone.now() - datetime.timedelta(hours=1)
+    # Each one earlier than the last, so that one nurse's sessions never overlap (the exclusion constraints).
+    start = start or timezone.now() - datetime.timedelta(hours=1 + 3 * Appointment.objects.count())
     protocol = protocol or ProtocolFactory()
     nurse = nurse or make_nurse(email=f"watch{Appointment.objects.count()}@clinic.test")
     chair = chair or ChairFactory(location=location)

@@ -134,7 +134,7 @@ def test_a_return_to_supplier_lowers_the_balance_and_needs_a_reference(lot, mana
 
 def test_a_count_that_does_not_match_needs_a_reason_and_saves_nothing_without_one(location, lot, manager,
                                                                                   second_nurse):
-    with pytest.raises(LedgerRefused, match="490 mg counted but the ledger says 500.00 mg"):
+    with pytest.raises(LedgerRefused, match="490.00 mg counted but the ledger says 500.00 mg"):
         inventory_count_record(location=location, counted_by=manager, witness=second_nurse,
                                witness_password=TEST_PASSWORD, counted={lot.pk: D("490")}, reasons={})
     assert not InventoryCount.objects.exists() and not CountLine.objects.exists()
