@@ -83,6 +83,7 @@ class LotReceiveForm(forms.Form):
 
 
 class DrawForm(forms.Form):
+    prefix = "draw"  # three forms on one page: distinct field ids
     lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot",
                          help_text="Expired and empty lots are not offered; the soonest to expire is first.")
     quantity_mg = quantity_field("Quantity drawn (mg)")
@@ -94,6 +95,7 @@ class DrawForm(forms.Form):
 
 
 class GiveForm(forms.Form):
+    prefix = "give"  # three forms on one page: distinct field ids
     lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
     quantity_mg = quantity_field("Quantity given (mg)")
 
@@ -104,6 +106,7 @@ class GiveForm(forms.Form):
 
 
 class WasteForm(forms.Form):
+    prefix = "waste"  # three forms on one page: distinct field ids
     lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
     quantity_mg = quantity_field("Quantity wasted (mg)")
     manner = forms.CharField(max_length=120, initial="Drug disposal container",

@@ -57,12 +57,12 @@ def _session_url(name, appointment):
 
 def test_a_nurse_draws_gives_and_wastes_with_a_witness(nurse_client, lot, appointment, second_nurse):
     assert nurse_client.post(_session_url("ledger_draw", appointment),
-                             {"lot": lot.pk, "quantity_mg": "50"}).status_code == 302
+                             {"draw-lot": lot.pk, "draw-quantity_mg": "50"}).status_code == 302
     assert nurse_client.post(_session_url("ledger_give", appointment),
-                             {"lot": lot.pk, "quantity_mg": "35"}).status_code == 302
+                             {"give-lot": lot.pk, "give-quantity_mg": "35"}).status_code == 302
     response = nurse_client.post(_session_url("ledger_waste", appointment), {
-        "lot": lot.pk, "quantity_mg": "15", "manner": "Disposal container", "witness": second_nurse.pk,
-        "witness_password": TEST_PASSWORD})
+        "waste-lot": lot.pk, "waste-quantity_mg": "15", "waste-manner": "Disposal container",
+        "waste-witness": second_nurse.pk, "waste-witness_password": TEST_PASSWORD})
     assert response.status_code == 302
     page = nurse_client.get(_session_url("ledger_session", appointment)).content.decode()
     assert "Balanced" in page
@@ -74,7 +74,8 @@ def test_a_witness_typing_a_wrong_password_gets_a_message_and_nothing_is_saved(n
                                                                                 nurse, second_nurse):
     stock_withdraw(lot=lot, appointment=appointment, quantity_mg=Decimal("50"), actor=nurse)
     response = nurse_client.post(_session_url("ledger_waste", appointment), {
-        "lot": lot.pk, "quantity_mg": "15", "manner": "sink", "witness": second_nurse.pk, "witness_password": "nope"})
+        "waste-lot": lot.pk, "waste-quantity_mg": "15", "waste-manner": "sink", "waste-witness": second_nurse.pk,
+        "waste-witness_password": "nope"})
     assert response.status_code == 400
     assert "password typed for the witness" in response.content.decode()
     assert not LedgerEntry.objects.filter(kind="waste").exists()
@@ -83,8 +84,8 @@ def test_a_witness_typing_a_wrong_password_gets_a_message_and_nothing_is_saved(n
 def test_waste_larger_than_drawn_gets_a_message(nurse_client, lot, appointment, nurse, second_nurse):
     stock_withdraw(lot=lot, appointment=appointment, quantity_mg=Decimal("50"), actor=nurse)
     response = nurse_client.post(_session_url("ledger_waste", appointment), {
-        "lot": lot.pk, "quantity_mg": "60", "manner": "sink", "witness": second_nurse.pk,
-        "witness_password": TEST_PASSWORD})
+        "waste-lot": lot.pk, "waste-quantity_mg": "60", "waste-manner": "sink", "waste-witness": second_nurse.pk,
+        "waste-witness_password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "more than what was drawn" in response.content.decode()
 
@@ -94,7 +95,8 @@ def test_an_expired_lot_is_not_offered_and_cannot_be_posted(nurse_client, locati
     expired = receive(location=location, by=manager, lot_number="OLD", expires_on=today - datetime.timedelta(days=1))
     page = nurse_client.get(_session_url("ledger_session", appointment)).content.decode()
     assert "OLD" not in page
-    response = nurse_client.post(_session_url("ledger_draw", appointment), {"lot": expired.pk, "quantity_mg": "10"})
+    response = nurse_client.post(_session_url("ledger_draw", appointment),
+                                 {"draw-lot": expired.pk, "draw-quantity_mg": "10"})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not LedgerEntry.objects.filter(kind="withdrawal").exists()

@@ -126,8 +126,8 @@ def test_esketamine_cannot_be_booked_at_a_location_without_a_current_certificati
                                                                                    front_desk, next_monday):
     chair = ChairFactory(location=location)
     patient = make_cleared_patient(location=location, route="intranasal")
-    book = dict(patient=patient, protocol=spravato, chair=chair, nurse=make_nurse(email="esk@clinic.test"),
-                start=local(location, next_monday, 10), booked_by=front_desk, notify=False)
+    book = {"patient": patient, "protocol": spravato, "chair": chair, "nurse": make_nurse(email="esk@clinic.test"),
+            "start": local(location, next_monday, 10), "booked_by": front_desk, "notify": False}
     with pytest.raises(BookingRefused, match="REMS site certification is not on file"):
         appointment_book(**book)
     location.rems_certification_number, location.rems_certification_expires_on = "S-1", next_monday - \
