@@ -27,7 +27,17 @@ def tablet(browser):
     context.close()
 
 
+def _seeded_protocols():
+    """An earlier browser test's flush took the protocols seeded by migration: put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sessions.migrations.0002_protocols_and_roles").seed_protocols(apps)
+
+
 def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live_server, screenshot):
+    _seeded_protocols()
     location = LocationFactory(name="Downtown", time_zone="America/New_York", address="100 Main Street",
                                rems_certification_number="SITE-1",
                                rems_certification_expires_on=datetime.date(2099, 1, 1))
