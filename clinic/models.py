@@ -38,6 +38,10 @@ class Location(models.Model):
     nurse_patient_ratio = models.PositiveSmallIntegerField(
         "nurse-to-patient ratio", default=4, help_text="Patients one nurse may watch at the same time."
     )
+    # Spravato REMS (CLINICAL.md §5 [REG]): a healthcare setting must be certified before esketamine is given
+    # there; without a current certification esketamine cannot be booked at this location.
+    rems_certification_number = models.CharField("Spravato REMS certification number", max_length=40, blank=True)
+    rems_certification_expires_on = models.DateField("REMS certification expires on", null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -52,3 +56,8 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rems_certified_on(self, day: datetime.date) -> bool:
+        """A current Spravato REMS site certification on ``day``."""
+        expires = self.rems_certification_expires_on
+        return bool(self.rems_certification_number.strip()) and expires is not None and day <= expires

@@ -264,9 +264,11 @@ class LocationScheduleForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = ["time_zone", "opens_at", "closes_at", "open_weekdays", "nurse_patient_ratio"]
+        fields = ["time_zone", "opens_at", "closes_at", "open_weekdays", "nurse_patient_ratio",
+                  "rems_certification_number", "rems_certification_expires_on"]
         widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
-                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
+                   "closes_at": forms.TimeInput(attrs={"type": "time"}),
+                   "rems_certification_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -283,6 +285,10 @@ class LocationScheduleForm(forms.ModelForm):
             error = nurse_ratio_error(location=self.instance, ratio=ratio)
             if error is not None:
                 self.add_error("nurse_patient_ratio", error)
+        number = (data.get("rems_certification_number") or "").strip()
+        if bool(number) != bool(data.get("rems_certification_expires_on")):
+            self.add_error("rems_certification_expires_on", "Give both the REMS certification number and its expiry "
+                                                            "date, or neither.")
         return data
 
 

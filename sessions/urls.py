@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sessions import views
+from sessions.views import ledger, rems
 from sessions.views import records as record_views
 
 app_name = "schedule"
@@ -28,4 +29,21 @@ urlpatterns = [
     path("settings/protocols/new/", views.ProtocolCreateView.as_view(), name="protocol_create"),
     path("settings/protocols/<uuid:public_id>/", views.ProtocolUpdateView.as_view(), name="protocol_update"),
     path("settings/locations/<uuid:public_id>/", views.LocationScheduleView.as_view(), name="location_update"),
+    # Controlled substances (issue 11)
+    path("ledger/", ledger.ledger_index, name="ledger"),
+    path("ledger/receive/", ledger.lot_receive, name="ledger_receive"),
+    path("ledger/log/", ledger.ledger_log, name="ledger_log"),
+    path("ledger/count/", ledger.count_new, name="ledger_count_new"),
+    path("ledger/counts/<uuid:public_id>/", ledger.count_detail, name="ledger_count"),
+    path("ledger/differences/<int:pk>/review/", ledger.discrepancy_review, name="ledger_review"),
+    path("ledger/lots/<uuid:public_id>/", ledger.lot_detail, name="ledger_lot"),
+    path("ledger/lots/<uuid:public_id>/return/", ledger.lot_return, name="ledger_return"),
+    path("ledger/session/<uuid:public_id>/", ledger.session_ledger, name="ledger_session"),
+    path("ledger/session/<uuid:public_id>/draw/", ledger.session_draw, name="ledger_draw"),
+    path("ledger/session/<uuid:public_id>/give/", ledger.session_give, name="ledger_give"),
+    path("ledger/session/<uuid:public_id>/waste/", ledger.session_waste, name="ledger_waste"),
+    # Spravato REMS monitoring forms
+    path("rems/", rems.rems_form_queue, name="rems_queue"),
+    path("rems/<uuid:public_id>/", rems.rems_form_detail, name="rems_form"),
+    path("rems/<uuid:public_id>/submitted/", rems.rems_form_mark_submitted, name="rems_submit"),
 ]

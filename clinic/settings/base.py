@@ -200,6 +200,10 @@ SESSIONS_LATE_CANCEL_HOURS = int(os.environ.get("SESSIONS_LATE_CANCEL_HOURS", "2
 SESSIONS_SLOT_STEP_MINUTES = int(os.environ.get("SESSIONS_SLOT_STEP_MINUTES", "15"))
 SESSIONS_LINK_MAX_DOB_FAILURES = int(os.environ.get("SESSIONS_LINK_MAX_DOB_FAILURES", "5"))
 
+# Controlled substances (issue 11): a lot this close to its expiry is marked on the ledger pages. (The REMS
+# form's 7 days are the REMS's rule, not a setting: sessions/rems.py.)
+LEDGER_EXPIRY_WARNING_DAYS = int(os.environ.get("LEDGER_EXPIRY_WARNING_DAYS", "30"))
+
 # --- Patient intake (patients app; README "Intake") ---
 # A patient link works this many days, until the intake is submitted (DESIGN.md §6).
 INTAKE_LINK_DAYS = int(os.environ.get("INTAKE_LINK_DAYS", "14"))

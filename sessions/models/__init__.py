@@ -2,6 +2,16 @@
 
 from patients.models import Route  # the plan's route choices, used with protocols
 
+from .ledger import (
+    CountLine,
+    DiscrepancyReview,
+    Drug,
+    EntryKind,
+    InventoryCount,
+    LedgerEntry,
+    Lot,
+    RemsSubmission,
+)
 from .links import AppointmentLink  # noqa: I001 - after the models it points at
 from .records import (  # noqa: I001 - the session record (issue 10)
     VITAL_BOUNDS,
@@ -49,7 +59,15 @@ __all__ = [
     "AppointmentLink",
     "AppointmentStatus",
     "Chair",
+    "CountLine",
     "Course",
+    "DiscrepancyReview",
+    "Drug",
+    "EntryKind",
+    "InventoryCount",
+    "LedgerEntry",
+    "Lot",
+    "RemsSubmission",
     "OCCUPYING",
     "Protocol",
     "TsTzRange",

@@ -24,6 +24,7 @@ from .errors import (
 from .links import appointment_link_issue
 from .locks import _lock_patient
 from .notify import _notify
+from .rems import rems_site_blockers
 
 
 def _intake_blockers(*, patient, route: str) -> list[str]:
@@ -36,7 +37,7 @@ def _intake_blockers(*, patient, route: str) -> list[str]:
 
 
 def _booking_gate(*, patient, protocol: Protocol, start: datetime, course: Course | None,
-                  ignore: Appointment | None = None) -> list[str]:
+                  ignore: Appointment | None = None, location: Location | None = None) -> list[str]:
     """Every hard stop before a booking, each a sentence with what would lift it. Empty = cleared.
 
     Intake approved by a prescriber, consent current, REMS for esketamine (intake app); the protocol's
@@ -67,6 +68,8 @@ def _booking_gate(*, patient, protocol: Protocol, start: datetime, course: Cours
                 f"The {course.get_kind_display().lower()} course of {course.planned_sessions} sessions is fully "
                 f"booked. Cancel one of its sessions, or book a booster course from the prescriber's plan."
             )
+    if location is not None:
+        reasons.extend(rems_site_blockers(location=location, protocol=protocol, start=start))
     return reasons
 
 
@@ -127,7 +130,7 @@ def appointment_book(
     elif course.patient_id != patient.pk or course.protocol_id != protocol.pk:
         raise BookingRefused(["That course belongs to another patient or protocol."])
     reasons = _booking_gate(patient=patient, protocol=protocol, start=window.start, course=course,
-                            ignore=rescheduled_from)
+                            ignore=rescheduled_from, location=chair.location)
     if reasons:
         raise BookingRefused(reasons)
     appointment = _insert(

@@ -234,6 +234,8 @@ def test_esketamine_course_follows_the_label_schedule(location, chairs, nurse_on
     spravato = ProtocolFactory(name="Esk 56", route="intranasal", default_dose_mg=56, default_dose_mg_per_kg=None,
                                dosing_minutes=10, observation_minutes=120, min_interval_hours=0)
     patient = cleared_patient(location, route="intranasal", number_of_sessions=12)
+    location.rems_certification_number, location.rems_certification_expires_on = "REMS-SITE-1", date(2099, 1, 1)
+    location.save()  # issue 11: esketamine only at a REMS-certified site
     proposals = course_proposal(patient=patient, protocol=spravato, location=location, first_day=next_monday,
                                 local_time=time(10, 0), count=12)
     assert len(proposals) == 12

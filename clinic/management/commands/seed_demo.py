@@ -55,6 +55,10 @@ class Command(BaseCommand):
             defaults={"address": "100 Main Street, Springfield", "phone": "+1 555 0100",
                       "time_zone": "America/New_York"},
         )
+        if not location.rems_certification_number:  # Spravato REMS site certification (issue 11)
+            location.rems_certification_number = "DEMO-REMS-0001"
+            location.rems_certification_expires_on = datetime.date.today() + datetime.timedelta(days=365)
+            location.save(update_fields=["rems_certification_number", "rems_certification_expires_on"])
         return location
 
     def _staff(self) -> None:

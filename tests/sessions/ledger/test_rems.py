@@ -1,0 +1,152 @@
+"""Spravato REMS: the monitoring form's data with missing fields named, the queue (due, overdue, submitted),
+marking submitted, the home-page count, and site certification as a booking stop (CLINICAL.md §5)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import rems
+from sessions.models import Protocol, RemsSubmission
+from sessions.selectors.rems import rems_due_count, rems_queue
+from sessions.services import BookingRefused, appointment_book
+from sessions.services.ledger import LedgerRefused, stock_administer, stock_withdraw
+from sessions.services.rems import rems_form_submit
+from tests.factories import make_cleared_patient
+from tests.sessions.helpers import ChairFactory, local, make_nurse
+
+from .conftest import make_appointment, receive
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spravato(db):
+    return Protocol.objects.get(name="Esketamine 56 mg")
+
+
+@pytest.fixture
+def certified(location):
+    location.rems_certification_number, location.rems_certification_expires_on = "SITE-42", datetime.date(2099, 1, 1)
+    location.save()
+    return location
+
+
+@pytest.fixture
+def esketamine_session(certified, spravato, nurse):
+    patient = make_cleared_patient(location=certified, route="intranasal", legal_first_name="Eve",
+                                   legal_last_name="Esk", answers=_answers_with(["Xanax 0.5 mg", "Adderall 10 mg"]))
+    return make_appointment(location=certified, nurse=nurse, protocol=spravato, patient=patient, status="completed")
+
+
+def _answers_with(medicines):
+    from tests.factories import complete_intake_answers
+
+    answers = complete_intake_answers()
+    answers["medications"] = {"medications": medicines, "allergies": "None"}
+    return answers
+
+
+def test_the_form_fills_what_is_known_and_names_what_is_missing(esketamine_session, certified, manager, nurse):
+    lot = receive(location=certified, by=manager, drug="esketamine", lot_number="ESK-9", quantity_mg=Decimal("280"))
+    stock_withdraw(lot=lot, appointment=esketamine_session, quantity_mg=Decimal("56"), actor=nurse)
+    stock_administer(lot=lot, appointment=esketamine_session, quantity_mg=Decimal("56"), actor=nurse)
+    form = rems.monitoring_form(appointment=esketamine_session)
+    values = {row.field.key: row.value for row in form.rows}
+    assert values["dose"] == "56 mg" and values["lot"] == "ESK-9"
+    assert values["benzodiazepines"].startswith("Yes: Xanax") and values["psychostimulants"].startswith("Yes")
+    assert values["opioids"] == "No (intake list)"
+    assert values["first_treatment"] == "Yes"
+    assert "SITE-42" in values["setting"]
+    missing = {field.key for field in form.missing}
+    assert {"bp_40_min", "sedation", "dissociation", "monitoring_minutes"} <= missing
+    assert "dose" not in missing
+    filled = rems.monitoring_form(appointment=esketamine_session, record_values={"bp_40_min": "150/90"})
+    assert "bp_40_min" not in {field.key for field in filled.missing}
+
+
+def test_every_field_of_the_form_is_listed_once():
+    assert len(rems.FIELD_KEYS) == len(set(rems.FIELD_KEYS)) == 23
+
+
+def test_the_queue_counts_down_the_seven_days_then_shows_overdue(esketamine_session):
+    day = rems.session_local_date(esketamine_session)
+    [row] = rems_queue(state="due", today=day + datetime.timedelta(days=2))
+    assert row.days_left == 5
+    assert rems_queue(state="overdue", today=day + datetime.timedelta(days=8))[0].days_left == -1
+    assert rems_due_count() == 1
+
+
+def test_marking_submitted_records_who_when_and_the_confirmation(esketamine_session, prescriber):
+    with time_machine.travel(datetime.datetime(2030, 1, 2, 15, 0, tzinfo=datetime.UTC), tick=False):
+        rems_form_submit(appointment=esketamine_session, submitted_by=prescriber, confirmation_number=" C-123 ")
+    submission = RemsSubmission.objects.get()
+    assert (submission.submitted_by, submission.confirmation_number) == (prescriber, "C-123")
+    assert submission.submitted_at == datetime.datetime(2030, 1, 2, 15, 0, tzinfo=datetime.UTC)
+    assert rems_due_count() == 0
+    assert rems_queue(state="submitted", today=timezone.localdate())[0].submission == submission
+    with pytest.raises(LedgerRefused, match="already"):
+        rems_form_submit(appointment=esketamine_session, submitted_by=prescriber, confirmation_number="C-124")
+
+
+def test_a_blank_confirmation_or_an_iv_session_is_refused(esketamine_session, prescriber, location, nurse):
+    with pytest.raises(LedgerRefused, match="confirmation number"):
+        rems_form_submit(appointment=esketamine_session, submitted_by=prescriber, confirmation_number="  ")
+    iv = make_appointment(location=location, nurse=nurse, status="completed")
+    with pytest.raises(LedgerRefused, match="Only an esketamine session"):
+        rems_form_submit(appointment=iv, submitted_by=prescriber, confirmation_number="X")
+
+
+def test_prescriber_home_shows_the_count_due_and_the_form_page_is_an_access_event(esketamine_session,
+                                                                                   prescriber_client):
+    home = prescriber_client.get(reverse("home")).content.decode()
+    assert "REMS monitoring forms due: <strong>1</strong>" in home
+    url = reverse("schedule:rems_form", args=[esketamine_session.public_id])
+    page = prescriber_client.get(url).content.decode()
+    assert "field" in page and "missing" in page and "Blood pressure at about 40 minutes" in page
+    from clinic.audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(object_type="REMS monitoring form",
+                                      patient_id=esketamine_session.patient.public_id).exists()
+    response = prescriber_client.post(reverse("schedule:rems_submit", args=[esketamine_session.public_id]),
+                                      {"confirmation_number": ""})
+    assert response.status_code == 400 and not RemsSubmission.objects.exists()
+
+
+def test_front_desk_and_nurses_do_not_see_rems_forms(front_desk_client, nurse_client):
+    assert front_desk_client.get(reverse("schedule:rems_queue")).status_code == 403
+    assert nurse_client.get(reverse("schedule:rems_queue")).status_code == 403
+    assert "REMS monitoring forms due" not in nurse_client.get(reverse("home")).content.decode()
+
+
+def test_esketamine_cannot_be_booked_at_a_location_without_a_current_certification(location, spravato,
+                                                                                   front_desk, next_monday):
+    chair = ChairFactory(location=location)
+    patient = make_cleared_patient(location=location, route="intranasal")
+    book = {"patient": patient, "protocol": spravato, "chair": chair, "nurse": make_nurse(email="esk@clinic.test"),
+            "start": local(location, next_monday, 10), "booked_by": front_desk, "notify": False}
+    with pytest.raises(BookingRefused, match="REMS site certification is not on file"):
+        appointment_book(**book)
+    location.rems_certification_number, location.rems_certification_expires_on = "S-1", next_monday - \
+        datetime.timedelta(days=1)
+    location.save()
+    with pytest.raises(BookingRefused, match="expires on"):
+        appointment_book(**book)
+    location.rems_certification_expires_on = next_monday
+    location.save()
+    assert appointment_book(**book).pk
+
+
+def test_the_location_page_edits_the_certification_and_wants_both_fields(manager_client, location):
+    url = reverse("schedule:location_update", args=[location.public_id])
+    data = {"time_zone": location.time_zone, "opens_at": "08:00", "closes_at": "18:00",
+            "open_weekdays": [0, 1, 2, 3, 4], "nurse_patient_ratio": 4, "rems_certification_number": "S-9"}
+    response = manager_client.post(url, data)
+    assert response.status_code == 200 and "Give both the REMS certification number" in response.content.decode()
+    manager_client.post(url, {**data, "rems_certification_expires_on": "2030-06-30"})
+    location.refresh_from_db()
+    assert (location.rems_certification_number, location.rems_certification_expires_on) == (
+        "S-9", datetime.date(2030, 6, 30))
