@@ -55,6 +55,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def truncate_granted():
+    """The app role has no TRUNCATE privilege; grant it for one test so that the test reaches the trigger that
+    refuses TRUNCATE to whoever is not the table's owner (privileges can be granted by mistake; the trigger
+    holds). Ask for it before any fixture that writes rows: PostgreSQL re-reads the grant only when the test's
+    transaction first locks a table."""
+    from tests.db_roles import as_owner
+
+    as_owner("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}")
+    yield
+    as_owner("REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public FROM {}")
+
+
+@pytest.fixture
 def location(db):
     return LocationFactory(name="Test Clinic", time_zone="America/New_York")
 

@@ -1,6 +1,6 @@
 """Each PostgreSQL rule of the session record, broken directly with raw SQL; the error names the rule."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +14,6 @@ from sessions.services.records import (
     record_discharge,
     record_sign,
 )
-from tests.db_roles import truncate_granted
 from tests.sessions.records.conftest import record_checks
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +95,8 @@ def test_clinical_rows_are_never_deleted_nor_truncated(iv_record, nurse, day_sta
 
 
 @pytest.mark.parametrize("table", ["sessionrecord", "vitalsign", "addendum", "enteredinerror"])
-def test_record_tables_refuse_truncate(db, table):
-    with truncate_granted():
-        _refused(f"TRUNCATE clinic_sessions_{table} CASCADE", rule="session_record_no_truncate")
+def test_record_tables_refuse_truncate(truncate_granted, db, table):
+    _refused(f"TRUNCATE clinic_sessions_{table} CASCADE", rule="session_record_no_truncate")
 
 
 def test_a_dose_row_on_a_held_record_is_refused(iv_record, nurse, day_start):
@@ -131,6 +129,8 @@ def esketamine_record(location, chairs, nurse_on_duty, front_desk, next_monday, 
     from tests.sessions.helpers import cleared_patient, local
 
     protocol = Protocol.objects.get(name="Esketamine 84 mg")
+    location.rems_certification_number, location.rems_certification_expires_on = "REMS-SITE-1", date(2099, 1, 1)
+    location.save()
     patient = cleared_patient(location, route="intranasal", number_of_sessions=8)
     appointment = appointment_book(patient=patient, protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
                                    start=local(location, next_monday, 9), booked_by=front_desk,
