@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
+from patients import scoring
 from patients.forms import (
     ApproveForm,
     ConsentPublishForm,
@@ -157,7 +158,9 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
             patient=intake.patient, summary=summarise(intake.answers), trial_headings=TRIAL_HEADINGS,
             assessments=intake_latest_assessments(intake=intake), decisions=intake_decisions(intake=intake),
             signatures=intake.signatures.select_related("document"), links=intake_links(intake=intake),
-            approve_form=forms_.get("approve") or ApproveForm(),
+            approve_form=forms_.get("approve") or ApproveForm(contraindication=intake.has_contraindication),
+            acknowledgements=intake.urgent_acknowledgements.select_related("acknowledged_by"),
+            cssrs_contradictions=scoring.cssrs_contradictions((intake.answers or {}).get("cssrs") or {}),
             request_info_form=forms_.get("request_info") or RequestInfoForm(),
             decline_form=forms_.get("decline") or DeclineForm(),
             can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
@@ -182,7 +185,8 @@ def intake_decide_view(request, public_id):
     if form_class is None:
         messages.error(request, "Choose approve, ask for more information, or decline.")
         return redirect(intake)
-    form = form_class(request.POST)
+    form = (ApproveForm(request.POST, contraindication=intake.has_contraindication) if kind == "approve"
+            else form_class(request.POST))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -218,8 +222,8 @@ def intake_decide_view(request, public_id):
 def intake_acknowledge_view(request, public_id):
     intake = get_object_or_404(Intake, public_id=public_id)
     try:
-        intake_urgent_acknowledge(intake=intake, acknowledged_by=request.user)
-        messages.success(request, "Urgent flag acknowledged. Make sure the same-day review happens.")
+        intake_urgent_acknowledge(intake=intake, acknowledged_by=request.user, note=request.POST.get("note", ""))
+        messages.success(request, "Urgent flag acknowledged, with what was done.")
     except IntakeError as error:
         messages.error(request, str(error))
     return redirect(intake)
