@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ),
         AddConstraintNotValid(  # esketamine plans signed before the ordered dose existed stay as signed
             model_name='treatmentplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('esketamine_dose_mg__in', (56, 84)), ('route', 'intranasal')), models.Q(models.Q(('route', 'intranasal'), _negated=True), ('esketamine_dose_mg__isnull', True)), _connector='OR'), name='plan_esketamine_dose_ordered'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('esketamine_dose_mg__in', (56, 84)), ('esketamine_dose_mg__isnull', False), ('route', 'intranasal')), models.Q(models.Q(('route', 'intranasal'), _negated=True), ('esketamine_dose_mg__isnull', True)), _connector='OR'), name='plan_esketamine_dose_ordered'),
         ),
         migrations.AddField(
             model_name='urgentacknowledgement',

@@ -80,7 +80,8 @@ class TreatmentPlan(models.Model):
             ),
             # The esketamine dose is the prescriber's order, on the label's doses (CLINICAL.md §1 [REG]).
             models.CheckConstraint(
-                condition=(models.Q(route="intranasal", esketamine_dose_mg__in=ESKETAMINE_DOSES_MG)
+                condition=(models.Q(route="intranasal", esketamine_dose_mg__isnull=False,
+                                    esketamine_dose_mg__in=ESKETAMINE_DOSES_MG)
                            | (~models.Q(route="intranasal") & models.Q(esketamine_dose_mg__isnull=True))),
                 name="plan_esketamine_dose_ordered",
             ),

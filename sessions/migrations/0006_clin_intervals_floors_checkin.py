@@ -48,6 +48,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(protocols_to_clinical_floors, migrations.RunPython.noop),
         AddConstraintNotValid(  # a switched-off esketamine protocol with an odd dose stays until a manager fixes it
             model_name='protocol',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('route', 'intranasal'), _negated=True), models.Q(('default_dose_mg__in', (56, 84)), ('observation_minutes__gte', 120)), _connector='OR'), name='protocol_esketamine_label_floors'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('route', 'intranasal'), _negated=True), models.Q(('default_dose_mg__in', (56, 84)), ('default_dose_mg__isnull', False), ('observation_minutes__gte', 120)), _connector='OR'), name='protocol_esketamine_label_floors'),
         ),
     ]

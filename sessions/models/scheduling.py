@@ -115,6 +115,7 @@ class Protocol(models.Model):
             # manager types.
             models.CheckConstraint(
                 condition=~Q(route="intranasal") | Q(observation_minutes__gte=ESKETAMINE_MIN_OBSERVATION_MINUTES,
+                                                     default_dose_mg__isnull=False,
                                                      default_dose_mg__in=ESKETAMINE_DOSES_MG),
                 name="protocol_esketamine_label_floors"),
         ]
