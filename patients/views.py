@@ -160,12 +160,31 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
             signatures=intake.signatures.select_related("document"), links=intake_links(intake=intake),
             approve_form=forms_.get("approve") or ApproveForm(contraindication=intake.has_contraindication),
             acknowledgements=intake.urgent_acknowledgements.select_related("acknowledged_by"),
+            dosing=dosing_weights((intake.answers or {}).get("about")),
             cssrs_contradictions=scoring.cssrs_contradictions((intake.answers or {}).get("cssrs") or {}),
             request_info_form=forms_.get("request_info") or RequestInfoForm(),
             decline_form=forms_.get("decline") or DeclineForm(),
             can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
             failed_decision=DECISION_TITLES.get(next(iter(forms_), "")), failed_kind=next(iter(forms_), ""),
             printing=self.printing, **kwargs)
+
+
+def dosing_weights(about: dict | None) -> dict | None:
+    """CLINICAL.md §1 for the prescriber writing a plan: actual weight is the dosing weight by default; ideal or
+    adjusted only when actual is above ideal, never above actual (sessions.dosing holds the rule)."""
+    from sessions import dosing  # views compose both apps (DESIGN.md §2)
+
+    about = about or {}
+    actual, height, sex = about.get("weight_kg"), about.get("height_cm"), about.get("sex")
+    if not actual:
+        return None
+    weights = {"actual": dosing.dosing_weight_kg(actual_kg=actual), "ideal": None, "adjusted": None}
+    if height and sex in ("male", "female"):
+        weights["ideal"] = dosing.ideal_body_weight_kg(height_cm=height, sex=sex)
+        if weights["actual"] > weights["ideal"]:
+            weights["adjusted"] = dosing.dosing_weight_kg(basis="adjusted", actual_kg=actual, height_cm=height,
+                                                          sex=sex)
+    return weights
 
 
 DECISION_FORMS = {"approve": ApproveForm, "request_info": RequestInfoForm, "decline": DeclineForm}
