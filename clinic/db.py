@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 
 import pgtrigger
+from django.db import migrations
 
 
 def status_transition_trigger(*, name: str, noun: str, transitions: Mapping[str, Iterable[str]]) -> pgtrigger.Trigger:
@@ -89,3 +90,15 @@ def protect_operation(models: dict[tuple[str, str], tuple[tuple[str, ...], str]]
 
     return migrations.RunPython(lambda apps, se: run(apps, se, forward=True),
                                 lambda apps, se: run(apps, se, forward=False))
+
+
+class AddConstraintNotValid(migrations.AddConstraint):
+    """``AddConstraint`` for a CHECK that holds every new or changed row from now on, while rows written under
+    an older rule stay as they were (``NOT VALID``: PostgreSQL skips the scan of existing rows). Used where the
+    old rows are append-only clinical records that must not be rewritten (a treatment plan signed before the
+    rule existed)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")

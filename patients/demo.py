@@ -5,7 +5,7 @@ Used by ``manage.py seed_demo`` and the test factories; never by a clinic's real
 
 from __future__ import annotations
 
-from patients.screening import MEDICAL_CHECKLIST
+from patients.screening import MEDICAL_CHECKLIST, MEDICATION_CLASS_QUESTIONS
 
 # Covers every point CLINICAL.md §2 lists for consent. A clinic publishes its own text (Consent page).
 DEMO_CONSENT_TEXT = """\
@@ -47,8 +47,9 @@ def demo_intake_answers(*, reasons=("depression",), phq9_item9=0, cssrs_high=Fal
                         "suicide_attempts": False, "substance_use": "", "family_psychosis": "no"},
         "treatments": {"trials": [trial, {**trial, "drug": "bupropion", "dose": "300 mg", "response": "partial"}],
                        "ect": False, "tms": False, "psychotherapy": True, "psychotherapy_detail": "CBT"},
-        "medications": {"medications": ["Sertraline 150 mg"], "allergies": "None known"},
-        "medical": {"checklist": {item.key: False for item in MEDICAL_CHECKLIST}},
+        "medications": {"medications": ["Sertraline 150 mg"], "allergies": "None known",
+                        "classes": dict.fromkeys(MEDICATION_CLASS_QUESTIONS, False)},
+        "medical": {"checklist": {item.key: False for item in MEDICAL_CHECKLIST}, "stroke_when": ""},
         "phq9": {f"q{i}": 2 for i in range(1, 9)} | {"q9": phq9_item9},
         "gad7": {f"q{i}": 1 for i in range(1, 8)},
         "cssrs": ({"q1": True, "q2": True, "q3": True, "q4": True, "q5": False, "q6": False, "q6_recent": None}

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
 from patients.models import Patient, Route
-from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG
+from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, ESKETAMINE_DOSES_MG
 
 
 class PatientForm(forms.ModelForm):
@@ -59,29 +59,43 @@ class ApproveForm(forms.Form):
     protocol_name = forms.CharField(label="Protocol", max_length=120, initial="IV induction: 6 infusions",
                                     help_text="e.g. IV induction, 6 infusions over 2–3 weeks.")
     # Sanity bounds, not the clinical range (see patients/models/plan.py): CLINICAL.md §1 titrates IV within
-    # 0.1–1.0 mg/kg and the clinic's cap (IV_DOSE_CAP_MG_PER_KG) needs a written reason to pass.
+    # 0.1–1.0 mg/kg and the route's cap (clinic.clinical.dose_cap_mg_per_kg) needs a written reason to pass.
     target_dose_mg_per_kg = forms.DecimalField(label="Target dose (mg/kg)", required=False,
                                                min_value=DOSE_MIN_MG_PER_KG, max_value=DOSE_DB_CEILING_MG_PER_KG,
                                                decimal_places=2, max_digits=4,
                                                help_text="IV and IM only; esketamine is dosed per device.")
     dose_override_reason = forms.CharField(label="Reason for a dose above the clinic's cap", required=False,
                                            max_length=500)
+    esketamine_dose_mg = forms.TypedChoiceField(
+        label="Esketamine dose ordered", required=False, coerce=int, empty_value=None,
+        choices=(("", "—"), *((str(mg), f"{mg} mg") for mg in ESKETAMINE_DOSES_MG)),
+        help_text="Esketamine only. The first session is always 56 mg; this is the dose from then on.")
     number_of_sessions = forms.IntegerField(label="Number of sessions", min_value=1, max_value=52, initial=6)
+    contraindication_override_reason = forms.CharField(
+        label="Reason for approving despite the absolute contraindication", required=True, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: the screening found an absolute contraindication. Kept with the decision and "
+                  "shown with the plan.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contraindication: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not contraindication:
+            del self.fields["contraindication_override_reason"]
         self.helper = _helper("Approve and sign", "btn-success")
 
     def clean(self):
         data = super().clean()
         if data.get("route") in (Route.IV, Route.IM) and data.get("target_dose_mg_per_kg") is None:
             self.add_error("target_dose_mg_per_kg", "IV and IM plans need a target dose in mg/kg.")
+        if data.get("route") == Route.INTRANASAL and data.get("esketamine_dose_mg") is None:
+            self.add_error("esketamine_dose_mg", "Order the esketamine dose: 56 or 84 mg.")
         return data
 
     def plan(self) -> dict:
         data = self.cleaned_data
         return {key: data.get(key) for key in ("route", "protocol_name", "target_dose_mg_per_kg",
-                                               "number_of_sessions", "dose_override_reason")}
+                                               "number_of_sessions", "dose_override_reason", "esketamine_dose_mg",
+                                               "contraindication_override_reason")}
 
 
 class RequestInfoForm(forms.Form):

@@ -98,8 +98,11 @@ def partial_urgent_reasons(slug: str, form) -> tuple[str, ...]:
 def screening_input(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The mapping ``patients.screening.screen`` expects, built from saved intake answers."""
     medicines = answers.get("medications") or {}
+    medical = answers.get("medical") or {}
     return {
-        "medical_history": dict((answers.get("medical") or {}).get("checklist", {})),
+        "medical_history": dict(medical.get("checklist", {})),
+        "stroke_when": medical.get("stroke_when", ""),
+        "medication_classes": dict(medicines.get("classes", {})),
         "medications": [line for line in medicines.get("medications", []) if line],
         "allergies": medicines.get("allergies", ""),
         "antidepressant_trials": list((answers.get("treatments") or {}).get("trials", [])),

@@ -169,7 +169,10 @@ def current_treatment_plan(*, patient: Patient) -> TreatmentPlan | None:
     decision = _decision_in_force(patient)
     if decision is None or decision.kind != IntakeDecision.Kind.APPROVE:
         return None
-    return TreatmentPlan.objects.filter(decision=decision).first()
+    plan = TreatmentPlan.objects.filter(decision=decision).first()
+    if plan is not None:
+        plan.decision = decision  # the override reason is shown with the plan: no second query
+    return plan
 
 
 def consent_is_current(*, patient: Patient) -> bool:

@@ -11,6 +11,8 @@ _WORDS = {True: "Yes", False: "No", None: "Not sure / not answered"}
 
 
 def _shown(value: Any, choices: dict | None = None) -> str:
+    if value == screening.UNSURE:
+        return "Not sure"
     if isinstance(value, bool) or value is None:
         return _WORDS[value]
     if isinstance(value, list):
@@ -44,7 +46,22 @@ def _about_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _medical_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     checklist = data.get("checklist", {})
-    return [(item.question, _shown(checklist.get(item.key))) for item in screening.MEDICAL_CHECKLIST]
+    rows = [(item.question, _shown(checklist.get(item.key))) for item in screening.MEDICAL_CHECKLIST]
+    # An answer to a question since replaced is shown as it was given (nothing saved is hidden).
+    rows += [(f"{item.question} (earlier version of the form)", _shown(checklist[item.key]))
+             for item in screening.RETIRED_CHECKLIST if item.key in checklist]
+    if data.get("stroke_when"):
+        rows.append(("When was the stroke or TIA?", data["stroke_when"]))
+    return rows
+
+
+def _medication_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = _field_rows("medications", {k: v for k, v in data.items() if k != "classes"})
+    classes = data.get("classes")
+    if classes is None:
+        return [*rows, ("Medicine classes (yes / no / not sure)", "Not asked (saved before these questions)")]
+    return rows + [(question, _shown(classes.get(key)))
+                   for key, question in screening.MEDICATION_CLASS_QUESTIONS.items()]
 
 
 def _questionnaire_rows(slug: str, data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -85,6 +102,8 @@ def summarise(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 section["rows"] = _about_rows(data)
             elif step.slug == "medical":
                 section["rows"] = _medical_rows(data)
+            elif step.slug == "medications":
+                section["rows"] = _medication_rows(data)
             elif step.slug in intake_steps.QUESTIONNAIRE_STEPS:
                 section["rows"] = _questionnaire_rows(step.slug, data)
             else:

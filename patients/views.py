@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
+from patients import scoring
 from patients.forms import (
     ApproveForm,
     ConsentPublishForm,
@@ -157,12 +158,33 @@ class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogged
             patient=intake.patient, summary=summarise(intake.answers), trial_headings=TRIAL_HEADINGS,
             assessments=intake_latest_assessments(intake=intake), decisions=intake_decisions(intake=intake),
             signatures=intake.signatures.select_related("document"), links=intake_links(intake=intake),
-            approve_form=forms_.get("approve") or ApproveForm(),
+            approve_form=forms_.get("approve") or ApproveForm(contraindication=intake.has_contraindication),
+            acknowledgements=intake.urgent_acknowledgements.select_related("acknowledged_by"),
+            dosing=dosing_weights((intake.answers or {}).get("about")),
+            cssrs_contradictions=scoring.cssrs_contradictions((intake.answers or {}).get("cssrs") or {}),
             request_info_form=forms_.get("request_info") or RequestInfoForm(),
             decline_form=forms_.get("decline") or DeclineForm(),
             can_decide=self.request.user.has_perm("patients.decide_intake") and intake.is_decidable,
             failed_decision=DECISION_TITLES.get(next(iter(forms_), "")), failed_kind=next(iter(forms_), ""),
             printing=self.printing, **kwargs)
+
+
+def dosing_weights(about: dict | None) -> dict | None:
+    """CLINICAL.md §1 for the prescriber writing a plan: actual weight is the dosing weight by default; ideal or
+    adjusted only when actual is above ideal, never above actual (sessions.dosing holds the rule)."""
+    from sessions import dosing  # views compose both apps (DESIGN.md §2)
+
+    about = about or {}
+    actual, height, sex = about.get("weight_kg"), about.get("height_cm"), about.get("sex")
+    if not actual:
+        return None
+    weights = {"actual": dosing.dosing_weight_kg(actual_kg=actual), "ideal": None, "adjusted": None}
+    if height and sex in ("male", "female"):
+        weights["ideal"] = dosing.ideal_body_weight_kg(height_cm=height, sex=sex)
+        if weights["actual"] > weights["ideal"]:
+            weights["adjusted"] = dosing.dosing_weight_kg(basis="adjusted", actual_kg=actual, height_cm=height,
+                                                          sex=sex)
+    return weights
 
 
 DECISION_FORMS = {"approve": ApproveForm, "request_info": RequestInfoForm, "decline": DeclineForm}
@@ -182,7 +204,8 @@ def intake_decide_view(request, public_id):
     if form_class is None:
         messages.error(request, "Choose approve, ask for more information, or decline.")
         return redirect(intake)
-    form = form_class(request.POST)
+    form = (ApproveForm(request.POST, contraindication=intake.has_contraindication) if kind == "approve"
+            else form_class(request.POST))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -218,8 +241,8 @@ def intake_decide_view(request, public_id):
 def intake_acknowledge_view(request, public_id):
     intake = get_object_or_404(Intake, public_id=public_id)
     try:
-        intake_urgent_acknowledge(intake=intake, acknowledged_by=request.user)
-        messages.success(request, "Urgent flag acknowledged. Make sure the same-day review happens.")
+        intake_urgent_acknowledge(intake=intake, acknowledged_by=request.user, note=request.POST.get("note", ""))
+        messages.success(request, "Urgent flag acknowledged, with what was done.")
     except IntakeError as error:
         messages.error(request, str(error))
     return redirect(intake)

@@ -277,16 +277,19 @@ def session_window(
     dosing_minutes: int,
     observation_minutes: int,
     turnover_minutes: int,
+    checkin_minutes: int = 0,
 ) -> SessionWindow:
-    """Return ``(start, end, blocked_until)``: end = start + dosing + observation; blocked_until = end +
-    turnover. All in UTC.
+    """Return ``(start, end, blocked_until)``: end = start + check-in + dosing + observation; blocked_until =
+    end + turnover. All in UTC. ``start`` is when the patient arrives.
 
     The minutes are the clinic's settings for the treatment (CLINICAL.md §1 "session length to book";
-    e.g. Spravato needs >= 120 min observation from the first device [REG]); this function only adds.
+    e.g. Spravato needs >= 120 min observation from the first device [REG], and "the booked window includes
+    check-in and pre-dose checks", default 20 min); this function only adds.
     """
     if start_utc.tzinfo is None or start_utc.utcoffset() is None:
         raise ValueError("start_utc must be timezone-aware (UTC); got a naive datetime")
     for name, value in (
+        ("checkin_minutes", checkin_minutes),
         ("dosing_minutes", dosing_minutes),
         ("observation_minutes", observation_minutes),
         ("turnover_minutes", turnover_minutes),
@@ -296,5 +299,5 @@ def session_window(
     if dosing_minutes + observation_minutes == 0:
         raise ValueError("a session needs dosing_minutes + observation_minutes > 0")
     start = start_utc.astimezone(UTC)
-    end = start + timedelta(minutes=dosing_minutes + observation_minutes)
+    end = start + timedelta(minutes=checkin_minutes + dosing_minutes + observation_minutes)
     return SessionWindow(start=start, end=end, blocked_until=end + timedelta(minutes=turnover_minutes))

@@ -5,20 +5,27 @@ Clinical facts come from CLINICAL.md §1 ("Dosing weight", "Dose caps"):
 * Store actual weight and which weight was used: actual, ideal or adjusted.
 * Ideal body weight (Devine): men 50 kg + 2.3 kg per inch over 5 ft, women 45.5 kg + 2.3 kg per inch
   over 5 ft; adjusted = IBW + 0.4 × (actual − IBW).
-* Dose cap (a per-clinic setting): default 1.0 mg/kg per IV session; a dose above the cap needs a
-  prescriber override with a written reason (enforced by the caller; this module only reports it).
-* Vials come as 10, 50 and 100 mg/mL; 100 mg/mL must be diluted for IV [REG].
+* Actual weight is the default; ideal or adjusted may be chosen only when actual weight is above ideal, and
+  the dosing weight is never above actual weight.
+* Dose caps (per-clinic settings, read by ``clinic.clinical.dose_cap_mg_per_kg``): default 1.0 mg/kg per IV
+  session, 0.5 mg/kg per IM session; a dose above the cap needs a prescriber override with a written reason
+  (enforced by the caller; this module only reports it). The cap is always checked against mg per kg of
+  *actual* weight (:func:`dose_exceeds_cap`).
+* Vials come as 10, 50 and 100 mg/mL; 100 mg/mL must be diluted for IV [REG]. A volume is never rounded up
+  past the ordered dose.
 
 This module computes numbers; it never chooses a dose or a weight basis — the prescriber does.
 
-Rounding (presentation choices of this app, not clinical rules): weights to 0.1 kg, doses to 0.1 mg,
-volumes to 0.01 mL, all ROUND_HALF_UP.
+Rounding (presentation choices of this app, not clinical rules): weights to 0.1 kg and doses to 0.1 mg
+(ROUND_HALF_UP); volumes to 0.01 mL rounded *down*, so that the volume drawn never holds more than the dose.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
+
+from clinic.clinical import DOSE_CAP_FLOORS_MG_PER_KG
 
 __all__ = [
     "DEFAULT_IV_CAP_MG_PER_KG",
@@ -27,9 +34,11 @@ __all__ = [
     "Basis",
     "Sex",
     "adjusted_body_weight_kg",
+    "dose_exceeds_cap",
     "dose_mg",
     "dosing_weight_kg",
     "exceeds_cap",
+    "mg_per_kg_of_actual",
     "ideal_body_weight_kg",
     "needs_dilution_for_iv",
     "volume_ml",
@@ -38,8 +47,8 @@ __all__ = [
 Sex = Literal["male", "female"]
 Basis = Literal["actual", "ideal", "adjusted"]
 
-#: CLINICAL.md §1: "default 1.0 mg/kg per IV session" (a per-clinic setting).
-DEFAULT_IV_CAP_MG_PER_KG = Decimal("1.0")
+#: CLINICAL.md §1: "default 1.0 mg/kg per IV session" (the setting is read by clinic.clinical.dose_cap_mg_per_kg).
+DEFAULT_IV_CAP_MG_PER_KG = DOSE_CAP_FLOORS_MG_PER_KG["iv"]
 #: CLINICAL.md §1: "Vials come as 10, 50 and 100 mg/mL".
 VIAL_CONCENTRATIONS_MG_PER_ML = (Decimal(10), Decimal(50), Decimal(100))
 #: CLINICAL.md §1 [REG]: "100 mg/mL must be diluted for IV".
@@ -75,8 +84,8 @@ def _positive(name: str, value: Decimal | float | str) -> Decimal:
     return number
 
 
-def _round(value: Decimal, step: Decimal) -> Decimal:
-    return value.quantize(step, rounding=ROUND_HALF_UP)
+def _round(value: Decimal, step: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    return value.quantize(step, rounding=rounding)
 
 
 def _vial(concentration: Decimal | float | str) -> Decimal:
@@ -121,15 +130,18 @@ def adjusted_body_weight_kg(*, ibw: Decimal | float, actual: Decimal | float) ->
 
 def dosing_weight_kg(
     *,
-    basis: Basis,
+    basis: Basis = "actual",
     actual_kg: Decimal | float,
     height_cm: Decimal | float | None = None,
     sex: Sex | None = None,
 ) -> Decimal:
     """The weight to multiply mg/kg by, for the prescriber-chosen ``basis`` (CLINICAL.md §1).
 
-    ``'actual'`` returns the actual weight (rounded to 0.1 kg); ``'ideal'`` and ``'adjusted'`` need
-    ``height_cm`` and ``sex``. The caller stores both the actual weight and the basis used.
+    ``'actual'`` (the default) returns the actual weight (rounded to 0.1 kg). ``'ideal'`` and ``'adjusted'``
+    need ``height_cm`` and ``sex`` and may be chosen only when the actual weight is above ideal: otherwise
+    ``ValueError`` (a 55 kg man of 5'10" has an ideal weight of 73 kg, and dosing on it would give him
+    1.33 mg/kg of his real weight). The result is never above the actual weight. The caller stores both the
+    actual weight and the basis used.
     """
     actual = _positive("actual_kg", actual_kg)
     if basis == "actual":
@@ -139,9 +151,11 @@ def dosing_weight_kg(
     if height_cm is None or sex is None:
         raise ValueError(f"the {basis!r} weight basis needs height_cm and sex")
     ibw = ideal_body_weight_kg(height_cm=height_cm, sex=sex)
-    if basis == "ideal":
-        return ibw
-    return adjusted_body_weight_kg(ibw=ibw, actual=actual)
+    if actual <= ibw:
+        raise ValueError(f"the {basis!r} weight basis may be used only when actual weight ({actual} kg) is above "
+                         f"ideal weight ({ibw} kg): dose on actual weight")
+    weight = ibw if basis == "ideal" else adjusted_body_weight_kg(ibw=ibw, actual=actual)
+    return min(weight, _round(actual, _KG_STEP))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -154,19 +168,43 @@ def dose_mg(*, mg_per_kg: Decimal | float, weight_kg: Decimal | float) -> Decima
     return _round(_positive("mg_per_kg", mg_per_kg) * _positive("weight_kg", weight_kg), _MG_STEP)
 
 
-def exceeds_cap(*, mg_per_kg: Decimal | float, cap_mg_per_kg: Decimal | float = DEFAULT_IV_CAP_MG_PER_KG) -> bool:
-    """True if ``mg_per_kg`` is above the cap (CLINICAL.md §1: default 1.0 mg/kg per IV session, a
-    setting). A dose exactly at the cap is not above it. Above the cap the caller must require a
-    prescriber override with a written reason."""
-    return _positive("mg_per_kg", mg_per_kg) > _positive("cap_mg_per_kg", cap_mg_per_kg)
+def exceeds_cap(*, mg_per_kg: Decimal | float, cap_mg_per_kg: Decimal | float | None = None,
+                route: str = "iv") -> bool:
+    """True if ``mg_per_kg`` (of *actual* weight: see :func:`dose_exceeds_cap`) is above the cap of ``route``
+    (CLINICAL.md §1: IV 1.0, IM 0.5 mg/kg, settings), or above ``cap_mg_per_kg`` when given. A dose exactly
+    at the cap is not above it. Above the cap the caller must require a prescriber override with a written
+    reason."""
+    cap = cap_mg_per_kg if cap_mg_per_kg is not None else _route_cap(route)
+    return _positive("mg_per_kg", mg_per_kg) > _positive("cap_mg_per_kg", cap)
+
+
+def _route_cap(route: str) -> Decimal:
+    from clinic.clinical import dose_cap_mg_per_kg  # reads the clinic's setting (Django)
+
+    return dose_cap_mg_per_kg(route)
+
+
+def mg_per_kg_of_actual(*, dose_mg: Decimal | float, actual_kg: Decimal | float) -> Decimal:
+    """The dose per kg of *actual* weight, to 0.01 mg/kg: what the cap is checked against (CLINICAL.md §1)."""
+    return _round(_positive("dose_mg", dose_mg) / _positive("actual_kg", actual_kg), Decimal("0.01"))
+
+
+def dose_exceeds_cap(*, dose_mg: Decimal | float, actual_kg: Decimal | float, route: str = "iv",
+                     cap_mg_per_kg: Decimal | float | None = None) -> bool:
+    """True when ``dose_mg`` is above the cap in mg per kg of *actual* weight (CLINICAL.md §1), whatever weight
+    basis the dose was worked out on. Unrounded, so that 0.001 mg/kg above the cap counts."""
+    per_kg = _positive("dose_mg", dose_mg) / _positive("actual_kg", actual_kg)
+    cap = cap_mg_per_kg if cap_mg_per_kg is not None else _route_cap(route)
+    return per_kg > _positive("cap_mg_per_kg", cap)
 
 
 def volume_ml(*, dose_mg: Decimal | float, concentration_mg_per_ml: Decimal | float) -> Decimal:
-    """Volume to draw from a 10, 50 or 100 mg/mL vial (CLINICAL.md §1), rounded to 0.01 mL.
+    """Volume to draw from a 10, 50 or 100 mg/mL vial (CLINICAL.md §1), to 0.01 mL rounded *down*: a volume
+    is never rounded up past the ordered dose (36.5 mg at 100 mg/mL is 0.36 mL, not 0.37 mL = 37 mg).
 
     This is the undiluted volume drawn; dilution (diluent and final volume) is recorded separately.
     """
-    return _round(_positive("dose_mg", dose_mg) / _vial(concentration_mg_per_ml), _ML_STEP)
+    return _round(_positive("dose_mg", dose_mg) / _vial(concentration_mg_per_ml), _ML_STEP, ROUND_DOWN)
 
 
 def needs_dilution_for_iv(concentration: Decimal | float) -> bool:

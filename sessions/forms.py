@@ -12,10 +12,12 @@ from django import forms
 from django.db.models import Max
 from django.utils import timezone
 
+from clinic.clinical import dose_cap_mg_per_kg
 from clinic.models import Location
 from patients.intake_forms import clean_phone  # the intake's phone rule: the same number is typed in both
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, Course, Protocol
+from sessions.models.scheduling import ESKETAMINE_DOSES_MG, ESKETAMINE_MIN_OBSERVATION_MINUTES
 from sessions.selectors import nurses
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
@@ -229,7 +231,7 @@ class ChairForm(forms.ModelForm):
 class ProtocolForm(forms.ModelForm):
     class Meta:
         model = Protocol
-        fields = ["name", "route", "default_dose_mg_per_kg", "default_dose_mg", "dosing_minutes",
+        fields = ["name", "route", "default_dose_mg_per_kg", "default_dose_mg", "checkin_minutes", "dosing_minutes",
                   "observation_minutes", "turnover_minutes", "min_interval_hours", "fasting_food_hours",
                   "fasting_liquids_minutes", "vitals_schedule", "is_active"]
 
@@ -241,9 +243,24 @@ class ProtocolForm(forms.ModelForm):
         data = super().clean()
         if (data.get("dosing_minutes") or 0) + (data.get("observation_minutes") or 0) == 0:
             raise forms.ValidationError("A session needs some dosing or observation time.", code="no_duration")
-        if data.get("default_dose_mg_per_kg") is not None and not 0 < data["default_dose_mg_per_kg"] <= 1:
-            # CLINICAL.md §1: clinics titrate within 0.1-1.0 mg/kg; the dose cap default is 1.0 mg/kg.
-            self.add_error("default_dose_mg_per_kg", "Enter a dose between 0.01 and 1.0 mg/kg.")
+        route = data.get("route")
+        dose = data.get("default_dose_mg_per_kg")
+        if dose is not None and route in ("iv", "im"):
+            # CLINICAL.md §1: a default dose never above the route's cap (IV 1.0, IM 0.5 mg/kg; settings).
+            cap = dose_cap_mg_per_kg(route)
+            if not 0 < dose <= cap:
+                self.add_error("default_dose_mg_per_kg", f"Enter a dose above 0 and at most the {route.upper()} "
+                                                         f"cap of {cap} mg/kg.")
+        if route == "intranasal":
+            # Label minimums no setting can lower (CLINICAL.md §1 [REG]); PostgreSQL holds them too
+            # (protocol_esketamine_label_floors).
+            if (data.get("observation_minutes") or 0) < ESKETAMINE_MIN_OBSERVATION_MINUTES:
+                self.add_error("observation_minutes", forms.ValidationError(
+                    f"Esketamine needs at least {ESKETAMINE_MIN_OBSERVATION_MINUTES} minutes of observation from the "
+                    "first device (Spravato label).", code="label_floor"))
+            if data.get("default_dose_mg") not in ESKETAMINE_DOSES_MG:
+                self.add_error("default_dose_mg", forms.ValidationError(
+                    "Esketamine is given as 56 mg or 84 mg only (Spravato label).", code="label_dose"))
         return data
 
 

@@ -99,7 +99,8 @@ def make_submitted_intake(*, patient=None, answers=None, **patient_fields):
     return intake_submit(intake=intake)
 
 
-def make_cleared_patient(*, location=None, route="iv", number_of_sessions=6, **patient_fields):
+def make_cleared_patient(*, location=None, route="iv", number_of_sessions=6, esketamine_dose_mg=56,
+                         **patient_fields):
     """A patient ready to book: approved intake with a treatment plan, current consent signature and, for
     esketamine, a REMS enrolment. ``patients.selectors.booking_blockers(patient=p, route=route) == []``."""
     from patients.services import intake_decide, rems_enrollment_record
@@ -111,7 +112,8 @@ def make_cleared_patient(*, location=None, route="iv", number_of_sessions=6, **p
     dose = None if route == "intranasal" else "0.50"
     intake_decide(intake=intake, decided_by=prescriber, kind="approve",
                   plan={"route": route, "protocol_name": "Induction" if route != "intranasal" else "Spravato",
-                        "target_dose_mg_per_kg": dose, "number_of_sessions": number_of_sessions})
+                        "target_dose_mg_per_kg": dose, "number_of_sessions": number_of_sessions,
+                        "esketamine_dose_mg": esketamine_dose_mg if route == "intranasal" else None})
     if route == "intranasal":
         rems_enrollment_record(patient=intake.patient, enrolled_on=datetime.date.today(), recorded_by=prescriber)
     return intake.patient

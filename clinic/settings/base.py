@@ -196,6 +196,10 @@ LOGGING = {
 # Scheduling (issue 4). Per-clinic settings with CLINICAL.md / DESIGN.md defaults; protocols carry their own
 # minutes and intervals (editable by a manager), these are the defaults and the rules around them.
 SESSIONS_DEFAULT_TURNOVER_MINUTES = int(os.environ.get("SESSIONS_DEFAULT_TURNOVER_MINUTES", "15"))
+# Check-in and pre-dose checks booked before dosing (CLINICAL.md §1: default 20 min), for new protocols.
+SESSIONS_DEFAULT_CHECKIN_MINUTES = int(os.environ.get("SESSIONS_DEFAULT_CHECKIN_MINUTES", "20"))
+# Minimum interval between a patient's sessions for new protocols (CLINICAL.md §1: 48 h for IV, IM, esketamine).
+SESSIONS_DEFAULT_MIN_INTERVAL_HOURS = int(os.environ.get("SESSIONS_DEFAULT_MIN_INTERVAL_HOURS", "48"))
 SESSIONS_LATE_CANCEL_HOURS = int(os.environ.get("SESSIONS_LATE_CANCEL_HOURS", "24"))
 SESSIONS_SLOT_STEP_MINUTES = int(os.environ.get("SESSIONS_SLOT_STEP_MINUTES", "15"))
 SESSIONS_LINK_MAX_DOB_FAILURES = int(os.environ.get("SESSIONS_LINK_MAX_DOB_FAILURES", "5"))
@@ -217,8 +221,12 @@ INTAKE_START_RATE_PER_HOUR = int(os.environ.get("INTAKE_START_RATE_PER_HOUR", "1
 INTAKE_DOB_RATE_PER_HOUR = int(os.environ.get("INTAKE_DOB_RATE_PER_HOUR", "30"))
 # PCL-5 probable-PTSD cutoff, 31–33 (CLINICAL.md §3).
 PCL5_CUTOFF = int(os.environ.get("PCL5_CUTOFF", "33"))
-# Highest target IV/IM dose a treatment plan may carry without a written override (CLINICAL.md §1).
+# Highest target dose a treatment plan may carry without a written override, per route (CLINICAL.md §1).
+# Read only through clinic.clinical.dose_cap_mg_per_kg(), which never lets a setting lift PostgreSQL's floor.
 IV_DOSE_CAP_MG_PER_KG = os.environ.get("IV_DOSE_CAP_MG_PER_KG", "1.0")
+IM_DOSE_CAP_MG_PER_KG = os.environ.get("IM_DOSE_CAP_MG_PER_KG", "0.5")
+# Who is e-mailed at once when an intake answer is high risk (CLINICAL.md §3). Required in production.
+CLINIC_ONCALL_EMAIL = os.environ.get("CLINIC_ONCALL_EMAIL", "oncall@localhost")
 # Crisis line shown with the clinic's phone when an answer is high risk (CLINICAL.md §3: US 988).
 CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")
 # Where patients' e-mailed links point (the public address of the app).

@@ -22,6 +22,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or required("DJANGO_ALLOWED_HOS
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Patients' e-mailed appointment links are built from it; the development default would point at localhost.
 SITE_URL = required("SITE_URL")
+# A high-risk intake answer e-mails this address at once (CLINICAL.md §3): nobody would hear of it otherwise.
+CLINIC_ONCALL_EMAIL = required("CLINIC_ONCALL_EMAIL")
 DEBUG = False
 DEMO_DATA_ALLOWED = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", True)

@@ -20,12 +20,16 @@ class AboutForm(StepForm):
                                                   ("undisclosed", "Prefer not to say")), widget=forms.RadioSelect)
     height = forms.DecimalField(label="Height", max_digits=5, decimal_places=1, min_value=0,
                                 help_text="In inches (5 ft 6 in = 66) or centimetres: choose below.")
+    # Units are the patient's explicit choice, never preselected (CLINICAL.md §2: "units explicit").
     height_unit = forms.ChoiceField(label="Height in", choices=(("in", "inches"), ("cm", "centimetres")),
-                                    widget=forms.RadioSelect, initial="in")
+                                    widget=forms.RadioSelect)
     weight = forms.DecimalField(label="Weight", max_digits=5, decimal_places=1, min_value=0,
                                 help_text="Your dose is worked out from your weight.")
     weight_unit = forms.ChoiceField(label="Weight in", choices=(("lb", "pounds"), ("kg", "kilograms")),
-                                    widget=forms.RadioSelect, initial="lb")
+                                    widget=forms.RadioSelect)
+    bmi_confirmed = forms.BooleanField(
+        label="Yes, my height and weight are right", required=False,
+        help_text="Tick this only if we ask you to check your height and weight.")
     primary_care = forms.CharField(label="Your primary care doctor (name and practice)", max_length=200,
                                    required=False)
     referring_clinician = forms.CharField(label="Who referred you (optional)", max_length=200, required=False)
@@ -46,11 +50,27 @@ class AboutForm(StepForm):
                 self.add_error("weight", "That weight looks impossible: check the number and the unit "
                                          "(66–770 lb; 30–350 kg).")
             data["weight_kg"] = float(round(kg, 1))
+        if not self.errors and "height_cm" in data and "weight_kg" in data:
+            self._check_bmi(data)
         return data
+
+    def _check_bmi(self, data) -> None:
+        """CLINICAL.md §2: a BMI outside 15–60 asks the patient to confirm before saving (70 typed in pounds
+        but meant in kilograms would otherwise become 31.8 kg, and a dose worked out from it)."""
+        metres = Decimal(str(data["height_cm"])) / 100
+        bmi = Decimal(str(data["weight_kg"])) / (metres * metres)
+        data["bmi"] = float(round(bmi, 1))
+        if not BMI_PLAUSIBLE[0] <= bmi <= BMI_PLAUSIBLE[1] and not data.get("bmi_confirmed"):
+            self.add_error("bmi_confirmed", forms.ValidationError(
+                f"Please check: {data['height']} {data['height_unit']} and {data['weight']} {data['weight_unit']} "
+                f"is unusual for an adult. If a unit is wrong (pounds or kilograms, inches or centimetres), "
+                f"correct it; if both are right, tick the box to confirm.", code="bmi_unusual"))
 
     def to_answers(self):
         keys = ("preferred_name", "sex", "height_cm", "weight_kg", "primary_care", "referring_clinician", "reasons")
-        return {key: self.cleaned_data[key] for key in keys}
+        answers = {key: self.cleaned_data[key] for key in keys}
+        answers["bmi_confirmed"] = bool(self.cleaned_data.get("bmi_confirmed"))
+        return answers
 
     @classmethod
     def initial_from(cls, saved):
@@ -58,6 +78,9 @@ class AboutForm(StepForm):
         if "height_cm" in saved:
             initial.update(height=saved["height_cm"], height_unit="cm", weight=saved["weight_kg"], weight_unit="kg")
         return initial
+
+
+BMI_PLAUSIBLE = (Decimal(15), Decimal(60))  # CLINICAL.md §2: outside this, the patient confirms
 
 
 class ContactsForm(StepForm):
@@ -193,26 +216,59 @@ class MedicationsForm(StepForm):
         label="Allergies, and any bad reaction to an anaesthetic", max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Write “none” if you have none.")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # CLINICAL.md §2: yes / no / not sure per class beside the free text (name matching misses misspellings).
+        for drug_class, question in screening.MEDICATION_CLASS_QUESTIONS.items():
+            self.fields[f"class_{drug_class}"] = _yes_no(question, unsure=True)
+
     def to_answers(self):
         lines = [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
-        return {"medications": lines, "allergies": self.cleaned_data["allergies"].strip()}
+        classes = {drug_class: _checklist_value(self.cleaned_data[f"class_{drug_class}"])
+                   for drug_class in screening.MEDICATION_CLASS_QUESTIONS}
+        return {"medications": lines, "allergies": self.cleaned_data["allergies"].strip(), "classes": classes}
 
     @classmethod
     def initial_from(cls, saved):
-        return {"medications": "\n".join(saved.get("medications", [])), "allergies": saved.get("allergies", "")}
+        initial = {"medications": "\n".join(saved.get("medications", [])), "allergies": saved.get("allergies", "")}
+        for drug_class, value in (saved.get("classes") or {}).items():
+            initial[f"class_{drug_class}"] = _checklist_choice(value)
+        return initial
+
+
+def _checklist_value(choice: str) -> bool | str | None:
+    """yes → True, no → False, not sure → "unsure" (kept as such: it counts as review, CLINICAL.md §2)."""
+    return screening.UNSURE if choice == "unsure" else _TO_BOOL[choice]
+
+
+def _checklist_choice(value) -> str:
+    return "unsure" if value == screening.UNSURE else _FROM_BOOL.get(value, "")
 
 
 class MedicalForm(StepForm):
-    """The contraindication checklist in plain words (patients.screening.MEDICAL_CHECKLIST)."""
+    """The contraindication checklist in plain words (patients.screening.MEDICAL_CHECKLIST), each question
+    with "Not sure" (CLINICAL.md §2)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for item in screening.MEDICAL_CHECKLIST:
-            self.fields[item.key] = _yes_no(item.question)
+            self.fields[item.key] = _yes_no(item.question, unsure=True)
+            if item.key == "stroke_or_tia":
+                self.fields["stroke_when"] = forms.CharField(
+                    label="If yes: when was it? (month and year, roughly)", max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("stroke_or_tia") == "yes" and not (data.get("stroke_when") or "").strip():
+            self.add_error("stroke_when", "Please tell us roughly when (month and year).")
+        return data
 
     def to_answers(self):
-        return {"checklist": {item.key: _TO_BOOL[self.cleaned_data[item.key]] for item in screening.MEDICAL_CHECKLIST}}
+        checklist = {item.key: _checklist_value(self.cleaned_data[item.key]) for item in screening.MEDICAL_CHECKLIST}
+        return {"checklist": checklist, "stroke_when": (self.cleaned_data.get("stroke_when") or "").strip()}
 
     @classmethod
     def initial_from(cls, saved):
-        return {key: _FROM_BOOL[value] for key, value in saved.get("checklist", {}).items()}
+        initial = {key: _checklist_choice(value) for key, value in saved.get("checklist", {}).items()}
+        initial["stroke_when"] = saved.get("stroke_when", "")
+        return initial

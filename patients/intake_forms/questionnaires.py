@@ -69,12 +69,9 @@ class CssrsForm(StepForm):
         return data
 
     def to_answers(self):
-        data = {key: _TO_BOOL.get(self.cleaned_data.get(key) or "") for key, _ in scoring.CSSRS_ITEMS}
-        if data["q2"] is not True:
-            data.update(q3=None, q4=None, q5=None)
-        if data["q6"] is not True:
-            data["q6_recent"] = None
-        return data
+        # Every answer given is kept, even one the skip logic would not have asked (Q4 = yes with Q2 = no,
+        # or hidden answers a browser sent after Q2 changed): CLINICAL.md §3, contradictions escalate.
+        return {key: _TO_BOOL.get(self.cleaned_data.get(key) or "") for key, _ in scoring.CSSRS_ITEMS}
 
     @classmethod
     def initial_from(cls, saved):

@@ -22,9 +22,27 @@ PENDING_KEY = "intake-pending:{}"  # a step POST that arrived after the proof la
 UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 200, "locked": 403}
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def clinic_hours_text(location: Location | None) -> str:
+    """When the clinic reads answers, in the patient's words ("Monday to Friday, 09:00–17:00")."""
+    if location is None:
+        return "the clinic's opening hours"
+    days = sorted(location.open_weekdays or [])
+    if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        named = f"{_DAY_NAMES[days[0]]} to {_DAY_NAMES[days[-1]]}"
+    else:
+        named = ", ".join(_DAY_NAMES[day] for day in days) or "opening days"
+    return f"{named}, {location.opens_at:%H:%M}–{location.closes_at:%H:%M}"
+
+
 def _crisis_context(link: PatientLink | None = None) -> dict:
+    """CLINICAL.md §3: crisis resources, and an honest word on when the clinic reads answers."""
     location = link.intake.patient.location if link else Location.objects.filter(is_active=True).first()
-    return {"crisis_line": settings.CRISIS_LINE, "clinic_phone": location.phone if location else ""}
+    return {"crisis_line": settings.CRISIS_LINE, "clinic_phone": location.phone if location else "",
+            "clinic_hours": clinic_hours_text(location),
+            "flagged": bool(link and link.intake.urgent_at)}
 
 
 def _unusable(request, error: services.LinkUnusable):

@@ -2,7 +2,14 @@
 
 from patients.models.assessment import Assessment, AssessmentSource, Instrument
 from patients.models.consent import ConsentDocument, ConsentSignature
-from patients.models.intake import Intake, IntakeDecision, IntakeStatus, LinkPurpose, PatientLink
+from patients.models.intake import (
+    Intake,
+    IntakeDecision,
+    IntakeStatus,
+    LinkPurpose,
+    PatientLink,
+    UrgentAcknowledgement,
+)
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
@@ -23,4 +30,5 @@ __all__ = [
     "RemsEnrollment",
     "Route",
     "TreatmentPlan",
+    "UrgentAcknowledgement",
 ]

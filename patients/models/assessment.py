@@ -37,6 +37,8 @@ class Assessment(models.Model):
     band = models.CharField(max_length=30)
     band_label = models.CharField(max_length=80)
     urgent = models.BooleanField(default=False)
+    cutoff = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="PCL-5: the probable-PTSD cutoff in force when scored (PCL5_CUTOFF).")
     taken_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

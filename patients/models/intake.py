@@ -12,6 +12,9 @@ from django.utils import timezone
 from clinic.db import status_transition_trigger
 from patients.models.patient import Patient
 
+# The C-SSRS high-risk reason starts so (patients.scoring.URGENT_CSSRS_HIGH): "Immediate evaluation".
+URGENT_IMMEDIATE_PREFIX = "C-SSRS high risk"
+
 
 class IntakeStatus(models.TextChoices):
     INVITED = "invited", "Invited"
@@ -61,6 +64,8 @@ class Intake(models.Model):
     urgent_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the on-call address was e-mailed about the current flag (CLINICAL.md §3); empty = not (yet) sent.
+    urgent_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -120,8 +125,42 @@ class Intake(models.Model):
         """Flagged and not yet acknowledged by a prescriber."""
         return self.urgent_at is not None and self.urgent_acknowledged_at is None
 
+    @property
+    def urgent_label(self) -> str:
+        """CLINICAL.md §3: high C-SSRS risk is "Immediate evaluation"; PHQ-9 item 9 a same-day review."""
+        if any(str(reason).startswith(URGENT_IMMEDIATE_PREFIX) for reason in self.urgent_reasons):
+            return "Immediate evaluation"
+        return "Same-day review"
+
+    @property
+    def has_contraindication(self) -> bool:
+        """The screening at submission found an absolute contraindication (CLINICAL.md §2)."""
+        return bool((self.screening or {}).get("has_contraindication"))
+
     def can_move_to(self, status: str) -> bool:
         return status in INTAKE_TRANSITIONS.get(self.status, set())
+
+
+class UrgentAcknowledgement(models.Model):
+    """What a prescriber did about an urgent flag (CLINICAL.md §3): who, when, and a short note ("called the
+    patient, safe, plan…"). Append-only: a later flag gets a later row."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="urgent_acknowledgements")
+    note = models.TextField()
+    reasons = models.JSONField(default=list, blank=True, help_text="The flag's reasons when acknowledged.")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(note__regex=r"\S"), name="urgent_ack_has_note")]
+        triggers = [
+            pgtrigger.Protect(name="urgent_ack_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"Urgent flag acknowledged by {self.acknowledged_by} at {self.acknowledged_at:%Y-%m-%d %H:%M}"
 
 
 class LinkPurpose(models.TextChoices):
@@ -208,6 +247,8 @@ class IntakeDecision(models.Model):
     kind = models.CharField(max_length=20, choices=DecisionKind.choices)
     message = models.TextField(blank=True, help_text="To the patient (more information) or the reason (decline).")
     sections = models.JSONField(default=list, blank=True, help_text="Intake steps the patient is asked to revisit.")
+    contraindication_override_reason = models.TextField(
+        blank=True, help_text="Approval despite an absolute contraindication: the prescriber's written reason.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -221,6 +262,25 @@ class IntakeDecision(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # CLINICAL.md §2: an absolute contraindication blocks approval unless the prescriber writes a reason;
+            # no approval while an urgent suicide-risk flag is unacknowledged. Whatever path writes the row.
+            pgtrigger.Trigger(
+                name="decision_approval_safety", operation=pgtrigger.Insert, when=pgtrigger.Before,
+                condition=pgtrigger.Q(new__kind="approve"),
+                func="""
+    IF EXISTS (SELECT 1 FROM patients_intake i WHERE i.id = NEW.intake_id
+               AND i.urgent_at IS NOT NULL AND i.urgent_acknowledged_at IS NULL) THEN
+        RAISE EXCEPTION 'an intake with an unacknowledged urgent flag cannot be approved'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'decision_approval_safety';
+    END IF;
+    IF NEW.contraindication_override_reason !~ '\\S' AND EXISTS (
+        SELECT 1 FROM patients_intake i WHERE i.id = NEW.intake_id
+        AND COALESCE((i.screening ->> 'has_contraindication')::boolean, false)) THEN
+        RAISE EXCEPTION 'approval with an absolute contraindication needs a written reason'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'decision_approval_safety';
+    END IF;
+    RETURN NEW;
+    """),
         ]
 
     def __str__(self) -> str:

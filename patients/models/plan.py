@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clinic.clinical import DOSE_CAP_FLOORS_MG_PER_KG
 from patients.models.intake import IntakeDecision
 from patients.models.patient import Patient
 
@@ -19,15 +20,19 @@ class Route(models.TextChoices):
 
 
 # Sanity bounds on a weight-based target dose (mg/kg). CLINICAL.md §1: clinics titrate IV ketamine within
-# 0.1–1.0 mg/kg (IM 0.25–0.5), and the per-session cap is a clinic setting (IV_DOSE_CAP_MG_PER_KG, default 1.0)
-# that a prescriber may exceed only with a written reason. These bounds are wider than that range on purpose:
-# they catch typing errors (a dose in mg, a misplaced decimal point), not clinical choices.
+# 0.1–1.0 mg/kg (IM 0.25–0.5), and the per-session caps are clinic settings read by
+# clinic.clinical.dose_cap_mg_per_kg (IV 1.0, IM 0.5) that a prescriber may exceed only with a written reason.
+# These bounds are wider than that range on purpose: they catch typing errors (a dose in mg, a misplaced
+# decimal point), not clinical choices.
 DOSE_MIN_MG_PER_KG = Decimal("0.05")  # below the lowest studied dose (0.1): the form refuses it
-DOSE_DB_CEILING_MG_PER_KG = Decimal("2")  # twice the default cap: PostgreSQL refuses anything above
-# The floor of safety PostgreSQL keeps whatever the cap setting says: above the default cap of 1.0 mg/kg a
+DOSE_DB_CEILING_MG_PER_KG = Decimal("2")  # twice the default IV cap: PostgreSQL refuses anything above
+# The floors of safety PostgreSQL keeps whatever the cap settings say: above the default cap of its route a
 # plan must carry the prescriber's written reason. A clinic may set a lower cap (checked in services); a
-# higher setting cannot lift this.
-DOSE_OVERRIDE_FLOOR_MG_PER_KG = Decimal("1.0")
+# higher setting cannot lift these.
+DOSE_OVERRIDE_FLOOR_MG_PER_KG = DOSE_CAP_FLOORS_MG_PER_KG["iv"]
+# Esketamine doses on the label (CLINICAL.md §1 [REG]): 56 or 84 mg; 56 mg at the first session.
+ESKETAMINE_DOSES_MG = (56, 84)
+ESKETAMINE_FIRST_DOSE_MG = 56
 
 
 class TreatmentPlan(models.Model):
@@ -46,6 +51,9 @@ class TreatmentPlan(models.Model):
     target_dose_mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     dose_override_reason = models.TextField(
         blank=True, help_text="The prescriber's reason for a target dose above the clinic's cap.")  # CLINICAL.md §1
+    esketamine_dose_mg = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Esketamine only: the prescriber's ordered dose, 56 or 84 mg (the first session is 56 mg).")
     number_of_sessions = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -65,9 +73,17 @@ class TreatmentPlan(models.Model):
             # wrote the row.
             models.CheckConstraint(
                 condition=(models.Q(target_dose_mg_per_kg__isnull=True)
-                           | models.Q(target_dose_mg_per_kg__lte=DOSE_OVERRIDE_FLOOR_MG_PER_KG)
+                           | models.Q(route="iv", target_dose_mg_per_kg__lte=DOSE_CAP_FLOORS_MG_PER_KG["iv"])
+                           | models.Q(route="im", target_dose_mg_per_kg__lte=DOSE_CAP_FLOORS_MG_PER_KG["im"])
                            | models.Q(dose_override_reason__regex=r"\S")),
                 name="plan_dose_above_cap_has_reason",
+            ),
+            # The esketamine dose is the prescriber's order, on the label's doses (CLINICAL.md §1 [REG]).
+            models.CheckConstraint(
+                condition=(models.Q(route="intranasal", esketamine_dose_mg__isnull=False,
+                                    esketamine_dose_mg__in=ESKETAMINE_DOSES_MG)
+                           | (~models.Q(route="intranasal") & models.Q(esketamine_dose_mg__isnull=True))),
+                name="plan_esketamine_dose_ordered",
             ),
             models.CheckConstraint(condition=models.Q(number_of_sessions__gte=1, number_of_sessions__lte=52),
                                    name="plan_sessions_in_range"),
@@ -76,6 +92,8 @@ class TreatmentPlan(models.Model):
 
     def __str__(self) -> str:
         dose = f" {self.target_dose_mg_per_kg} mg/kg" if self.target_dose_mg_per_kg is not None else ""
+        if self.esketamine_dose_mg:
+            dose = f" {self.esketamine_dose_mg} mg"
         return f"{self.get_route_display()}{dose}, {self.number_of_sessions} sessions ({self.protocol_name})"
 
 

@@ -140,7 +140,13 @@ CSSRS_ITEMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "q6",
-        "Have you ever done anything, started to do anything, or prepared to do anything to end your life?",
+        (
+            "Have you ever done anything, started to do anything, or prepared to do anything to end your life? "
+            "For example: collected pills, obtained a gun, gave away valuables, wrote a will or suicide note, "
+            "took out pills but didn't swallow any, held a gun but changed your mind or it was grabbed from your "
+            "hand, went to the roof but didn't jump; or actually took pills, tried to shoot yourself, cut "
+            "yourself, tried to hang yourself."
+        ),
     ),
     ("q6_recent", "Was this within the past 3 months?"),
 )

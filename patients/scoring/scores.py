@@ -164,28 +164,39 @@ def score_pcl5(answers: Mapping[str, int], cutoff: int = PCL5_DEFAULT_CUTOFF) ->
 def _validated_cssrs_answers(answers: Mapping[str, bool | None]) -> dict[str, bool | None]:
     """Check the C-SSRS screener's yes/no answers and its skip logic (CLINICAL.md §3).
 
-    Q1, Q2 and Q6 are always asked. Q3–Q5 are asked only when Q2 is yes; ``q6_recent`` only when Q6 is
-    yes. A question that was not asked must be None or absent; a question that was asked must be a bool.
+    Q1, Q2 and Q6 are always asked and must be yes or no. Q3–Q5 are asked when Q2 is yes, ``q6_recent``
+    when Q6 is yes; those must then be answered too. An answer to a question the skip logic would not have
+    asked is kept as given, never dropped: "a yes to Q3–5 counts even when Q2 is no" (contradictory answers
+    escalate, never vanish; :func:`cssrs_contradictions` words them for the reviewer).
     """
     keys = INSTRUMENTS[CSSRS].item_keys
     _check_known_keys("C-SSRS", answers, keys)
-    asked = {"q1": True, "q2": True, "q6": True}
-    for key in keys:
-        if key in asked:
-            continue
-        parent = "q2" if key in CSSRS_ASKED_IF_Q2_YES else "q6"
-        asked[key] = answers.get(parent) is True
     clean: dict[str, bool | None] = {}
     for key in keys:
         value = answers.get(key)
-        if asked[key]:
-            if not isinstance(value, bool):
-                raise ScoringError(f"C-SSRS: item {key} must be answered yes or no, got {value!r}.")
-        elif value is not None and value is not False:
-            parent = "Q2" if key in CSSRS_ASKED_IF_Q2_YES else "Q6"
-            raise ScoringError(f"C-SSRS: item {key} is only asked when {parent} is yes, got {value!r}.")
-        clean[key] = value if asked[key] else None
+        if key in ("q1", "q2", "q6"):
+            asked = True
+        else:
+            asked = answers.get("q2" if key in CSSRS_ASKED_IF_Q2_YES else "q6") is True
+        if value is not None and not isinstance(value, bool):
+            raise ScoringError(f"C-SSRS: item {key} must be answered yes or no, got {value!r}.")
+        if asked and value is None:
+            raise ScoringError(f"C-SSRS: item {key} must be answered yes or no, got {value!r}.")
+        clean[key] = value
     return clean
+
+
+def cssrs_contradictions(answers: Mapping[str, Any]) -> list[str]:
+    """A yes to a question the skip logic would not have asked (Q3–5 with Q2 not yes; "within 3 months"
+    with Q6 not yes), in words for the reviewer. Such a yes is scored as given (CLINICAL.md §3)."""
+    lines = []
+    for key in (*CSSRS_ASKED_IF_Q2_YES, "q6_recent"):
+        parent = "q2" if key in CSSRS_ASKED_IF_Q2_YES else "q6"
+        if answers.get(key) is True and answers.get(parent) is not True:
+            number = "6b" if key == "q6_recent" else key[1:]
+            lines.append(f"Question {number} answered Yes although question {parent[1:]} was "
+                         f"{'No' if answers.get(parent) is False else 'not answered'}: scored as Yes.")
+    return lines
 
 
 def cssrs_risk(answers: Mapping[str, bool | None]) -> str:

@@ -7,7 +7,11 @@ contraindication checklist: the intake form renders its questions and ``screen()
 reported as a finding, never read as "no"):
 
 ``medical_history``: ``dict[str, bool | None]``
-    One answer per ``MEDICAL_CHECKLIST`` key (True = yes, False = no, None = not answered).
+    One answer per ``MEDICAL_CHECKLIST`` key (True = yes, False = no, "unsure" = not sure, which counts as
+    review, None = not answered); keys of ``RETIRED_CHECKLIST`` saved earlier are still read.
+``stroke_when``: ``str`` — when a stroke or TIA happened (free text), shown with a "yes".
+``medication_classes``: ``dict[str, bool | "unsure" | None]``
+    Yes / no / not sure per ``MEDICATION_CLASS_QUESTIONS`` key (absent in intakes saved before they existed).
 ``medications``: ``list[str]``
     Current medications, free text, one per entry (``"Xanax 0.5 mg at night"``).
 ``allergies``: ``str``
@@ -30,12 +34,15 @@ from .checklist import (
     LEVELS,
     MEDICAL_CHECKLIST,
     MEDICATION,
+    MEDICATION_CLASS_QUESTIONS,
     MEDICATION_CLASSES,
     MEDICATION_REASONS,
+    RETIRED_CHECKLIST,
     REVIEW,
     RULE_TITLES,
     TRD_MIN_FAILED_TRIALS,
     TRIAL_RESPONSES,
+    UNSURE,
     ChecklistItem,
 )
 from .rules import (
@@ -43,6 +50,8 @@ from .rules import (
     ScreeningError,
     ScreeningResult,
     adequate_failed_trials,
+    different_failed_drugs,
+    drug_key,
     is_adequate_failed_trial,
     medication_classes,
     mentions_ketamine,
@@ -65,6 +74,9 @@ __all__ = [
     "MEDICAL_CHECKLIST",
     "MEDICATION",
     "MEDICATION_CLASSES",
+    "MEDICATION_CLASS_QUESTIONS",
+    "RETIRED_CHECKLIST",
+    "UNSURE",
     "MEDICATION_REASONS",
     "REVIEW",
     "RULE_TITLES",
@@ -73,6 +85,8 @@ __all__ = [
     "TRD_MIN_FAILED_TRIALS",
     "TRIAL_RESPONSES",
     "adequate_failed_trials",
+    "different_failed_drugs",
+    "drug_key",
     "is_adequate_failed_trial",
     "medication_classes",
     "mentions_ketamine",

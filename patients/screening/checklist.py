@@ -47,13 +47,30 @@ MEDICAL_CHECKLIST: tuple[ChecklistItem, ...] = (
         "Do you have high blood pressure that is not under control?",
         REVIEW,
     ),
-    # "recent MI, unstable angina or stroke/TIA (12 months)": the 12-month window is read as applying to all.
+    # CLINICAL.md §2: recent MI, unstable angina or stroke/TIA (ever, with when), coronary disease, arrhythmia
+    # or heart failure: each its own question, so that a "yes" says which.
     ChecklistItem(
-        "recent_heart_attack_angina_or_stroke",
-        "In the past 12 months, have you had a heart attack, unstable angina (chest pain that is new, "
-        "getting worse, or comes on at rest), a stroke, or a mini-stroke (TIA)?",
+        "heart_attack_or_unstable_angina",
+        "Have you ever had a heart attack, or unstable angina (chest pain that is new, getting worse, or comes on "
+        "at rest)?",
         REVIEW,
     ),
+    ChecklistItem(
+        "stroke_or_tia",
+        "Have you ever had a stroke or a mini-stroke (TIA)? If yes, tell us when below.",
+        REVIEW,
+    ),
+    ChecklistItem(
+        "coronary_disease",
+        "Have you been told you have coronary artery disease (narrowed heart arteries), or had a stent or bypass?",
+        REVIEW,
+    ),
+    ChecklistItem(
+        "arrhythmia",
+        "Have you been told you have an irregular heartbeat (an arrhythmia, such as atrial fibrillation)?",
+        REVIEW,
+    ),
+    ChecklistItem("heart_failure", "Have you been told you have heart failure?", REVIEW),
     ChecklistItem(
         "raised_intracranial_pressure",
         "Have you been told you have raised pressure inside your skull (raised intracranial pressure)?",
@@ -66,8 +83,9 @@ MEDICAL_CHECKLIST: tuple[ChecklistItem, ...] = (
     ),
     ChecklistItem(
         "psychosis",
-        "Have you ever had psychosis — for example hearing or seeing things other people could not, or "
-        "firmly believing things others said were not true — now or in the past?",
+        "Have you ever heard voices or seen things that other people could not hear or see, or held a strong "
+        "belief that turned out to be false and that nobody could talk you out of (for example, that you were "
+        "being followed, watched or controlled)?",
         REVIEW,
     ),
     ChecklistItem(
@@ -97,7 +115,20 @@ MEDICAL_CHECKLIST: tuple[ChecklistItem, ...] = (
 )
 
 
-CHECKLIST_BY_KEY: dict[str, ChecklistItem] = {item.key: item for item in MEDICAL_CHECKLIST}
+# Questions no longer asked, kept so that answers saved before they were replaced are still read (never dropped,
+# never an error): a "yes" to one of them still needs review.
+RETIRED_CHECKLIST: tuple[ChecklistItem, ...] = (
+    ChecklistItem(
+        "recent_heart_attack_angina_or_stroke",
+        "In the past 12 months, have you had a heart attack, unstable angina, a stroke, or a mini-stroke (TIA)?",
+        REVIEW,
+    ),
+)
+
+CHECKLIST_BY_KEY: dict[str, ChecklistItem] = {item.key: item for item in (*MEDICAL_CHECKLIST, *RETIRED_CHECKLIST)}
+
+# "Not sure" is a valid answer to every medical question and always counts as needing review (CLINICAL.md §2).
+UNSURE = "unsure"
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -107,7 +138,8 @@ def _names(text: str) -> tuple[str, ...]:
 
 MEDICATION_CLASSES: dict[str, tuple[str, ...]] = {
     "benzodiazepine": _names(
-        "alprazolam, xanax, clonazepam, klonopin, rivotril, lorazepam, ativan, diazepam, valium, "
+        "alprazolam, xanax, xanex, xannax, zanax, clonazepam, klonopin, klonipin, klonapin, rivotril, "
+        "lorazepam, ativan, diazepam, valium, "
         "temazepam, restoril, chlordiazepoxide, librium, clorazepate, tranxene, oxazepam, triazolam, "
         "halcion, midazolam, estazolam, flurazepam, quazepam, doral, clobazam, onfi, sympazan"
     ),
@@ -115,7 +147,8 @@ MEDICATION_CLASSES: dict[str, tuple[str, ...]] = {
         "morphine, ms contin, oxycodone, oxycontin, percocet, roxicodone, hydrocodone, vicodin, norco, "
         "hysingla, hydromorphone, dilaudid, fentanyl, duragesic, codeine, tramadol, ultram, tapentadol, "
         "nucynta, methadone, dolophine, methadose, buprenorphine, suboxone, subutex, zubsolv, butrans, "
-        "belbuca, sublocade, oxymorphone, opana, meperidine, pethidine, demerol, levorphanol"
+        "belbuca, sublocade, oxymorphone, opana, meperidine, pethidine, demerol, levorphanol, tylenol #3, "
+        "tylenol 3, tylenol #4, tylenol with codeine, tylenol-codeine, percoset, oxycodon, hydrocodon"
     ),
     # "Other CNS depressants" (CLINICAL.md §2): non-benzodiazepine hypnotics (named on the REMS form, §5),
     # barbiturates, gabapentinoids, sedating muscle relaxants, sodium oxybate.
@@ -127,13 +160,30 @@ MEDICATION_CLASSES: dict[str, tuple[str, ...]] = {
     "psychostimulant": _names(
         "amphetamine, adderall, evekeo, dextroamphetamine, dexedrine, zenzedi, lisdexamfetamine, vyvanse, "
         "methamphetamine, desoxyn, methylphenidate, ritalin, concerta, methylin, daytrana, "
-        "dexmethylphenidate, focalin, modafinil, provigil, armodafinil, nuvigil"
+        "dexmethylphenidate, focalin, modafinil, provigil, armodafinil, nuvigil, phentermine, adipex, qsymia, "
+        "lomaira, aderall, adderal, vyvance, ritilin"
     ),
     "maoi": _names(
         "phenelzine, nardil, tranylcypromine, parnate, isocarboxazid, marplan, selegiline, emsam, "
-        "eldepryl, zelapar, rasagiline, azilect, safinamide, xadago, moclobemide, linezolid, zyvox"
+        "eldepryl, zelapar, rasagiline, azilect, safinamide, xadago, moclobemide, linezolid, zyvox, "
+        "methylene blue, provayblue"
     ),
-    "lamotrigine": _names("lamotrigine, lamictal, subvenite"),
+    "lamotrigine": _names("lamotrigine, lamictal, subvenite, lamotrigene, lamictil"),
+    # A current ketamine or esketamine prescription elsewhere: a second prescriber, and a misuse risk.
+    "ketamine": _names("ketamine, esketamine, ketalar, spravato, ketamin"),
+}
+
+# Asked yes / no / not sure per class, beside the free-text list (CLINICAL.md §2, as the REMS form does): name
+# matching alone misses misspellings and brand names. Keys are MEDICATION_CLASSES keys.
+MEDICATION_CLASS_QUESTIONS: dict[str, str] = {
+    "benzodiazepine": "Do you take a benzodiazepine (for anxiety or sleep, e.g. Xanax, Klonopin, Ativan, Valium)?",
+    "opioid": "Do you take an opioid pain medicine (e.g. oxycodone, hydrocodone, tramadol, Tylenol #3, "
+              "methadone, Suboxone)?",
+    "psychostimulant": "Do you take a stimulant (e.g. Adderall, Ritalin, Vyvanse, modafinil, phentermine)?",
+    "maoi": "Do you take an MAOI (e.g. Nardil, Parnate, Emsam, selegiline) or have you had methylene blue?",
+    "lamotrigine": "Do you take lamotrigine (Lamictal)?",
+    "cns_depressant": "Do you take any other medicine that makes you sleepy (sleeping pills such as Ambien, "
+                      "gabapentin, pregabalin, muscle relaxants)?",
 }
 
 
@@ -145,6 +195,7 @@ MEDICATION_REASONS: dict[str, str] = {
     "psychostimulant": "Psychostimulant: raises blood pressure.",
     "maoi": "MAOI: raises blood pressure.",
     "lamotrigine": "Lamotrigine: some clinics hold it before ketamine.",
+    "ketamine": "Ketamine or esketamine already prescribed: check with the other prescriber (duplication, misuse).",
 }
 
 
@@ -170,6 +221,11 @@ RULE_TITLES: dict[str, str] = {
     "ketamine_hypersensitivity": "Hypersensitivity to ketamine or esketamine",
     "uncontrolled_hypertension": "Uncontrolled hypertension",
     "recent_heart_attack_angina_or_stroke": "MI, unstable angina, or stroke/TIA within 12 months",
+    "heart_attack_or_unstable_angina": "Myocardial infarction or unstable angina",
+    "stroke_or_tia": "Stroke or TIA",
+    "coronary_disease": "Coronary artery disease",
+    "arrhythmia": "Arrhythmia",
+    "heart_failure": "Heart failure",
     "raised_intracranial_pressure": "Raised intracranial pressure",
     "raised_intraocular_pressure": "Raised intraocular pressure (glaucoma)",
     "psychosis": "Current or past psychosis",
@@ -186,9 +242,11 @@ RULE_TITLES: dict[str, str] = {
     "med_psychostimulant": "Psychostimulant",
     "med_maoi": "MAOI",
     "med_lamotrigine": "Lamotrigine",
+    "med_ketamine": "Current ketamine or esketamine prescription",
+    "med_unsure": "Not sure about a medicine class",
     "allergy_mentions_ketamine": "Allergy text mentions ketamine — confirm hypersensitivity",
     "checklist_unanswered": "Medical checklist not complete",
-    "trd": "Treatment-resistant depression criteria",
+    "trd": "Treatment-resistant depression criteria (patient-reported)",
 }
 
 _BLOOD_PRESSURE = "Ketamine raises blood pressure and heart rate for a while during and after a treatment."
@@ -204,6 +262,11 @@ EXPLANATION: dict[str, str] = {
     "it is not given again.",
     "uncontrolled_hypertension": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
     "recent_heart_attack_angina_or_stroke": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
+    "heart_attack_or_unstable_angina": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
+    "stroke_or_tia": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
+    "coronary_disease": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
+    "arrhythmia": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
+    "heart_failure": f"{_BLOOD_PRESSURE} {_ASK_PRESCRIBER}",
     "raised_intracranial_pressure": _ASK_PRESCRIBER,
     "raised_intraocular_pressure": _ASK_PRESCRIBER,
     "psychosis": f"Ketamine can cause hallucinations and feelings of unreality. {_ASK_PRESCRIBER}",
@@ -227,12 +290,15 @@ EXPLANATION: dict[str, str] = {
     "Do not stop or change any medicine on your own: your prescriber will tell you what to do.",
     "med_lamotrigine": "Some clinics pause this medicine around ketamine treatment. Do not stop or change "
     "it on your own: your prescriber will tell you what to do.",
+    "med_ketamine": "You may already be prescribed ketamine or esketamine. A prescriber will check with you.",
+    "med_unsure": "You were not sure whether you take a medicine of this kind. A prescriber will go through "
+    "your medicines with you.",
     "allergy_mentions_ketamine": "Your list of allergies mentions ketamine or esketamine. A prescriber will "
     "check with you whether you have had an allergic reaction to it.",
     "checklist_unanswered": "Some health questions were not answered. We need every answer before "
     "treatment can be planned.",
-    "trd": "We check whether at least two antidepressants, each taken for at least 4 weeks at a full dose "
-    "during this episode of depression, improved it by less than half.",
+    "trd": "From what you told us, we check whether at least two different antidepressants, each taken for "
+    "at least 4 weeks at a full dose during this episode of depression, improved it by less than half.",
 }
 
 

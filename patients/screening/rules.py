@@ -19,12 +19,15 @@ from .checklist import (
     LEVELS,
     MEDICAL_CHECKLIST,
     MEDICATION,
+    MEDICATION_CLASS_QUESTIONS,
     MEDICATION_CLASSES,
     MEDICATION_REASONS,
+    RETIRED_CHECKLIST,
     REVIEW,
     RULE_TITLES,
     TRD_MIN_FAILED_TRIALS,
     TRIAL_RESPONSES,
+    UNSURE,
 )
 
 
@@ -122,34 +125,75 @@ def adequate_failed_trials(trials: Sequence[Mapping[str, Any]]) -> list[Mapping[
     return [trial for index, trial in enumerate(trials) if is_adequate_failed_trial(trial, index)]
 
 
+def drug_key(name: Any) -> str:
+    """The drug a trial row names, for counting different antidepressants: the first word, in lower case
+    ("Sertraline 100 mg" and "sertraline" are one drug). Unnamed rows have no key and are never counted."""
+    words = re.findall(r"[a-z]+", str(name or "").lower())
+    return words[0] if words else ""
+
+
+def different_failed_drugs(trials: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The different antidepressants with an adequate failed trial, in table order (CLINICAL.md §2: trials of
+    *different* antidepressants; the same drug twice counts once)."""
+    seen: list[str] = []
+    for trial in adequate_failed_trials(trials):
+        key = drug_key(trial.get("drug"))
+        if key and key not in seen:
+            seen.append(key)
+    return seen
+
+
 def trials_meet_trd(trials: Sequence[Mapping[str, Any]]) -> bool:
-    """Treatment-resistant depression: >= 2 adequate trials with < 50 % improvement (CLINICAL.md §2)."""
-    return len(adequate_failed_trials(trials)) >= TRD_MIN_FAILED_TRIALS
+    """Treatment-resistant depression: adequate trials of >= 2 different antidepressants with < 50 %
+    improvement (CLINICAL.md §2), as the patient reported them."""
+    return len(different_failed_drugs(trials)) >= TRD_MIN_FAILED_TRIALS
 
 
 def _finding(rule_code: str, level: str, detail: str, source_answer: str) -> Finding:
     return Finding(rule_code, level, RULE_TITLES[rule_code], detail, source_answer)
 
 
-def _checklist_findings(history: Mapping[str, bool | None]) -> list[Finding]:
+def _checklist_findings(history: Mapping[str, bool | str | None], stroke_when: str = "") -> list[Finding]:
     unknown = sorted(set(history) - set(CHECKLIST_BY_KEY))
     if unknown:
         raise ScreeningError(f"Unknown medical history key(s): {', '.join(unknown)}.")
     findings = []
     unanswered = []
-    for item in MEDICAL_CHECKLIST:
+    asked = {item.key for item in MEDICAL_CHECKLIST}
+    for item in (*MEDICAL_CHECKLIST, *RETIRED_CHECKLIST):
         answer = history.get(item.key)
         if answer is None:
-            unanswered.append(RULE_TITLES[item.key])
+            if item.key in asked:
+                unanswered.append(RULE_TITLES[item.key])
+        elif answer == UNSURE:  # CLINICAL.md §2: "Not sure" always counts as needing review, never as "no"
+            source = f"Medical checklist: “{item.question}” — Not sure"
+            detail = "The patient is not sure: needs prescriber review (never read as “no”)."
+            findings.append(_finding(item.key, REVIEW, detail, source))
         elif not isinstance(answer, bool):
-            raise ScreeningError(f"Medical history {item.key} must be yes/no, got {answer!r}.")
+            raise ScreeningError(f"Medical history {item.key} must be yes, no or not sure, got {answer!r}.")
         elif answer:
-            source = f"Medical checklist: “{item.question}” — Yes"
+            when = f" (when: {stroke_when})" if item.key == "stroke_or_tia" and stroke_when else ""
+            source = f"Medical checklist: “{item.question}” — Yes{when}"
             findings.append(_finding(item.key, item.level, LEVEL_DETAIL[item.level], source))
     if unanswered:
         detail = f"{len(unanswered)} checklist question(s) not answered; they cannot be read as “no”."
         source = "Medical checklist, not answered: " + ", ".join(unanswered)
         findings.append(_finding("checklist_unanswered", REVIEW, detail, source))
+    return findings
+
+
+def _medication_class_findings(answers: Mapping[str, bool | str | None]) -> list[Finding]:
+    """The yes / no / not sure per class (CLINICAL.md §2). An intake saved before these questions existed
+    has none: nothing is found here, and the free-text matching still runs."""
+    findings = []
+    for drug_class, question in MEDICATION_CLASS_QUESTIONS.items():
+        answer = answers.get(drug_class)
+        if answer is True:
+            findings.append(_finding(f"med_{drug_class}", MEDICATION, MEDICATION_REASONS[drug_class],
+                                     f"Medicines: “{question}” — Yes"))
+        elif answer == UNSURE:
+            detail = f"Not sure. {MEDICATION_REASONS[drug_class]} Go through the medicines with the patient."
+            findings.append(_finding("med_unsure", REVIEW, detail, f"Medicines: “{question}” — Not sure"))
     return findings
 
 
@@ -174,14 +218,15 @@ def _medication_findings(medications: Sequence[str]) -> list[Finding]:
 
 
 def _trd_finding(trials: Sequence[Mapping[str, Any]]) -> Finding:
-    counted = adequate_failed_trials(trials)
+    counted = different_failed_drugs(trials)
     met = len(counted) >= TRD_MIN_FAILED_TRIALS
     verdict = "met" if met else "not met"
     detail = (
-        f"Criteria {verdict}: {len(counted)} adequate trial(s) (≥ {ADEQUATE_TRIAL_MIN_WEEKS} weeks at a "
-        f"therapeutic dose, current episode) with < 50 % improvement; {TRD_MIN_FAILED_TRIALS} needed."
+        f"Patient-reported; criteria {verdict}: {len(counted)} different antidepressant(s) with an adequate "
+        f"trial (≥ {ADEQUATE_TRIAL_MIN_WEEKS} weeks at a therapeutic dose, current episode) and < 50 % "
+        f"improvement; {TRD_MIN_FAILED_TRIALS} needed."
     )
-    drugs = ", ".join(str(trial.get("drug") or "unnamed") for trial in counted) or "none counted"
+    drugs = ", ".join(counted) or "none counted"
     source = f"Antidepressant trials ({len(trials)} listed): {drugs}"
     return _finding("trd", INFO, detail, source)
 
@@ -190,8 +235,9 @@ def screen(answers: Mapping[str, Any]) -> ScreeningResult:
     """Apply the CLINICAL.md §2 rules to intake answers (keys documented in this module's docstring)."""
     trials = answers.get("antidepressant_trials") or []
     findings = [
-        *_checklist_findings(answers.get("medical_history") or {}),
+        *_checklist_findings(answers.get("medical_history") or {}, str(answers.get("stroke_when") or "")),
         *_allergy_findings(answers.get("allergies") or ""),
+        *_medication_class_findings(answers.get("medication_classes") or {}),
         *_medication_findings(answers.get("medications") or []),
         _trd_finding(trials),
     ]

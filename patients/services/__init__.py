@@ -33,6 +33,7 @@ from .intake import (
     intake_submit,
     intake_urgent_acknowledge,
     intake_urgent_flag,
+    urgent_oncall_notify,
 )
 from .links import (
     IssuedLink,
@@ -74,6 +75,7 @@ __all__ = [
     "intake_submit",
     "intake_urgent_acknowledge",
     "intake_urgent_flag",
+    "urgent_oncall_notify",
     "invitation_revoke",
     "invitation_send",
     "link_resolve",

@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.clinical import dose_cap_mg_per_kg
 from patients import intake_steps
 from patients.models import (
     Intake,
@@ -21,7 +21,7 @@ from patients.models import (
     TreatmentPlan,
 )
 from patients.models.intake import DECISION_STATUS, DecisionKind
-from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, DOSE_OVERRIDE_FLOOR_MG_PER_KG
+from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, ESKETAMINE_DOSES_MG
 
 from .errors import BadTransition, IntakeError
 from .intake import _set_status
@@ -29,10 +29,8 @@ from .links import _link_email, _link_issue, _links_revoke
 from .locks import _locked_intake
 
 
-def dose_cap_mg_per_kg() -> Decimal:
-    """The cap above which a target dose needs a written reason: the clinic's setting (CLINICAL.md §1,
-    default 1.0), never above the floor PostgreSQL enforces (plan_dose_above_cap_has_reason)."""
-    return min(Decimal(str(settings.IV_DOSE_CAP_MG_PER_KG)), DOSE_OVERRIDE_FLOOR_MG_PER_KG)
+def _one_line(text: Any) -> str:
+    return " ".join(str(text or "").split())
 
 
 def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
@@ -40,10 +38,17 @@ def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
     if route not in Route.values:
         raise IntakeError("Choose the route: IV infusion, IM injection or esketamine nasal spray.")
     raw_dose = plan.get("target_dose_mg_per_kg")
-    reason = " ".join(str(plan.get("dose_override_reason") or "").split())
+    reason = _one_line(plan.get("dose_override_reason"))
     dose: Decimal | None = None
+    esketamine_mg = None
     if route == Route.INTRANASAL:
         reason = ""  # esketamine is dosed per device, not per kg (CLINICAL.md §1)
+        try:
+            esketamine_mg = int(plan.get("esketamine_dose_mg") or 0)
+        except (TypeError, ValueError):
+            esketamine_mg = 0
+        if esketamine_mg not in ESKETAMINE_DOSES_MG:
+            raise IntakeError("Order the esketamine dose: 56 or 84 mg (the first session is always 56 mg).")
     else:
         try:
             dose = Decimal(str(raw_dose)) if raw_dose not in (None, "") else None
@@ -54,9 +59,10 @@ def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
         if not DOSE_MIN_MG_PER_KG <= dose <= DOSE_DB_CEILING_MG_PER_KG:
             raise IntakeError(f"A target dose must be between {DOSE_MIN_MG_PER_KG} and {DOSE_DB_CEILING_MG_PER_KG} "
                               "mg/kg: check the number (mg/kg, not mg).")
-        cap = dose_cap_mg_per_kg()
+        cap = dose_cap_mg_per_kg(route)
         if dose > cap and not reason:
-            raise IntakeError(f"A target dose above {cap} mg/kg needs a written reason.")
+            raise IntakeError(f"A target dose above the {Route(route).label} cap of {cap} mg/kg needs a "
+                              "written reason.")
         if dose <= cap:
             reason = ""  # nothing to override: a stray reason would read as if the cap had been passed
     sessions = plan.get("number_of_sessions")
@@ -66,7 +72,21 @@ def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
     if not protocol:
         raise IntakeError("Name the protocol.")
     return {"route": route, "target_dose_mg_per_kg": dose, "number_of_sessions": sessions,
-            "protocol_name": protocol, "dose_override_reason": reason[:500]}
+            "protocol_name": protocol, "dose_override_reason": reason[:500], "esketamine_dose_mg": esketamine_mg}
+
+
+def _approval_override(intake: Intake, plan: dict[str, Any]) -> str:
+    """CLINICAL.md §2: no approval while an urgent flag is unacknowledged; with an absolute contraindication
+    only with the prescriber's written reason (returned, to be kept with the decision). PostgreSQL holds the
+    same rule (trigger decision_approval_safety)."""
+    if intake.is_urgent:
+        raise IntakeError("This intake has an urgent flag nobody has acknowledged yet. Acknowledge it (with what "
+                          "was done) before approving.")
+    reason = _one_line(plan.get("contraindication_override_reason"))[:1000]
+    if intake.has_contraindication and not reason:
+        raise IntakeError("The screening found an absolute contraindication: approving needs your written reason "
+                          "for treating despite it.")
+    return reason if intake.has_contraindication else ""
 
 
 @transaction.atomic
@@ -94,11 +114,12 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
         raise IntakeError("Write the message to the patient." if kind == DecisionKind.REQUEST_INFO
                           else "Write the reason for declining.")
     clean_plan = _validated_plan(plan or {}) if kind == DecisionKind.APPROVE else None
+    override = _approval_override(intake, plan or {}) if kind == DecisionKind.APPROVE else ""
     sections = [s for s in (sections or []) if s in intake_steps.STEPS_BY_SLUG]
     _set_status(intake, DECISION_STATUS[kind])
     intake.save()
     decision = IntakeDecision.objects.create(intake=intake, kind=kind, message=message, sections=sections,
-                                             decided_by=decided_by)
+                                             decided_by=decided_by, contraindication_override_reason=override)
     if clean_plan is not None:
         TreatmentPlan.objects.create(decision=decision, patient=intake.patient, **clean_plan)
     _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)

@@ -7,7 +7,9 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from patients import intake_steps, screening
@@ -19,6 +21,7 @@ from patients.models import (
     IntakeStatus,
     LinkPurpose,
     Patient,
+    UrgentAcknowledgement,
 )
 
 from .consent import consent_document_current
@@ -93,7 +96,7 @@ def intake_urgent_flag(*, intake: Intake, reasons) -> Intake:
     if reasons:
         _flag_urgent(intake, reasons)
         intake.save(update_fields=["urgent_at", "urgent_reasons", "urgent_acknowledged_at",
-                                   "urgent_acknowledged_by", "updated_at"])
+                                   "urgent_acknowledged_by", "urgent_notified_at", "updated_at"])
     return intake
 
 
@@ -106,17 +109,48 @@ def _flag_urgent(intake: Intake, reasons) -> None:
         intake.urgent_at = timezone.now()
         intake.urgent_acknowledged_at = None
         intake.urgent_acknowledged_by = None
+        intake.urgent_notified_at = None
+        # CLINICAL.md §3: the on-call address hears of it at once, once the flag is committed.
+        transaction.on_commit(lambda: urgent_oncall_notify(intake_id=intake.pk))
 
 
 @transaction.atomic
-def intake_urgent_acknowledge(*, intake: Intake, acknowledged_by) -> Intake:
+def intake_urgent_acknowledge(*, intake: Intake, acknowledged_by, note: str) -> Intake:
+    """A prescriber acknowledges an urgent flag, on any intake that has one (finished or not), writing what
+    was done ("called the patient, safe, plan…"): an append-only row (CLINICAL.md §3)."""
     intake = _locked_intake(intake)
     if not intake.is_urgent:
         raise IntakeError("There is no urgent flag to acknowledge on this intake.")
-    intake.urgent_acknowledged_at = timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise IntakeError("Write what was done (e.g. “called the patient, safe, plan…”) to acknowledge the flag.")
+    now = timezone.now()
+    UrgentAcknowledgement.objects.create(intake=intake, note=note[:2000], reasons=list(intake.urgent_reasons),
+                                         acknowledged_by=acknowledged_by, acknowledged_at=now)
+    intake.urgent_acknowledged_at = now
     intake.urgent_acknowledged_by = acknowledged_by
-    intake.save()
+    intake.save(update_fields=["urgent_acknowledged_at", "urgent_acknowledged_by", "updated_at"])
     return intake
+
+
+def urgent_oncall_notify(*, intake_id: int) -> bool:
+    """E-mail the clinic's on-call address that an intake needs attention now, and record when (the queue
+    shows it). Runs after commit. No clinical words and no patient name: a link to the review, built from
+    ``SITE_URL`` (DESIGN.md §6). Returns whether it was sent; a failure is logged and leaves the time empty."""
+    intake = Intake.objects.filter(pk=intake_id).only("public_id", "urgent_at").first()
+    if intake is None or not settings.CLINIC_ONCALL_EMAIL:
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse("patients:intake_review", kwargs={"public_id": intake.public_id})
+    body = (f"An intake at {settings.CLINIC_NAME} needs a clinician's attention now.\n\n"
+            f"Open it (sign-in required): {link}\n\nFlagged at {timezone.localtime(intake.urgent_at):%Y-%m-%d %H:%M}.")
+    try:
+        send_mail(f"{settings.CLINIC_NAME}: an intake needs attention now", body, None,
+                  [settings.CLINIC_ONCALL_EMAIL])
+    except Exception:  # the flag stands and the queue shows "not sent": never lose the flag to a mail error
+        logger.exception("On-call e-mail for intake %s could not be sent", intake.public_id)
+        return False
+    Intake.objects.filter(pk=intake_id, urgent_notified_at__isnull=True).update(urgent_notified_at=timezone.now())
+    return True
 
 
 def intake_current_signature(intake: Intake) -> ConsentSignature | None:
@@ -167,5 +201,5 @@ def assessment_record(*, patient: Patient, instrument: str, answers: dict[str, A
     return Assessment.objects.create(
         patient=patient, intake=intake, instrument=instrument, source=source, answers=result.answers,
         total=result.total, band=result.band, band_label=result.band_label, urgent=result.urgent,
-        taken_at=taken_at or timezone.now(),
+        cutoff=settings.PCL5_CUTOFF if instrument == "pcl5" else None, taken_at=taken_at or timezone.now(),
     )

@@ -42,22 +42,22 @@ PROTOCOLS = [
         "vitals_schedule": "Every 10 min during the infusion, every 15 min in recovery; continuous pulse oximetry.",
     },
     {
-        # CLINICAL.md §1: 0.25-0.5 mg/kg, about 1.5 h. It gives IM no minimum interval or fasting rule of its
-        # own: the IV fasting default is used for the same drug, and the interval is left to the clinic (0).
+        # CLINICAL.md §1: 0.25-0.5 mg/kg, about 1.5 h, 48 h apart (issue 9; 0006_clin_intervals_floors_checkin fixes databases
+        # with 0 h). It gives IM no fasting rule of its own: the IV fasting default is used for the same drug.
         "name": "IM ketamine 0.25 mg/kg", "route": "im", "default_dose_mg_per_kg": Decimal("0.25"),
-        "dosing_minutes": 15, "observation_minutes": 75, "min_interval_hours": 0, **IV_FASTING,
+        "dosing_minutes": 15, "observation_minutes": 75, "min_interval_hours": 48, **IV_FASTING,
         "vitals_schedule": "Before dosing, then every 15 min until discharge; continuous pulse oximetry.",
     },
     {
         # CLINICAL.md §1 [REG]: 56 mg = 2 devices 5 min apart; >= 120 min observation from the first device.
         "name": "Esketamine 56 mg", "route": "intranasal", "default_dose_mg": 56,
-        "dosing_minutes": 10, "observation_minutes": 120, "min_interval_hours": 0, **SPRAVATO_FASTING,
+        "dosing_minutes": 10, "observation_minutes": 120, "min_interval_hours": 48, **SPRAVATO_FASTING,
         "vitals_schedule": "Before dosing, at about 40 min, and before discharge (REMS).",
     },
     {
         # CLINICAL.md §1 [REG]: 84 mg = 3 devices 5 min apart; >= 120 min observation from the first device.
         "name": "Esketamine 84 mg", "route": "intranasal", "default_dose_mg": 84,
-        "dosing_minutes": 15, "observation_minutes": 120, "min_interval_hours": 0, **SPRAVATO_FASTING,
+        "dosing_minutes": 15, "observation_minutes": 120, "min_interval_hours": 48, **SPRAVATO_FASTING,
         "vitals_schedule": "Before dosing, at about 40 min, and before discharge (REMS).",
     },
 ]

@@ -26,6 +26,21 @@ def default_turnover_minutes() -> int:
     return settings.SESSIONS_DEFAULT_TURNOVER_MINUTES
 
 
+def default_checkin_minutes() -> int:
+    """Check-in and pre-dose checks booked before dosing: SESSIONS_DEFAULT_CHECKIN_MINUTES (CLINICAL.md §1: 20)."""
+    return settings.SESSIONS_DEFAULT_CHECKIN_MINUTES
+
+
+def default_min_interval_hours() -> int:
+    """SESSIONS_DEFAULT_MIN_INTERVAL_HOURS (CLINICAL.md §1: 48 h for IV, IM and esketamine)."""
+    return settings.SESSIONS_DEFAULT_MIN_INTERVAL_HOURS
+
+
+# Label minimums for esketamine no setting can lower (CLINICAL.md §1 [REG]).
+ESKETAMINE_MIN_OBSERVATION_MINUTES = 120
+ESKETAMINE_DOSES_MG = (56, 84)
+
+
 class TsTzRange(Func):
     """PostgreSQL ``tstzrange(start, end, '[)')`` for the exclusion constraints."""
 
@@ -72,14 +87,18 @@ class Protocol(models.Model):
     default_dose_mg = models.PositiveSmallIntegerField(
         "default dose (mg)", null=True, blank=True, help_text="Fixed-dose protocols (esketamine 56 or 84 mg)."
     )
+    checkin_minutes = models.PositiveSmallIntegerField(
+        "check-in and pre-dose checks (minutes)", default=default_checkin_minutes,
+        help_text="Booked before dosing: check-in, vitals, escort and the pre-dose questions.")
     dosing_minutes = models.PositiveSmallIntegerField(help_text="Infusion, injection or device time.")
     observation_minutes = models.PositiveSmallIntegerField(help_text="Recovery / observation after dosing.")
     turnover_minutes = models.PositiveSmallIntegerField(
         default=default_turnover_minutes, help_text="Chair cleaning and set-up kept free after each session."
     )
     min_interval_hours = models.PositiveSmallIntegerField(
-        "minimum interval between sessions (hours)", default=0,
-        help_text="A new booking must start at least this long after (and before) the patient's other sessions.",
+        "minimum interval between sessions (hours)", default=default_min_interval_hours,
+        help_text="A new booking must start at least this long after (and before) the patient's other sessions; "
+                  "between sessions of two protocols the longer interval applies.",
     )
     fasting_food_hours = models.PositiveSmallIntegerField("no solid food for (hours)", default=0)
     fasting_liquids_minutes = models.PositiveSmallIntegerField("no clear liquids for (minutes)", default=0)
@@ -92,6 +111,13 @@ class Protocol(models.Model):
             models.CheckConstraint(condition=Q(route__in=[c for c, _ in Route.choices]), name="protocol_route_valid"),
             models.CheckConstraint(condition=Q(dosing_minutes__gt=0) | Q(observation_minutes__gt=0),
                                    name="protocol_has_a_duration"),
+            # CLINICAL.md §1 [REG]: esketamine observation >= 120 min and a dose of 56 or 84 mg, whatever a
+            # manager types.
+            models.CheckConstraint(
+                condition=~Q(route="intranasal") | Q(observation_minutes__gte=ESKETAMINE_MIN_OBSERVATION_MINUTES,
+                                                     default_dose_mg__isnull=False,
+                                                     default_dose_mg__in=ESKETAMINE_DOSES_MG),
+                name="protocol_esketamine_label_floors"),
         ]
 
     def __str__(self) -> str:
@@ -99,7 +125,7 @@ class Protocol(models.Model):
 
     @property
     def session_minutes(self) -> int:
-        return self.dosing_minutes + self.observation_minutes
+        return self.checkin_minutes + self.dosing_minutes + self.observation_minutes
 
     @property
     def min_interval(self) -> timedelta:
@@ -109,7 +135,9 @@ class Protocol(models.Model):
     def fasting_instructions(self) -> str:
         parts = []
         if self.fasting_food_hours:
-            parts.append(f"no solid food for {self.fasting_food_hours} hours")
+            # Spravato's label says no food at all (CLINICAL.md §1 [REG]); the IV practice is solid food.
+            food = "no food" if self.route == Route.INTRANASAL else "no solid food"
+            parts.append(f"{food} for {self.fasting_food_hours} hours")
         if self.fasting_liquids_minutes:
             amount = self.fasting_liquids_minutes
             parts.append(f"no drinks for {amount // 60} hours" if amount % 60 == 0
@@ -177,6 +205,8 @@ OCCUPYING = (S.BOOKED, S.CONFIRMED, S.CHECKED_IN, S.IN_SESSION, S.RECOVERING, S.
 
 del S
 
+OCCUPYING_SQL = ", ".join(f"'{status}'" for status in OCCUPYING)
+
 
 class Appointment(models.Model):
     """One booked session. Times are UTC; the location's zone is applied at the edges (DESIGN.md §5)."""
@@ -195,7 +225,7 @@ class Appointment(models.Model):
         help_text="Which of the nurse's N watch slots (N = the location's nurse-to-patient ratio).")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True)
     start = models.DateTimeField()
-    end = models.DateTimeField(help_text="start + dosing + observation minutes of the protocol")
+    end = models.DateTimeField(help_text="start + check-in + dosing + observation minutes of the protocol")
     blocked_until = models.DateTimeField(help_text="end + turnover: the chair stays free until then")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
     rescheduled_from = models.OneToOneField(
@@ -277,6 +307,35 @@ class Appointment(models.Model):
                 END IF;
                 RETURN NEW;
                 """,
+            ),
+            # CLINICAL.md §1: a patient's sessions keep the minimum interval, the longer of the two protocols'
+            # (sessions/intervals.py is the same rule in Python). Booking locks the patient first, so two
+            # bookings for one patient cannot pass this check side by side.
+            pgtrigger.Trigger(
+                name="appointment_min_interval",
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("start", "patient_id", "protocol_id"),
+                when=pgtrigger.Before,
+                condition=pgtrigger.Q(new__status__in=OCCUPYING),
+                func="""
+                IF TG_OP = 'UPDATE' AND NEW.start IS NOT DISTINCT FROM OLD.start
+                        AND NEW.patient_id IS NOT DISTINCT FROM OLD.patient_id
+                        AND NEW.protocol_id IS NOT DISTINCT FROM OLD.protocol_id THEN
+                    RETURN NEW;
+                END IF;
+                IF EXISTS (
+                    SELECT 1 FROM clinic_sessions_appointment other
+                    JOIN clinic_sessions_protocol theirs ON theirs.id = other.protocol_id
+                    JOIN clinic_sessions_protocol ours ON ours.id = NEW.protocol_id
+                    WHERE other.patient_id = NEW.patient_id AND other.id IS DISTINCT FROM NEW.id
+                      AND other.status IN (__OCC__)
+                      AND abs(extract(epoch FROM other.start - NEW.start))
+                          < 3600 * greatest(theirs.min_interval_hours, ours.min_interval_hours)
+                ) THEN
+                    RAISE EXCEPTION 'the patient has another session closer than the minimum interval'
+                        USING ERRCODE = 'check_violation', CONSTRAINT = 'appointment_min_interval';
+                END IF;
+                RETURN NEW;
+                """.replace("__OCC__", OCCUPYING_SQL),
             ),
         ]
 

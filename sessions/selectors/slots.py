@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clinic.models import Location
 from sessions.courses import get_zone, local_datetime, propose_course, propose_spravato_course, session_window, to_local
+from sessions.intervals import clashes, min_interval_between, widest_interval
 from sessions.models import Appointment, Chair, Protocol, Route
 
 OCCUPYING = Appointment.OCCUPYING
@@ -42,6 +43,7 @@ class _Busy:
     """The occupying appointments around a search, held in memory so the search costs a few queries."""
 
     rows: list[dict]
+    protocols: dict[int, Protocol] = field(default_factory=dict)
 
     def overlapping(self, start: datetime, blocked_until: datetime) -> list[dict]:
         return [r for r in self.rows if r["start"] < blocked_until and start < r["blocked_until"]]
@@ -86,14 +88,16 @@ def free_slots(
     staff = [nurse] if nurse else list(nurses())
     if not chairs or not staff or last_day < first_day:
         return []
-    margin = timedelta(days=1) + protocol.min_interval
+    protocols = _protocols_by_id()
+    margin = timedelta(days=1) + widest_interval([protocol, *protocols.values()])
     lo = local_datetime(first_day, time(0), zone) - margin
     hi = local_datetime(last_day + timedelta(days=1), time(0), zone) + margin
     who = Q(chair__in=chairs) | Q(nurse__in=staff)
     if patient is not None:
         who |= Q(patient=patient)
     busy = _Busy(list(Appointment.objects.filter(who, status__in=OCCUPYING, start__lt=hi, blocked_until__gt=lo)
-                      .values("chair_id", "nurse_id", "nurse_slot", "patient_id", "start", "blocked_until")))
+                      .values("chair_id", "nurse_id", "nurse_slot", "patient_id", "protocol_id", "start",
+                              "blocked_until")), protocols)
     ratio = location.nurse_patient_ratio
     found: list[FreeSlot] = []
     day = first_day
@@ -102,9 +106,7 @@ def free_slots(
             times = [exact_time] if exact_time else _times(location.opens_at, location.closes_at, step)
             for wall in times:
                 start = local_datetime(day, wall, zone)
-                window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
-                                        observation_minutes=protocol.observation_minutes,
-                                        turnover_minutes=protocol.turnover_minutes)
+                window = _window(protocol, start)
                 if window.start < not_before or opening_problem(location=location, start=window.start,
                                                                 end=window.end):
                     continue
@@ -113,6 +115,17 @@ def free_slots(
                     break
         day += timedelta(days=1)
     return found[:limit]
+
+
+def _window(protocol: Protocol, start: datetime):
+    """The time a session of ``protocol`` starting at ``start`` books: check-in, dosing, observation, turnover."""
+    return session_window(start_utc=start, checkin_minutes=protocol.checkin_minutes,
+                          dosing_minutes=protocol.dosing_minutes, observation_minutes=protocol.observation_minutes,
+                          turnover_minutes=protocol.turnover_minutes)
+
+
+def _protocols_by_id() -> dict[int, Protocol]:
+    return {p.pk: p for p in Protocol.objects.all()}
 
 
 def _times(opens: time, closes: time, step: timedelta) -> list[time]:
@@ -126,11 +139,11 @@ def _times(opens: time, closes: time, step: timedelta) -> list[time]:
 def _free_at(window, busy: _Busy, chairs, staff, ratio, patient, protocol, zone) -> list[FreeSlot]:
     overlapping = busy.overlapping(window.start, window.blocked_until)
     if patient is not None:
-        gap = protocol.min_interval
         mine = [r for r in busy.rows if r["patient_id"] == patient.pk]
         if any(r["start"] < window.blocked_until and window.start < r["blocked_until"] for r in mine):
             return []
-        if gap and any(abs(r["start"] - window.start) < gap for r in mine):
+        if clashes(protocol=protocol, start=window.start,
+                   others=[(busy.protocols[r["protocol_id"]], r["start"]) for r in mine]):
             return []
     taken_chairs = {r["chair_id"] for r in overlapping}
     slots_by_nurse: dict[int, set[int]] = defaultdict(set)
@@ -173,7 +186,7 @@ def nearest_free(*, protocol: Protocol, location: Location, wanted: datetime, pa
     day = to_local(wanted, location.time_zone).date()
     options = [slot for slot in free_slots(protocol=protocol, location=location, first_day=day - timedelta(days=days),
                                            last_day=day + timedelta(days=days), patient=patient, limit=2000)
-               if all(abs(slot.start - other) >= protocol.min_interval for other in keep_clear_of)]
+               if not clashes(protocol=protocol, start=slot.start, others=[(protocol, t) for t in keep_clear_of])]
     return min(options, key=lambda s: (abs(s.start - wanted), s.start), default=None)
 
 
@@ -196,7 +209,8 @@ def course_proposal(*, patient, protocol: Protocol, location: Location, first_da
         dates = propose_spravato_course(first_day=first_day, local_time=local_time, tz=location.time_zone)[:count]
     else:
         dates = propose_course(first_day=first_day, weekdays=weekdays, local_time=local_time,
-                               tz=location.time_zone, count=count, min_interval=protocol.min_interval)
+                               tz=location.time_zone, count=count,
+                               min_interval=min_interval_between(protocol, protocol))
     proposals: list[ProposedBooking] = []
     for proposed in dates:
         day = proposed.local_start.date()
@@ -217,9 +231,7 @@ def course_proposal(*, patient, protocol: Protocol, location: Location, first_da
 
 def slot_conflicts(*, protocol: Protocol, location: Location, start: datetime, patient=None) -> list[str]:
     """Why nothing is free at ``start``, in words for the front desk."""
-    window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
-                            observation_minutes=protocol.observation_minutes,
-                            turnover_minutes=protocol.turnover_minutes)
+    window = _window(protocol, start)
     if window.start < timezone.now():
         return ["This time has passed."]
     hours = opening_problem(location=location, start=window.start, end=window.end)
@@ -231,10 +243,14 @@ def slot_conflicts(*, protocol: Protocol, location: Location, start: datetime, p
     if patient is not None:
         if overlapping.filter(patient=patient).exists():
             reasons.append("The patient already has a session at this time.")
-        elif protocol.min_interval_hours and Appointment.objects.filter(
-                patient=patient, status__in=OCCUPYING, start__gt=start - protocol.min_interval,
-                start__lt=start + protocol.min_interval).exists():
-            reasons.append(f"Less than {protocol.min_interval_hours} h from another of the patient's sessions.")
+        else:
+            reach = widest_interval([protocol, *Protocol.objects.all()])
+            nearby = Appointment.objects.filter(patient=patient, status__in=OCCUPYING, start__gt=start - reach,
+                                                start__lt=start + reach).select_related("protocol")
+            close = clashes(protocol=protocol, start=start, others=[(a.protocol, a.start) for a in nearby])
+            if close:
+                hours = max(int(min_interval_between(protocol, other).total_seconds() // 3600) for other, _ in close)
+                reasons.append(f"Less than {hours} h from another of the patient's sessions.")
     chairs = location.chairs.filter(is_active=True).count()
     if overlapping.filter(location=location).values("chair").distinct().count() >= chairs:
         reasons.append("Every chair is taken at this time.")

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from clinic.models import Location
 from sessions.courses import session_window, to_local
-from sessions.models import Appointment, Chair, Course, Protocol
+from sessions.intervals import min_interval_between, too_close, widest_interval
+from sessions.models import Appointment, Chair, Course, Protocol, Route
 from sessions.selectors import next_free_times, nurses, opening_problem
 
 from .errors import (
@@ -40,27 +41,33 @@ def _booking_gate(*, patient, protocol: Protocol, start: datetime, course: Cours
                   ignore: Appointment | None = None, location: Location | None = None) -> list[str]:
     """Every hard stop before a booking, each a sentence with what would lift it. Empty = cleared.
 
-    Intake approved by a prescriber, consent current, REMS for esketamine (intake app); the protocol's
-    minimum interval between sessions (CLINICAL.md §1: IV default 48 h, a per-protocol setting); the
-    course's planned number of sessions.
+    Intake approved by a prescriber, consent current, REMS for esketamine (intake app); the esketamine dose the
+    prescriber ordered; the minimum interval between the patient's sessions (CLINICAL.md §1: the longer of the
+    two protocols', sessions/intervals.py); the course's planned number of sessions.
     """
     reasons = _intake_blockers(patient=patient, route=protocol.route)
     others = Appointment.objects.filter(patient=patient, status__in=Appointment.OCCUPYING)
     if ignore is not None:
         others = others.exclude(pk=ignore.pk)
-    if protocol.min_interval_hours:
-        gap = protocol.min_interval
-        for other in others.filter(start__gt=start - gap, start__lt=start + gap).select_related("location"):
-            when = to_local(other.start, other.location.time_zone)
-            # No suggested times here: "48 h after the other session" may fall on a closed day, outside opening
-            # hours or on a full chair, and a suggestion that is then refused wastes the front desk's time.
-            # "Find a free time" (opened for this patient) runs the real free-slot search, which leaves out
-            # times too close to any of the patient's sessions.
-            reasons.append(
-                f"{protocol.name} needs at least {protocol.min_interval_hours} hours between sessions, and this "
-                f"patient has a session on {when:%a %d %b at %H:%M}. Use “Find a free time” for this patient: "
-                f"it lists only times that keep this gap and fit the opening hours, chairs and nurses."
-            )
+    reasons += _esketamine_dose_problems(patient=patient, protocol=protocol, start=start, others=others)
+    reach = widest_interval([protocol, *Protocol.objects.all()])
+    nearby = others.filter(start__gt=start - reach, start__lt=start + reach).select_related("location", "protocol")
+    for other in nearby:
+        if not too_close(protocol=protocol, start=start, other_protocol=other.protocol, other_start=other.start):
+            continue
+        when = to_local(other.start, other.location.time_zone)
+        hours = int(min_interval_between(protocol, other.protocol).total_seconds() // 3600)
+        # No suggested times here: "48 h after the other session" may fall on a closed day, outside opening
+        # hours or on a full chair, and a suggestion that is then refused wastes the front desk's time.
+        # "Find a free time" (opened for this patient) runs the real free-slot search, which leaves out
+        # times too close to any of the patient's sessions.
+        between = ("" if other.protocol_id == protocol.pk
+                   else f" (the longer of {protocol.name} and {other.protocol.name})")
+        reasons.append(
+            f"{protocol.name} needs at least {hours} hours between sessions{between}, and "
+            f"this patient has a session on {when:%a %d %b at %H:%M}. Use “Find a free time” for this patient: "
+            f"it lists only times that keep this gap and fit the opening hours, chairs and nurses."
+        )
     if course is not None:
         booked = others.filter(course=course).count()
         if booked >= course.planned_sessions:
@@ -71,6 +78,29 @@ def _booking_gate(*, patient, protocol: Protocol, start: datetime, course: Cours
     if location is not None:
         reasons.extend(rems_site_blockers(location=location, protocol=protocol, start=start))
     return reasons
+
+
+def _esketamine_dose_problems(*, patient, protocol: Protocol, start: datetime, others) -> list[str]:
+    """CLINICAL.md §1 [REG]: the esketamine dose is the prescriber's order on the plan, never the booker's
+    choice, and the first session is 56 mg."""
+    if protocol.route != Route.INTRANASAL:
+        return []
+    from patients.models.plan import ESKETAMINE_FIRST_DOSE_MG
+    from patients.selectors import current_treatment_plan
+
+    plan = current_treatment_plan(patient=patient)
+    if plan is None or plan.route != Route.INTRANASAL:
+        return []  # the intake gate already says there is no esketamine plan
+    if not plan.esketamine_dose_mg:
+        return ["The esketamine plan carries no ordered dose (approved before doses were ordered): a prescriber "
+                "must approve a new plan with the dose, 56 or 84 mg."]
+    earlier = others.filter(protocol__route=Route.INTRANASAL, start__lt=start).exists()
+    wanted = plan.esketamine_dose_mg if earlier else ESKETAMINE_FIRST_DOSE_MG
+    if protocol.default_dose_mg != wanted:
+        which = "This is the patient's first esketamine session: it is 56 mg" if not earlier else (
+            f"The prescriber ordered {wanted} mg")
+        return [f"{which}. Book it with the {wanted} mg protocol, not {protocol.name}."]
+    return []
 
 
 def _input_problems(*, protocol: Protocol, chair: Chair, nurse, start: datetime, end: datetime,
@@ -117,7 +147,8 @@ def appointment_book(
         # Checked before session_window, which would raise ValueError (a 500) on a naive time.
         raise BookingRefused(["The start time has no time zone; choose it in the location's local time."])
     _lock_patient(patient)
-    window = session_window(start_utc=start, dosing_minutes=protocol.dosing_minutes,
+    window = session_window(start_utc=start, checkin_minutes=protocol.checkin_minutes,
+                            dosing_minutes=protocol.dosing_minutes,
                             observation_minutes=protocol.observation_minutes,
                             turnover_minutes=protocol.turnover_minutes)
     problems = _input_problems(protocol=protocol, chair=chair, nurse=nurse, start=window.start, end=window.end,

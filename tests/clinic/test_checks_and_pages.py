@@ -103,7 +103,7 @@ def test_seed_demo_refuses_where_demo_data_is_switched_off():
 
 
 def _production_settings_with(env_overrides: dict) -> subprocess.CompletedProcess:
-    unset = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL")
+    unset = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "CLINIC_ONCALL_EMAIL")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update({"DJANGO_SETTINGS_MODULE": "clinic.settings.production", **env_overrides})
     code = "import django; django.setup(); from django.conf import settings; print(settings.CLINIC_REQUIRE_2FA)"
@@ -125,10 +125,20 @@ def test_production_refuses_to_start_without_the_site_url_for_patient_links():
     assert "Set the SITE_URL environment variable" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_oncall_address_for_urgent_intakes():
+    result = _production_settings_with({
+        "DATABASE_URL": "postgres://u:p@db.invalid:5432/x", "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "clinic.example.org", "SITE_URL": "https://clinic.example.org",
+    })
+    assert result.returncode != 0
+    assert "Set the CLINIC_ONCALL_EMAIL environment variable" in result.stderr
+
+
 def test_production_requires_two_step_sign_in_by_default():
     result = _production_settings_with({
         "DATABASE_URL": "postgres://u:p@db.invalid:5432/x", "DJANGO_SECRET_KEY": "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "clinic.example.org", "SITE_URL": "https://clinic.example.org",
+        "CLINIC_ONCALL_EMAIL": "oncall@clinic.example.org",
     })
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"

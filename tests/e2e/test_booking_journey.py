@@ -105,7 +105,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
     page.goto(f"{live_server.url}/schedule/board/?location={location.public_id}&day={monday.isoformat()}")
     board = page.get_by_role("grid", name="Appointments by chair and time")
     assert board.get_by_text("Alex Rivera").count() == 1
-    assert board.get_by_text("08:00–09:40").is_visible()
+    assert board.get_by_text("08:00–10:00").is_visible()  # 20 check-in + 40 + 60 (issue 9)
     screenshot(page, "booking-6-day-board")
 
     busy_day = (monday + timedelta(days=11)).isoformat()

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from patients.models import Intake, IntakeStatus
-from patients.screening import MEDICAL_CHECKLIST
+from patients.screening import MEDICAL_CHECKLIST, MEDICATION_CLASS_QUESTIONS
 from patients.services import invitation_send
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, LocationFactory, PatientFactory, UserFactory, published_consent
@@ -97,6 +97,8 @@ def _second_visit(page, url, screenshot):
     _save(page)
     page.get_by_label("Medicines you take now, one per line, with the dose").fill("Sertraline 150 mg\nXanax 0.5 mg")
     page.get_by_label("Allergies, and any bad reaction to an anaesthetic").fill("None")
+    for drug_class in MEDICATION_CLASS_QUESTIONS:
+        _radio(page, f"class_{drug_class}", "yes" if drug_class == "benzodiazepine" else "no")
     _save(page)
     for item in MEDICAL_CHECKLIST:
         _radio(page, item.key, "no")
@@ -178,11 +180,12 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     # The prescriber: the urgent intake is at the top; screening first; approve with a plan.
     sign_in(page, live_server, "prescriber@clinic.test", TEST_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Intakes").click()
-    assert page.locator("tbody tr").first.get_by_text("Urgent: same-day review").is_visible()
+    assert page.locator("tbody tr").first.get_by_text("Urgent: Same-day review").is_visible()
     screenshot(page, "intake-08-queue-prescriber")
     page.get_by_role("link", name="Review intake of Ana Ñúñez-Rivera").click()
     assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
-    assert page.get_by_text("Benzodiazepine", exact=True).is_visible()
+    assert page.get_by_text("Benzodiazepine", exact=True).first.is_visible()
+    page.get_by_label("What was done (required)").fill("Called the patient: safe, plan agreed")
     page.get_by_role("button", name="Acknowledge: I am handling this").click()
     page.locator('input[name="route"][value="iv"]').check()
     page.get_by_label("Protocol").fill("IV induction: 6 infusions over 2–3 weeks")

@@ -38,14 +38,21 @@ STEP_POSTS = {
                    "trials-1-adequate_dose": "yes", "trials-1-current_episode": "yes",
                    "trials-1-response": "partial",
                    "ect": "no", "tms": "no", "psychotherapy": "yes"},
-    "medications": {"medications": "Sertraline 150 mg\nXanax 0.5 mg at night", "allergies": "none"},
+    "medications": {"medications": "Sertraline 150 mg\nXanax 0.5 mg at night", "allergies": "none",
+                    "class_benzodiazepine": "yes", "class_opioid": "no", "class_psychostimulant": "no",
+                    "class_maoi": "no", "class_lamotrigine": "no", "class_cns_depressant": "no"},
     "phq9": {f"q{i}": "2" for i in range(1, 9)} | {"q9": "0"},
     "gad7": {f"q{i}": "1" for i in range(1, 8)},
     "cssrs": {"q1": "no", "q2": "no", "q6": "no"},
 }
 
 
-def medical_post(**yes):
+def medical_post(**answers):
+    """Every checklist question "no", except those given: True → "yes", or the choice itself ("unsure")."""
     from patients.screening import MEDICAL_CHECKLIST
 
-    return {item.key: ("yes" if yes.get(item.key) else "no") for item in MEDICAL_CHECKLIST}
+    post = {item.key: {True: "yes", None: "no", False: "no"}.get(answers.get(item.key), answers.get(item.key))
+            for item in MEDICAL_CHECKLIST}
+    if post.get("stroke_or_tia") == "yes":
+        post["stroke_when"] = "March 2019"
+    return post

@@ -41,7 +41,8 @@ def test_esketamine_needs_a_rems_enrolment(prescriber):
     other = make_submitted_intake().patient
     intake = other.intakes.get()
     intake_decide(intake=intake, decided_by=prescriber, kind="approve",
-                  plan={"route": "intranasal", "protocol_name": "Spravato", "number_of_sessions": 8})
+                  plan={"route": "intranasal", "protocol_name": "Spravato", "number_of_sessions": 8,
+                        "esketamine_dose_mg": 56})
     assert booking_blockers(patient=patient, route="intranasal") == []
     blockers = booking_blockers(patient=other, route="intranasal")
     assert len(blockers) == 1 and "REMS" in blockers[0]

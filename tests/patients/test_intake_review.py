@@ -143,7 +143,8 @@ def test_urgent_intakes_go_to_the_top_until_a_prescriber_acknowledges(prescriber
     urgent = make_submitted_intake(legal_last_name="Zed", answers=complete_intake_answers(phq9_item9=2))
     queue = list(prescriber_client.get(reverse("patients:intake_list")).context["intakes"])
     assert queue[0] == urgent and queue[0].is_urgent
-    response = prescriber_client.post(reverse("patients:intake_acknowledge", kwargs={"public_id": urgent.public_id}))
+    response = prescriber_client.post(reverse("patients:intake_acknowledge", kwargs={"public_id": urgent.public_id}),
+                                      {"note": "Called the patient: safe, plan agreed."})
     assert response.status_code == 302
     urgent.refresh_from_db()
     assert not urgent.is_urgent and urgent.urgent_acknowledged_by == prescriber
@@ -363,7 +364,7 @@ def test_front_desk_sees_neither_the_urgent_flag_nor_an_urgent_first_order(front
     assert list(response.context["intakes"]) == [early, urgent]  # longest waiting first, nothing else
     clinician = nurse_client.get(reverse("patients:intake_list"))
     assert list(clinician.context["intakes"]) == [urgent, early]
-    assert "Urgent: same-day review" in clinician.content.decode()
+    assert "Urgent: Same-day review" in clinician.content.decode()
 
 
 # --- Request more information for a patient without e-mail ---------------------------------------------

@@ -224,16 +224,18 @@ def test_cssrs_q3_to_q5_must_be_answered_when_q2_is_yes(item):
         score_cssrs(answers)
 
 
-@pytest.mark.parametrize("item", ["q3", "q4", "q5"])
-def test_cssrs_yes_to_q3_to_q5_when_q2_is_no_raises(item):
-    with pytest.raises(ScoringError, match=f"{item}.*Q2"):
-        score_cssrs(cssrs(**{item: True}))
+@pytest.mark.parametrize("item,risk", [("q3", "moderate"), ("q4", "high"), ("q5", "high")])
+def test_cssrs_yes_to_q3_to_q5_counts_even_when_q2_is_no(item, risk):
+    """CLINICAL.md §3 (issue 9 item 4): contradictory answers escalate, never vanish."""
+    result = score_cssrs(cssrs(**{item: True}))
+    assert result.answers[item] is True and result.band == risk
+    assert result.urgent is (risk == "high")
 
 
-def test_cssrs_questions_not_asked_are_stored_as_none():
+def test_cssrs_answers_to_questions_not_asked_are_kept_as_given():
     result = score_cssrs(cssrs(q3=False))
 
-    assert result.answers["q3"] is None
+    assert result.answers["q3"] is False
     assert result.answers["q6_recent"] is None
 
 
@@ -242,9 +244,9 @@ def test_cssrs_recent_behaviour_must_be_answered_when_q6_is_yes():
         score_cssrs(cssrs(q6=True))
 
 
-def test_cssrs_recent_behaviour_without_lifetime_behaviour_raises():
-    with pytest.raises(ScoringError, match="q6_recent.*Q6"):
-        score_cssrs(cssrs(q6_recent=True))
+def test_cssrs_recent_behaviour_without_lifetime_behaviour_counts_as_high_risk():
+    result = score_cssrs(cssrs(q6_recent=True))
+    assert result.band == "high" and result.urgent
 
 
 @pytest.mark.parametrize("item", ["q1", "q2", "q6"])

@@ -58,7 +58,11 @@ def test_review_items_are_exactly_those_in_clinical_md():
 
     assert review == {
         "uncontrolled_hypertension",
-        "recent_heart_attack_angina_or_stroke",
+        "heart_attack_or_unstable_angina",
+        "stroke_or_tia",
+        "coronary_disease",
+        "arrhythmia",
+        "heart_failure",
         "raised_intracranial_pressure",
         "raised_intraocular_pressure",
         "psychosis",
@@ -258,7 +262,7 @@ def test_each_medication_entry_gives_its_own_finding():
     [
         ([trial(), trial(drug="escitalopram")], True),
         ([trial(), trial(drug="bupropion", response="partial")], True),
-        ([trial(), trial(weeks=4)], True),
+        ([trial(), trial(drug="escitalopram", weeks=4)], True),
         ([trial()], False),
         ([], False),
         ([trial(), trial(weeks=3)], False),
@@ -291,7 +295,7 @@ def test_trd_finding_says_met_and_counts_adequate_failed_trials():
 
     [finding] = [f for f in result.findings if f.rule_code == "trd"]
     assert finding.level == "info"
-    assert finding.detail.startswith("Criteria met: 2 adequate trial(s)")
+    assert finding.detail.startswith("Patient-reported; criteria met: 2 different antidepressant(s)")
     assert finding.source_answer == "Antidepressant trials (3 listed): sertraline, venlafaxine"
     assert result.trd_met is True
 
@@ -300,6 +304,6 @@ def test_trd_finding_says_not_met_when_too_few_trials():
     result = screen({"medical_history": ALL_NO, "antidepressant_trials": [trial()]})
 
     [finding] = [f for f in result.findings if f.rule_code == "trd"]
-    assert finding.detail.startswith("Criteria not met: 1 adequate trial(s)")
+    assert finding.detail.startswith("Patient-reported; criteria not met: 1 different antidepressant(s)")
     assert result.trd_met is False
     assert result.needs_review is False

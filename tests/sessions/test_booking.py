@@ -36,7 +36,7 @@ def test_booking_takes_its_end_and_turnover_from_the_protocol_and_stores_utc(boo
     appointment = book()
     assert appointment.start == local(location, next_monday, 9)
     assert appointment.start.utcoffset() == timedelta(0)
-    assert appointment.end - appointment.start == timedelta(minutes=100)  # 40 infusion + 60 recovery
+    assert appointment.end - appointment.start == timedelta(minutes=120)  # 20 check-in + 40 infusion + 60 recovery
     assert appointment.blocked_until - appointment.end == timedelta(minutes=15)
     assert appointment.status == Appointment.Status.BOOKED
     assert appointment.nurse_slot == 1

@@ -161,7 +161,7 @@ def test_cap_check_rejects_non_positive_values():
 
 @pytest.mark.parametrize(
     "concentration, expected",
-    [(10, Decimal("3.65")), (50, Decimal("0.73")), (100, Decimal("0.37"))],
+    [(10, Decimal("3.65")), (50, Decimal("0.73")), (100, Decimal("0.36"))],  # 36.5 mg: never rounded up
 )
 def test_volume_for_each_vial_strength(concentration, expected):
     assert volume_ml(dose_mg=Decimal("36.5"), concentration_mg_per_ml=concentration) == expected

@@ -260,7 +260,7 @@ def test_manager_edits_protocols_chairs_and_opening_hours(manager_client, locati
     assert (unchanged.time_zone, unchanged.opens_at, unchanged.nurse_patient_ratio) == (
         location.time_zone, location.opens_at, location.nurse_patient_ratio)
     response = manager_client.post(reverse("schedule:protocol_create"), {
-        "name": "IV slow", "route": "iv", "default_dose_mg_per_kg": "0.5", "dosing_minutes": 60,
+        "name": "IV slow", "route": "iv", "default_dose_mg_per_kg": "0.5", "checkin_minutes": 0, "dosing_minutes": 60,
         "observation_minutes": 60, "turnover_minutes": 15, "min_interval_hours": 48, "fasting_food_hours": 6,
         "fasting_liquids_minutes": 120, "vitals_schedule": "q10", "is_active": "on"})
     assert response.status_code == 302 and Protocol.objects.get(name="IV slow").session_minutes == 120

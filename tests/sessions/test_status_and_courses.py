@@ -211,7 +211,8 @@ def test_proposal_shows_conflicts_and_the_nearest_free_alternative(location, pro
     sixth = proposals[5]
     assert sixth.slot is None
     assert "Every chair is taken at this time." in sixth.conflicts
-    assert sixth.alternative.start == local(location, next_monday + timedelta(days=11), 11)  # after the turnover
+    # 20 check-in + 40 + 60 + 15 turnover after 09:00
+    assert sixth.alternative.start == local(location, next_monday + timedelta(days=11), 11, 15)
     assert all(p.slot for p in proposals[:5])
 
 
