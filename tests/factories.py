@@ -22,6 +22,9 @@ class LocationFactory(factory.django.DjangoModelFactory):
     address = "1 Test Street"
     phone = "+1 555 0199"
     time_zone = "America/New_York"
+    # A working clinic is certified for Spravato (CLINICAL.md §2); tests of the booking refusal clear it.
+    rems_certification_number = "REMS-TEST-SITE"
+    rems_certification_expires_on = datetime.date(2099, 12, 31)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -27,6 +28,8 @@ from patients.models import (
 from .consent import consent_document_current
 from .errors import BadTransition, IntakeError, IntakeIncomplete, IntakeNotEditable
 from .locks import _locked_intake
+
+logger = logging.getLogger(__name__)
 
 
 def _set_status(intake: Intake, status: str) -> None:

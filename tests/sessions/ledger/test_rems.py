@@ -124,6 +124,8 @@ def test_front_desk_and_nurses_do_not_see_rems_forms(front_desk_client, nurse_cl
 
 def test_esketamine_cannot_be_booked_at_a_location_without_a_current_certification(location, spravato,
                                                                                    front_desk, next_monday):
+    location.rems_certification_number, location.rems_certification_expires_on = "", None
+    location.save()
     chair = ChairFactory(location=location)
     patient = make_cleared_patient(location=location, route="intranasal")
     book = {"patient": patient, "protocol": spravato, "chair": chair, "nurse": make_nurse(email="esk@clinic.test"),

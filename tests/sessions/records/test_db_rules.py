@@ -1,6 +1,6 @@
 """Each PostgreSQL rule of the session record, broken directly with raw SQL; the error names the rule."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -129,9 +129,12 @@ def esketamine_record(location, chairs, nurse_on_duty, front_desk, next_monday, 
     from tests.sessions.helpers import cleared_patient, local
 
     protocol = Protocol.objects.get(name="Esketamine 84 mg")
-    location.rems_certification_number, location.rems_certification_expires_on = "REMS-SITE-1", date(2099, 1, 1)
-    location.save()
-    patient = cleared_patient(location, route="intranasal", number_of_sessions=8)
+    patient = cleared_patient(location, route="intranasal", number_of_sessions=8, esketamine_dose_mg=84)
+    # The first esketamine session is 56 mg (CLINICAL.md §1); this record is the patient's second, at 84 mg.
+    first_day = next_monday - timedelta(days=4)
+    appointment_book(patient=patient, protocol=Protocol.objects.get(name="Esketamine 56 mg"), chair=chairs[1],
+                     nurse=nurse_on_duty, start=local(location, first_day, 9), booked_by=front_desk,
+                     now=local(location, first_day, 7))
     appointment = appointment_book(patient=patient, protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
                                    start=local(location, next_monday, 9), booked_by=front_desk,
                                    now=local(location, next_monday, 7))
