@@ -19,6 +19,16 @@ from .boards import (
     week_board,
     with_consent_current,
 )
+from .moves import (
+    ACTIONS,
+    CLINICAL_PERMISSION,
+    CLINICAL_STATUSES,
+    MOVES,
+    Move,
+    appointment_move_refusal,
+    appointment_moves,
+    user_may_move,
+)
 from .slots import (
     OCCUPYING,
     FreeSlot,
@@ -33,6 +43,14 @@ from .slots import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "CLINICAL_PERMISSION",
+    "CLINICAL_STATUSES",
+    "MOVES",
+    "Move",
+    "appointment_move_refusal",
+    "appointment_moves",
+    "user_may_move",
     "BOARD_ROW_MINUTES",
     "BoardCard",
     "DayBoard",

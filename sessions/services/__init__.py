@@ -30,8 +30,6 @@ from .links import (
     appointment_prepare,
 )
 from .status import (
-    CLINICAL_PERMISSION,
-    CLINICAL_STATUSES,
     appointment_cancel,
     appointment_escort_record,
     appointment_reschedule,
@@ -42,8 +40,6 @@ __all__ = [
     "BookingConflict",
     "BookingRefused",
     "CHAIR_CONSTRAINT",
-    "CLINICAL_PERMISSION",
-    "CLINICAL_STATUSES",
     "CourseSlotChoice",
     "NURSE_CONSTRAINT",
     "PATIENT_CONSTRAINT",

@@ -38,6 +38,11 @@ def appointment_link_issue(*, appointment: Appointment) -> str:
     return token
 
 
+def appointment_links_revoke(*, appointment: Appointment, now: datetime) -> None:
+    """The link dies when the appointment is cancelled, moved or over."""
+    AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+
+
 def appointment_link_find(*, token: str, now: datetime | None = None) -> AppointmentLink | None:
     """The live link for ``token``: not revoked, not expired, not locked by failed checks; else None."""
     now = now or timezone.now()

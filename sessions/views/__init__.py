@@ -1,7 +1,6 @@
 """Schedule pages: thin views; every write is one service call (DESIGN.md §3)."""
 
 from .appointments import (
-    ACTIONS,
     appointment_action,
     appointment_cancel,
     appointment_detail,
@@ -36,7 +35,6 @@ from .settings import (
 )
 
 __all__ = [
-    "ACTIONS",
     "ChairCreateView",
     "ChairUpdateView",
     "LocationScheduleView",
