@@ -16,15 +16,12 @@ from patients.models import (
     Patient,
     PatientLink,
 )
+from patients.selectors import consent_document_current
 
 from .errors import AlreadySigned, IntakeError, LinkUnusable
 from .locks import _locked_intake
 
 logger = logging.getLogger(__name__)
-
-
-def consent_document_current() -> ConsentDocument | None:
-    return ConsentDocument.objects.order_by("-version").first()
 
 
 @transaction.atomic

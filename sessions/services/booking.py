@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.selectors import booking_blockers, current_treatment_plan
 from sessions.courses import session_window, to_local
 from sessions.models import Appointment, Chair, Course, Protocol
 from sessions.selectors import next_free_times, nurses, opening_problem
@@ -33,10 +34,6 @@ Status = Appointment.Status
 
 def _intake_blockers(*, patient, route: str) -> list[str]:
     """Intake approval, consent and (esketamine) REMS, from the intake app (issue 3)."""
-    try:
-        from patients.selectors import booking_blockers
-    except ImportError:  # fail closed: without the intake module nobody can be cleared for treatment
-        return ["Intake approval cannot be checked yet (the intake module is missing), so booking stays closed."]
     return list(booking_blockers(patient=patient, route=route))
 
 
@@ -165,10 +162,6 @@ def _course_for_single_booking(*, patient, protocol, location, by, ignore) -> Co
 
 def planned_sessions_for(*, patient) -> int:
     """The number of sessions in the prescriber's approved plan (intake app), or 1 without a plan."""
-    try:
-        from patients.selectors import current_treatment_plan
-    except ImportError:
-        return 1
     plan = current_treatment_plan(patient=patient)
     return getattr(plan, "number_of_sessions", None) or 1
 
