@@ -3,6 +3,7 @@
 from patients.models.assessment import Assessment, AssessmentSource, Instrument
 from patients.models.consent import ConsentDocument, ConsentSignature
 from patients.models.intake import Intake, IntakeDecision, IntakeStatus, LinkPurpose, PatientLink
+from patients.models.link_base import PatientLinkBase
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
@@ -19,6 +20,7 @@ __all__ = [
     "LinkPurpose",
     "Patient",
     "PatientLink",
+    "PatientLinkBase",
     "RateLimitCounter",
     "RemsEnrollment",
     "Route",

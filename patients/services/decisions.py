@@ -74,8 +74,7 @@ def _validated_plan(plan: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any] | None = None,
-                  message: str = "", sections: list[str] | None = None,
-                  base_url: str = "") -> IntakeDecision:
+                  message: str = "", sections: list[str] | None = None) -> IntakeDecision:
     """A prescriber's signed decision: approve (with a treatment plan), ask for more information (the
     patient gets a new link back to the named sections) or decline (with a reason). Never edited: a later
     change is another call, another signed row. Who may decide (``patients.decide_intake``) is the view's
@@ -106,7 +105,7 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
     _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)
     decision.issued_link = None
     if kind == DecisionKind.REQUEST_INFO:
-        issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by, base_url=base_url)
+        issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by)
         _link_email(patient=intake.patient, issued=issued, purpose=LinkPurpose.INTAKE, reason="request_info")
         decision.issued_link = issued
     return decision

@@ -2,7 +2,6 @@
 
 from .appointments import (
     course_progress,
-    link_location,
     patient_appointments,
     patient_courses,
     plan_protocol,
@@ -63,7 +62,6 @@ __all__ = [
     "course_proposal",
     "day_board",
     "free_slots",
-    "link_location",
     "locations_with_chairs",
     "nearest_free",
     "needs_consent",

@@ -1,11 +1,10 @@
-"""A patient's courses and appointments, the plan's protocol, a link's location."""
+"""A patient's courses and appointments, the plan's protocol."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from clinic.models import Location
-from sessions.models import Appointment, AppointmentLink, Course, Protocol
+from sessions.models import Appointment, Course, Protocol
 
 from .slots import OCCUPYING
 
@@ -34,13 +33,3 @@ def plan_protocol(plan) -> Protocol | None:
         return None
     protocols = Protocol.objects.filter(route=plan.route, is_active=True)
     return protocols.filter(name__iexact=plan.protocol_name).first() or protocols.first()
-
-
-def link_location(*, token_hash: str) -> Location | None:
-    """The location of the appointment behind a link, live or not (for the clinic's phone number on the
-    "this link no longer works" page); with one active location, that one."""
-    link = AppointmentLink.objects.select_related("appointment__location").filter(token_hash=token_hash).first()
-    if link is not None:
-        return link.appointment.location
-    active = list(Location.objects.filter(is_active=True)[:2])
-    return active[0] if len(active) == 1 else None

@@ -23,10 +23,9 @@ from .errors import (
     TransitionRefused,
 )
 from .links import (
-    appointment_link_check_birth_date,
-    appointment_link_find,
     appointment_link_issue,
-    appointment_link_location,
+    appointment_link_open,
+    appointment_links_revoke,
     appointment_prepare,
 )
 from .status import (
@@ -48,10 +47,9 @@ __all__ = [
     "appointment_book",
     "appointment_cancel",
     "appointment_escort_record",
-    "appointment_link_check_birth_date",
-    "appointment_link_find",
     "appointment_link_issue",
-    "appointment_link_location",
+    "appointment_link_open",
+    "appointment_links_revoke",
     "appointment_prepare",
     "appointment_reschedule",
     "appointment_transition",
