@@ -2,7 +2,8 @@
 
 from patients.models import Route  # the plan's route choices, used with protocols
 
-from .links import AppointmentLink  # noqa: I001 - after the models it points at
+from .emails import AppointmentEmail  # noqa: I001 - after the models it points at
+from .links import AppointmentLink
 from .scheduling import (
     ALLOWED_TRANSITIONS,
     OCCUPYING,
@@ -19,6 +20,7 @@ __all__ = [
     "Route",
     "ALLOWED_TRANSITIONS",
     "Appointment",
+    "AppointmentEmail",
     "AppointmentLink",
     "AppointmentStatus",
     "Chair",

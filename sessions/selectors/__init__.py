@@ -2,6 +2,7 @@
 
 from .appointments import (
     course_progress,
+    email_outcome,
     patient_appointments,
     patient_courses,
     plan_protocol,
@@ -59,6 +60,7 @@ __all__ = [
     "ProposedBooking",
     "WeekDay",
     "course_progress",
+    "email_outcome",
     "course_proposal",
     "day_board",
     "free_slots",

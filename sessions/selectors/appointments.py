@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sessions.models import Appointment, Course, Protocol
+from sessions.models import Appointment, AppointmentEmail, Course, Protocol
 
 from .slots import OCCUPYING
 
@@ -33,3 +33,10 @@ def plan_protocol(plan) -> Protocol | None:
         return None
     protocols = Protocol.objects.filter(route=plan.route, is_active=True)
     return protocols.filter(name__iexact=plan.protocol_name).first() or protocols.first()
+
+
+def email_outcome(*, appointment: Appointment, kind: str) -> bool | None:
+    """Whether the latest ``kind`` e-mail about ``appointment`` went out: True, False, or None when none was
+    recorded (no address on file, or the booking's transaction has not committed yet)."""
+    return (AppointmentEmail.objects.filter(appointment=appointment, kind=kind)
+            .values_list("sent", flat=True).first())

@@ -142,10 +142,10 @@ def appointment_book(
         token = appointment_link_issue(appointment=appointment)
         if rescheduled_from is not None:
             old_start = rescheduled_from.start
-            transaction.on_commit(lambda: _notify(appointment, "appointment_moved", appointment,
+            transaction.on_commit(lambda: _notify("appointment_moved", appointment,
                                                   links=[(appointment, token)], old_start=old_start))
         else:
-            transaction.on_commit(lambda: _notify(appointment, "appointment_booked", appointment,
+            transaction.on_commit(lambda: _notify("appointment_booked", appointment,
                                                   links=[(appointment, token)]))
     return appointment
 

@@ -99,7 +99,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by, now: dateti
     _set_status(appointment, Status.CANCELLED, by=by, now=now, cancel_reason=reason[:300], late_cancel=late)
     if notify:
         # The patient learns it is off; the reason stays in the record (it may be clinical).
-        transaction.on_commit(lambda: _notify(appointment, "appointment_cancelled", appointment))
+        transaction.on_commit(lambda: _notify("appointment_cancelled", appointment))
     return appointment
 
 

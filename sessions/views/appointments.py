@@ -110,8 +110,9 @@ def appointment_cancel(request, public_id):
             for reason in refused.reasons:
                 form.add_error(None, reason)
         else:
-            note = (" The patient has been told by e-mail." if getattr(cancelled, "email_sent", None) else "")
-            _emailed(request, cancelled.patient, cancelled)  # only its warning, if the e-mail failed
+            told = selectors.email_outcome(appointment=cancelled, kind="appointment_cancelled")
+            note = " The patient has been told by e-mail." if told else ""
+            _emailed(request, cancelled.patient, cancelled, "appointment_cancelled")  # its warning, if it failed
             messages.success(request, "Appointment cancelled" + (" (late cancel)." if cancelled.late_cancel else ".")
                              + note)
             return redirect(appointment)
@@ -138,7 +139,8 @@ def appointment_reschedule(request, public_id):
         except services.BookingConflict as exc:
             conflict = exc  # shown with the next free times above the form
         else:
-            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new))
+            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new,
+                                                                         "appointment_moved"))
             return redirect(new)
     return _render(request, "sessions/appointment_reschedule.html", {
         "appointment": appointment, "form": form, "conflict": conflict,
