@@ -88,7 +88,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))
-        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1, 40)))
+        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1)))
         if not appointment.is_occupying:
             released.append(card)
         elif appointment.chair_id not in index or row < 1 or row > len(rows):

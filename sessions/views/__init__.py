@@ -9,6 +9,7 @@ from .appointments import (
     patient_appointments,
 )
 from .boards import (
+    board_layout_css,
     day_board,
     week_board,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "appointment_link",
     "appointment_link_ics",
     "appointment_reschedule",
+    "board_layout_css",
     "book",
     "book_start",
     "course_plan",
