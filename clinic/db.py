@@ -1,9 +1,61 @@
-"""PostgreSQL building blocks shared by the apps' models (DESIGN.md §4: rules live in the database)."""
+"""PostgreSQL building blocks shared by the apps' models (DESIGN.md §4: rules live in the database).
 
-from collections.abc import Iterable, Mapping
+Generated PL/pgSQL quotes every identifier and literal it pastes (``sql_identifier``, ``sql_literal``), and
+takes table and column names from the models' ``_meta``, never from text typed here. (Triggers are compiled
+when the models load, before any connection exists, so ``psycopg2.sql`` — which needs one — cannot do it;
+the quoting below is PostgreSQL's own rule with ``standard_conforming_strings``, on since 9.1.)"""
+
+from collections.abc import Callable, Iterable, Mapping
 
 import pgtrigger
 from django.db import migrations
+
+
+def sql_identifier(name: str) -> str:
+    """A quoted SQL identifier: "name", with any double quote doubled."""
+    if "\x00" in name:
+        raise ValueError("An SQL identifier cannot contain NUL.")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(value: str) -> str:
+    """A quoted SQL string literal: 'value', with any single quote doubled."""
+    if "\x00" in value:
+        raise ValueError("An SQL literal cannot contain NUL.")
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class ModelFunc(pgtrigger.Func):
+    """A trigger body built from the model it is installed on (its ``_meta``), when pgtrigger compiles it."""
+
+    def __init__(self, build: Callable[..., str]):
+        super().__init__("")
+        self.build = build
+
+    def render(self, **kwargs) -> str:
+        return self.build(kwargs["meta"])
+
+
+class ModelTrigger(pgtrigger.Trigger):
+    """A trigger whose ``UPDATE OF`` list is given as field names and compiled to the model's columns."""
+
+    def __init__(self, *, update_of: tuple[str, ...], **kwargs):
+        self.update_of = update_of
+        super().__init__(operation=pgtrigger.Insert | pgtrigger.UpdateOf(*update_of), **kwargs)
+
+    def compile(self, model):
+        columns = [model._meta.get_field(name).column for name in self.update_of]
+        self.operation = pgtrigger.Insert | pgtrigger.UpdateOf(*columns)
+        return super().compile(model)
+
+
+def column(meta, field_name: str) -> str:
+    """The quoted column of ``field_name`` on the model of ``meta`` (``chair`` → "chair_id")."""
+    return sql_identifier(meta.get_field(field_name).column)
+
+
+def table(model) -> str:
+    return sql_identifier(model._meta.db_table)
 
 
 def status_transition_trigger(*, name: str, noun: str, transitions: Mapping[str, Iterable[str]]) -> pgtrigger.Trigger:
@@ -11,20 +63,61 @@ def status_transition_trigger(*, name: str, noun: str, transitions: Mapping[str,
     admin action or script can move a status where the services would not (a completed session back to
     booked, a decided intake back to "in progress"). Made from the map: changing the map makes a migration.
     ``noun`` words the error ("an appointment"); ``name`` is the trigger's and the error's constraint name."""
-    pairs = ", ".join(f"('{old}', '{new}')" for old, targets in sorted(transitions.items())
+    pairs = ", ".join(f"({sql_literal(old)}, {sql_literal(new)})" for old, targets in sorted(transitions.items())
                       for new in sorted(targets))
-    return pgtrigger.Trigger(
-        name=name,
-        operation=pgtrigger.UpdateOf("status"),
-        when=pgtrigger.Before,
-        func=f"""
-    IF NEW.status IS DISTINCT FROM OLD.status AND (OLD.status, NEW.status) NOT IN ({pairs}) THEN
-        RAISE EXCEPTION '{noun} cannot move from % to %', OLD.status, NEW.status
-            USING ERRCODE = 'check_violation', CONSTRAINT = '{name}';
+    message = sql_literal(f"{noun} cannot move from % to %")
+
+    def build(meta) -> str:
+        status = column(meta, "status")
+        return f"""
+    IF NEW.{status} IS DISTINCT FROM OLD.{status} AND (OLD.{status}, NEW.{status}) NOT IN ({pairs}) THEN
+        RAISE EXCEPTION {message}, OLD.{status}, NEW.{status}
+            USING ERRCODE = 'check_violation', CONSTRAINT = {sql_literal(name)};
     END IF;
     RETURN NEW;
-    """,
-    )
+    """
+
+    return pgtrigger.Trigger(name=name, operation=pgtrigger.UpdateOf("status"), when=pgtrigger.Before,
+                             func=ModelFunc(build))
+
+
+def placement_trigger(*, name: str, location_model, chair_model, slot_field: str, chair_field: str,
+                      location_field: str, ratio_field: str, slot_constraint: str,
+                      chair_constraint: str) -> pgtrigger.Trigger:
+    """DESIGN.md §4.3: a watch slot may not exceed the location's nurse-to-patient ratio, and the chair must be
+    at the row's location. A CHECK cannot read another table; a trigger can. It checks where a row is placed
+    (INSERT, or an UPDATE that changes the slot, chair or location), not every later write: a manager may
+    lower the ratio or move a chair afterwards, and confirming or cancelling an appointment placed under the
+    old settings must still work. Every table and column comes from the models' ``_meta``."""
+
+    def build(meta) -> str:
+        slot, chair, location = (column(meta, f) for f in (slot_field, chair_field, location_field))
+        ratio = column(location_model._meta, ratio_field)
+        location_pk = column(location_model._meta, location_model._meta.pk.name)
+        chair_pk = column(chair_model._meta, chair_model._meta.pk.name)
+        chair_location = column(chair_model._meta, "location")
+        # Every name below is quoted and comes from the models' _meta.
+        return f"""
+    -- UPDATE OF also fires when a full-row save rewrites the same values: only a real change counts.
+    IF TG_OP = 'UPDATE' AND NEW.{slot} IS NOT DISTINCT FROM OLD.{slot}
+            AND NEW.{chair} IS NOT DISTINCT FROM OLD.{chair}
+            AND NEW.{location} IS NOT DISTINCT FROM OLD.{location} THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.{slot} > (SELECT {ratio} FROM {table(location_model)} WHERE {location_pk} = NEW.{location}) THEN
+        RAISE EXCEPTION 'nurse slot % is above the location''s nurse-to-patient ratio', NEW.{slot}
+            USING ERRCODE = 'check_violation', CONSTRAINT = {sql_literal(slot_constraint)};
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM {table(chair_model)}
+                   WHERE {chair_pk} = NEW.{chair} AND {chair_location} = NEW.{location}) THEN
+        RAISE EXCEPTION 'chair % is not at location %', NEW.{chair}, NEW.{location}
+            USING ERRCODE = 'check_violation', CONSTRAINT = {sql_literal(chair_constraint)};
+    END IF;
+    RETURN NEW;
+    """  # noqa: S608
+
+    return ModelTrigger(name=name, when=pgtrigger.Before, func=ModelFunc(build),
+                        update_of=(slot_field, chair_field, location_field))
 
 
 # --- Protection that no session setting skips (issue 8, item 4) ---

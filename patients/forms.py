@@ -6,6 +6,7 @@ from django.utils import timezone
 from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
 from patients.models import Patient, Route
 from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, ESKETAMINE_DOSES_MG
+from patients.validators import adult_date_of_birth_validate
 
 
 class PatientForm(forms.ModelForm):
@@ -26,16 +27,8 @@ class PatientForm(forms.ModelForm):
         self.helper.add_input(Submit("save", "Save patient"))
 
     def clean_date_of_birth(self):
-        dob = self.cleaned_data["date_of_birth"]
-        if dob > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
-        if dob.year < 1900:
-            raise forms.ValidationError("Check the year of birth.", code="too_old")
-        from patients.intake_forms import MIN_AGE_YEARS, age_on
-
-        if age_on(dob, timezone.localdate()) < MIN_AGE_YEARS:  # CLINICAL.md §2: adults only
-            raise forms.ValidationError("The clinic treats adults: the patient must be 18 or older.", code="under_18")
-        return dob
+        return adult_date_of_birth_validate(self.cleaned_data["date_of_birth"],
+                                            under_18="The clinic treats adults: the patient must be 18 or older.")
 
 
 class PatientSearchForm(forms.Form):

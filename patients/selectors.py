@@ -6,11 +6,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from patients.models import (
     Assessment,
     ConsentDocument,
+    ConsentSignature,
     Intake,
     IntakeDecision,
     IntakeStatus,
@@ -175,9 +176,21 @@ def current_treatment_plan(*, patient: Patient) -> TreatmentPlan | None:
     return plan
 
 
+def consent_document_current() -> ConsentDocument | None:
+    """The consent every patient must have signed: the latest published version."""
+    return ConsentDocument.objects.order_by("-version").first()
+
+
+def consent_current_signed(patient_id) -> Exists:
+    """The rule "consent is current", as an expression: ``patient_id`` (a value or an ``OuterRef``) signed the
+    latest published version. A list (the day board) annotates with it, so its query count does not grow
+    per row; ``consent_is_current`` asks it for one patient."""
+    latest = ConsentDocument.objects.order_by("-version").values("pk")[:1]
+    return Exists(ConsentSignature.objects.filter(patient_id=patient_id, document_id=Subquery(latest)))
+
+
 def consent_is_current(*, patient: Patient) -> bool:
-    current = ConsentDocument.objects.order_by("-version").first()
-    return current is not None and patient.consent_signatures.filter(document=current).exists()
+    return Patient.objects.filter(consent_current_signed(OuterRef("pk")), pk=patient.pk).exists()
 
 
 def booking_blockers(*, patient: Patient, route: str) -> list[str]:

@@ -104,10 +104,6 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
 # --- Intakes (issue 3) ---------------------------------------------------------------------------------
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     """The intake queue by status with how long each has waited. Status only: no answers. Clinicians (who
     may see answers) also see the urgent flag and get urgent intakes first; front desk sees plain status."""
@@ -209,7 +205,7 @@ def intake_decide_view(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            decision = intake_decide(intake=intake, decided_by=request.user, kind=kind, base_url=_base_url(request),
+            decision = intake_decide(intake=intake, decided_by=request.user, kind=kind,
                                      plan=form.plan() if kind == "approve" else None,
                                      message=data.get("message", ""), sections=data.get("sections", []))
         except BadTransition as error:  # e.g. the patient is answering a request for more information
@@ -256,7 +252,7 @@ def invitation_send_view(request, public_id):
     patient = get_object_or_404(Patient, public_id=public_id)
     by_email = request.POST.get("how") != "copy"
     try:
-        issued = invitation_send(patient=patient, sent_by=request.user, base_url=_base_url(request), by_email=by_email)
+        issued = invitation_send(patient=patient, sent_by=request.user, by_email=by_email)
     except IntakeError as error:
         messages.error(request, str(error))
         return redirect(patient)
@@ -277,7 +273,7 @@ def consent_link_send_view(request, public_id):
     patient = get_object_or_404(Patient, public_id=public_id)
     by_email = request.POST.get("how") != "copy"
     try:
-        issued = consent_link_send(patient=patient, sent_by=request.user, base_url=_base_url(request),
+        issued = consent_link_send(patient=patient, sent_by=request.user,
                                    by_email=by_email)
     except IntakeError as error:
         messages.error(request, str(error))

@@ -364,15 +364,6 @@ class EscortForm(_EscortFieldsMixin, forms.Form):
         self.helper.form_action = action
 
 
-class BirthDateForm(forms.Form):
-    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-                                    label="Your date of birth")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Show my appointment")
-
-
 class PrepareForm(_EscortFieldsMixin, forms.Form):
     escort_name = forms.CharField(max_length=120, label="Name of the adult taking you home",
                                   widget=forms.TextInput(attrs={"autocomplete": "off"}))

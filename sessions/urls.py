@@ -7,6 +7,7 @@ from sessions.views import records as record_views
 app_name = "schedule"
 urlpatterns = [
     path("board/", views.day_board, name="board"),
+    path("board/layout.css", views.board_layout_css, name="board_layout_css"),
     path("week/", views.week_board, name="week"),
     path("find/", views.find_slot, name="find"),
     path("book/", views.book_start, name="book_start"),

@@ -93,7 +93,7 @@ def make_submitted_intake(*, patient=None, answers=None, **patient_fields):
     from patients.services import consent_sign, intake_step_save, intake_submit, invitation_send
 
     patient = patient or PatientFactory(**patient_fields)
-    issued = invitation_send(patient=patient, sent_by=None, base_url="http://testserver", by_email=False)
+    issued = invitation_send(patient=patient, sent_by=None, by_email=False)
     intake = issued.link.intake
     for step, data in (answers or complete_intake_answers()).items():
         intake = intake_step_save(intake=intake, step=step, data=data)

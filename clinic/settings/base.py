@@ -202,7 +202,6 @@ SESSIONS_DEFAULT_CHECKIN_MINUTES = int(os.environ.get("SESSIONS_DEFAULT_CHECKIN_
 SESSIONS_DEFAULT_MIN_INTERVAL_HOURS = int(os.environ.get("SESSIONS_DEFAULT_MIN_INTERVAL_HOURS", "48"))
 SESSIONS_LATE_CANCEL_HOURS = int(os.environ.get("SESSIONS_LATE_CANCEL_HOURS", "24"))
 SESSIONS_SLOT_STEP_MINUTES = int(os.environ.get("SESSIONS_SLOT_STEP_MINUTES", "15"))
-SESSIONS_LINK_MAX_DOB_FAILURES = int(os.environ.get("SESSIONS_LINK_MAX_DOB_FAILURES", "5"))
 
 # Controlled substances (issue 11): a lot this close to its expiry is marked on the ledger pages. (The REMS
 # form's 7 days are the REMS's rule, not a setting: sessions/rems.py.)
@@ -211,7 +210,7 @@ LEDGER_EXPIRY_WARNING_DAYS = int(os.environ.get("LEDGER_EXPIRY_WARNING_DAYS", "3
 # --- Patient intake (patients app; README "Intake") ---
 # A patient link works this many days, until the intake is submitted (DESIGN.md §6).
 INTAKE_LINK_DAYS = int(os.environ.get("INTAKE_LINK_DAYS", "14"))
-# Wrong dates of birth before a link locks; staff then issue a new one.
+# Wrong dates of birth before a patient link (intake, consent or appointment) locks; staff then issue a new one.
 INTAKE_DOB_ATTEMPTS = int(os.environ.get("INTAKE_DOB_ATTEMPTS", "5"))
 # A patient who proved their date of birth stays in for this many idle minutes, then proves it again (as
 # staff do, DESIGN.md §6: idle timeout default 15 min). The proof also ends when the browser closes.

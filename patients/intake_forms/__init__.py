@@ -1,9 +1,10 @@
 """The patient's intake forms, one per step (CLINICAL.md §2-§3), and the forms of the link pages."""
 
+from patients.validators import MIN_AGE_YEARS, age_on
+
 from .common import (
     _FROM_BOOL,
     _TO_BOOL,
-    MIN_AGE_YEARS,
     PHONE_RE,
     YES_NO,
     YES_NO_UNSURE,
@@ -11,7 +12,6 @@ from .common import (
     DobCheckForm,
     StartIntakeForm,
     StepForm,
-    age_on,
     clean_adult_dob,
     clean_phone,
 )

@@ -10,9 +10,9 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 
-MIN_AGE_YEARS = 18  # CLINICAL.md §2: date of birth (18+)
+from patients.validators import adult_date_of_birth_validate
+
 YES_NO = (("yes", "Yes"), ("no", "No"))
 YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 _TO_BOOL = {"yes": True, "no": False, "unsure": None, "": None}
@@ -29,19 +29,9 @@ def _helper(button: str = "Save and continue") -> FormHelper:
     return helper
 
 
-def age_on(dob: datetime.date, today: datetime.date) -> int:
-    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-
-
 def clean_adult_dob(dob: datetime.date) -> datetime.date:
-    today = timezone.localdate()
-    if dob > today:
-        raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
-    if dob.year < 1900:
-        raise forms.ValidationError("Check the year of birth.", code="too_old")
-    if age_on(dob, today) < MIN_AGE_YEARS:
-        raise forms.ValidationError("Treatment here is for adults: you need to be 18 or older.", code="under_18")
-    return dob
+    """The patient's own date of birth (the intake, the start page): the one adult-age rule, in their words."""
+    return adult_date_of_birth_validate(dob, under_18="Treatment here is for adults: you need to be 18 or older.")
 
 
 def clean_phone(value: str) -> str:

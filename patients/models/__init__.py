@@ -10,6 +10,7 @@ from patients.models.intake import (
     PatientLink,
     UrgentAcknowledgement,
 )
+from patients.models.link_base import PatientLinkBase
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
@@ -26,6 +27,7 @@ __all__ = [
     "LinkPurpose",
     "Patient",
     "PatientLink",
+    "PatientLinkBase",
     "RateLimitCounter",
     "RemsEnrollment",
     "Route",

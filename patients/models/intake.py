@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.db import status_transition_trigger
+from patients.models.link_base import PatientLinkBase
 from patients.models.patient import Patient
 
 # The C-SSRS high-risk reason starts so (patients.scoring.URGENT_CSSRS_HIGH): "Immediate evaluation".
@@ -168,28 +169,19 @@ class LinkPurpose(models.TextChoices):
     CONSENT = "consent", "Sign the current consent"
 
 
-class PatientLink(models.Model):
-    """A link a patient opens without an account (DESIGN.md §6). Only the SHA-256 of the token is kept;
-    the link works for one purpose, until it is used, expires or is revoked, and locks after too many wrong
-    dates of birth."""
+class PatientLink(PatientLinkBase):
+    """An intake or consent link (DESIGN.md §6); see ``PatientLinkBase`` for what every patient link is."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="links")
     purpose = models.CharField(max_length=20, choices=LinkPurpose.choices, default=LinkPurpose.INTAKE)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    expires_at = models.DateTimeField()
     emailed_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    failed_dob_attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -211,17 +203,8 @@ class PatientLink(models.Model):
         return f"{self.get_purpose_display()} link {self.public_id}"
 
     @property
-    def state(self) -> str:
-        """active, used, revoked, locked or expired: what a patient opening it would meet."""
-        if self.revoked_at:
-            return "revoked"
-        if self.used_at:
-            return "used"
-        if self.locked_at:
-            return "locked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "active"
+    def link_patient(self):
+        return self.intake.patient
 
 
 class DecisionKind(models.TextChoices):

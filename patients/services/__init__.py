@@ -43,7 +43,15 @@ from .links import (
     invitation_revoke,
     invitation_send,
     link_resolve,
+)
+from .patient_links import (
+    link_attempts_left,
+    link_lookup,
+    link_open,
+    link_token_new,
+    link_url,
     link_verify_dob,
+    links_end,
     token_hash,
 )
 
@@ -78,7 +86,13 @@ __all__ = [
     "urgent_oncall_notify",
     "invitation_revoke",
     "invitation_send",
+    "link_attempts_left",
+    "link_lookup",
+    "link_open",
     "link_resolve",
+    "link_token_new",
+    "link_url",
+    "links_end",
     "link_verify_dob",
     "rems_enrollment_record",
     "token_hash",

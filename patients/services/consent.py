@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from patients.models import (
     ConsentDocument,
@@ -14,13 +13,11 @@ from patients.models import (
     Patient,
     PatientLink,
 )
+from patients.selectors import consent_document_current
 
 from .errors import AlreadySigned, IntakeError, LinkUnusable
 from .locks import _locked_intake
-
-
-def consent_document_current() -> ConsentDocument | None:
-    return ConsentDocument.objects.order_by("-version").first()
+from .patient_links import links_end
 
 
 @transaction.atomic
@@ -70,6 +67,5 @@ def consent_link_sign(*, link: PatientLink, document: ConsentDocument, typed_nam
                                  typed_name=typed_name, ip_address=ip_address, user_agent=user_agent)
     except AlreadySigned as already:  # signed this version already (e.g. in the intake): nothing more to do
         signature = already.signature
-    link.used_at = timezone.now()
-    link.save(update_fields=["used_at"])
+    links_end(queryset=PatientLink.objects.filter(pk=link.pk), used=True)
     return signature

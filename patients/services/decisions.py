@@ -91,18 +91,16 @@ def _approval_override(intake: Intake, plan: dict[str, Any]) -> str:
 
 @transaction.atomic
 def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any] | None = None,
-                  message: str = "", sections: list[str] | None = None,
-                  base_url: str = "") -> IntakeDecision:
+                  message: str = "", sections: list[str] | None = None) -> IntakeDecision:
     """A prescriber's signed decision: approve (with a treatment plan), ask for more information (the
     patient gets a new link back to the named sections) or decline (with a reason). Never edited: a later
-    change is another call, another signed row.
+    change is another call, another signed row. Who may decide (``patients.decide_intake``) is the view's
+    check, as everywhere (README "Code map"); this service checks what may be decided.
 
     Only a submitted intake is decided (or an earlier decision changed): never one the patient is still
     editing. Every decision stops the patient's live intake links; a request for more information then
     issues a new one, returned once as ``decision.issued_link`` (None otherwise) for staff to pass on when
     the patient has no e-mail address."""
-    if not decided_by.has_perm("patients.decide_intake"):
-        raise IntakeError("Only a prescriber can decide on an intake.")
     intake = _locked_intake(intake)
     if not intake.is_decidable:
         raise BadTransition(f"This intake is {intake.get_status_display().lower()}: the patient has not sent it "
@@ -125,7 +123,7 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
     _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=decided_by)
     decision.issued_link = None
     if kind == DecisionKind.REQUEST_INFO:
-        issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by, base_url=base_url)
+        issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=decided_by)
         _link_email(patient=intake.patient, issued=issued, purpose=LinkPurpose.INTAKE, reason="request_info")
         decision.issued_link = issued
     return decision
@@ -135,8 +133,6 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
 def rems_enrollment_record(*, patient: Patient, enrolled_on: datetime.date, recorded_by,
                            rems_patient_id: str = "") -> RemsEnrollment:
     """Record the Spravato REMS enrolment form (CLINICAL.md §2 [REG])."""
-    if not recorded_by.has_perm("patients.add_remsenrollment"):
-        raise IntakeError("Only a prescriber can record a REMS enrolment.")
     if enrolled_on > timezone.localdate():
         raise IntakeError("The enrolment date cannot be in the future.")
     return RemsEnrollment.objects.create(patient=patient, enrolled_on=enrolled_on, recorded_by=recorded_by,

@@ -28,6 +28,7 @@ from patients.models import (
 from .consent import consent_document_current
 from .errors import BadTransition, IntakeError, IntakeIncomplete, IntakeNotEditable
 from .locks import _locked_intake
+from .patient_links import links_end
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ def intake_submit(*, intake: Intake) -> Intake:
     intake.submitted_at = now
     _set_status(intake, IntakeStatus.SUBMITTED)
     intake.save()
-    intake.links.filter(purpose=LinkPurpose.INTAKE, used_at__isnull=True, revoked_at__isnull=True).update(used_at=now)
+    links_end(queryset=intake.links.filter(purpose=LinkPurpose.INTAKE), now=now, used=True)
     return intake
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import (
@@ -24,7 +21,8 @@ from patients.models import (
 )
 from patients.models.intake import OPEN_STATUSES
 
-from .errors import IntakeError, LinkUnusable
+from .errors import IntakeError
+from .patient_links import link_open, link_token_new, link_url, links_end
 
 logger = logging.getLogger(__name__)
 
@@ -36,25 +34,18 @@ class IssuedLink:
     url: str
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _link_issue(*, intake: Intake, purpose: str, created_by, base_url: str) -> IssuedLink:
-    token = secrets.token_urlsafe(32)
+def _link_issue(*, intake: Intake, purpose: str, created_by) -> IssuedLink:
+    token, hashed = link_token_new()
     now = timezone.now()
     link = PatientLink.objects.create(
-        intake=intake, purpose=purpose, token_hash=token_hash(token), created_by=created_by,
+        intake=intake, purpose=purpose, token_hash=hashed, created_by=created_by,
         created_at=now, expires_at=now + datetime.timedelta(days=settings.INTAKE_LINK_DAYS),
     )
-    url = base_url.rstrip("/") + reverse("intake:link", kwargs={"token": token})
-    return IssuedLink(link=link, token=token, url=url)
+    return IssuedLink(link=link, token=token, url=link_url(urlname="intake:link", token=token))
 
 
 def _links_revoke(*, intake: Intake, purpose: str, revoked_by) -> int:
-    return PatientLink.objects.filter(
-        intake=intake, purpose=purpose, revoked_at__isnull=True, used_at__isnull=True
-    ).update(revoked_at=timezone.now(), revoked_by=revoked_by)
+    return links_end(queryset=PatientLink.objects.filter(intake=intake, purpose=purpose), revoked_by=revoked_by)
 
 
 def _link_email(*, patient: Patient, issued: IssuedLink, purpose: str, reason: str = "") -> None:
@@ -86,7 +77,7 @@ def _open_intake(patient: Patient) -> Intake | None:
 
 
 @transaction.atomic
-def invitation_send(*, patient: Patient, sent_by, base_url: str, by_email: bool = True) -> IssuedLink:
+def invitation_send(*, patient: Patient, sent_by, by_email: bool = True) -> IssuedLink:
     """Send (or resend) an intake link. Reuses the patient's open intake, or starts one; any earlier
     unused link to it stops working, so only the newest link is live."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -96,7 +87,7 @@ def invitation_send(*, patient: Patient, sent_by, base_url: str, by_email: bool 
             raise IntakeError("This patient's intake is submitted and waiting for a prescriber: no new link needed.")
         intake = Intake.objects.create(patient=patient, created_by=sent_by)
     _links_revoke(intake=intake, purpose=LinkPurpose.INTAKE, revoked_by=sent_by)
-    issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=sent_by, base_url=base_url)
+    issued = _link_issue(intake=intake, purpose=LinkPurpose.INTAKE, created_by=sent_by)
     if by_email:
         if not patient.email:
             raise IntakeError("This patient has no e-mail address: add one, or copy the link for a text message.")
@@ -111,14 +102,14 @@ def invitation_revoke(*, intake: Intake, revoked_by) -> int:
 
 
 @transaction.atomic
-def consent_link_send(*, patient: Patient, sent_by, base_url: str, by_email: bool = True) -> IssuedLink:
+def consent_link_send(*, patient: Patient, sent_by, by_email: bool = True) -> IssuedLink:
     """A link for signing the current consent again (after a manager published a new version)."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)  # one live consent link at a time
     intake = patient.intakes.order_by("-created_at").first()
     if intake is None:
         raise IntakeError("This patient has no intake yet: send the intake link, which includes the consent.")
     _links_revoke(intake=intake, purpose=LinkPurpose.CONSENT, revoked_by=sent_by)
-    issued = _link_issue(intake=intake, purpose=LinkPurpose.CONSENT, created_by=sent_by, base_url=base_url)
+    issued = _link_issue(intake=intake, purpose=LinkPurpose.CONSENT, created_by=sent_by)
     if by_email and patient.email:
         _link_email(patient=patient, issued=issued, purpose=LinkPurpose.CONSENT)
     return issued
@@ -126,47 +117,23 @@ def consent_link_send(*, patient: Patient, sent_by, base_url: str, by_email: boo
 
 @transaction.atomic
 def intake_self_refer(*, first_name: str, last_name: str, email: str, date_of_birth: datetime.date,
-                      location, base_url: str) -> None:
+                      location) -> None:
     """The public start page. Says nothing about whether the e-mail is known: a known patient with an open
     intake gets a fresh link to it; a known patient whose intake is already with the clinic gets nothing
     new; anyone else becomes a new patient with a new intake. Either way only an e-mail goes out."""
     known = Patient.objects.filter(email__iexact=email, date_of_birth=date_of_birth).order_by("-created_at").first()
     if known is not None:
         if _open_intake(known) is not None or not known.intakes.exists():
-            invitation_send(patient=known, sent_by=None, base_url=base_url)
+            invitation_send(patient=known, sent_by=None)
         return
     patient = Patient(legal_first_name=first_name, legal_last_name=last_name, email=email,
                       date_of_birth=date_of_birth, location=location)
     patient.full_clean()
     patient.save()
-    invitation_send(patient=patient, sent_by=None, base_url=base_url)
+    invitation_send(patient=patient, sent_by=None)
 
 
 def link_resolve(*, token: str, purpose: str | None = None) -> PatientLink:
-    """The live link behind a token, or LinkUnusable saying why not."""
-    if not token or len(token) > 100:
-        raise LinkUnusable("unknown")
-    link = PatientLink.objects.select_related("intake__patient__location").filter(token_hash=token_hash(token)).first()
-    if link is None or (purpose and link.purpose != purpose):
-        raise LinkUnusable("unknown")
-    if link.state != "active":
-        raise LinkUnusable(link.state, link)
-    return link
-
-
-@transaction.atomic
-def link_verify_dob(*, link: PatientLink, date_of_birth: datetime.date) -> bool:
-    """Check the date of birth; count a wrong one and lock the link at INTAKE_DOB_ATTEMPTS (DESIGN.md §6)."""
-    link = PatientLink.objects.select_for_update().select_related("intake__patient").get(pk=link.pk)
-    if link.state != "active":
-        raise LinkUnusable(link.state, link)
-    if date_of_birth == link.intake.patient.date_of_birth:
-        if link.failed_dob_attempts:
-            link.failed_dob_attempts = 0
-            link.save(update_fields=["failed_dob_attempts"])
-        return True
-    link.failed_dob_attempts += 1
-    if link.failed_dob_attempts >= settings.INTAKE_DOB_ATTEMPTS:
-        link.locked_at = timezone.now()
-    link.save(update_fields=["failed_dob_attempts", "locked_at"])
-    return False
+    """The live intake or consent link behind a token, or LinkUnusable saying why not."""
+    links = PatientLink.objects.select_related("intake__patient__location")
+    return link_open(queryset=links.filter(purpose=purpose) if purpose else links, token=token)

@@ -2,6 +2,7 @@
 
 from patients.models import Route  # the plan's route choices, used with protocols
 
+from .emails import AppointmentEmail  # noqa: I001 - after the models it points at
 from .ledger import (
     CountLine,
     DiscrepancyReview,
@@ -12,7 +13,7 @@ from .ledger import (
     Lot,
     RemsSubmission,
 )
-from .links import AppointmentLink  # noqa: I001 - after the models it points at
+from .links import AppointmentLink
 from .records import (  # noqa: I001 - the session record (issue 10)
     VITAL_BOUNDS,
     Addendum,
@@ -56,6 +57,7 @@ __all__ = [
     "Route",
     "ALLOWED_TRANSITIONS",
     "Appointment",
+    "AppointmentEmail",
     "AppointmentLink",
     "AppointmentStatus",
     "Chair",

@@ -8,6 +8,7 @@ keep a chair, a patient and a nurse's watch slot to one appointment at a time ov
 import uuid
 from datetime import timedelta
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -16,7 +17,7 @@ from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
 
-from clinic.db import status_transition_trigger
+from clinic.db import placement_trigger, status_transition_trigger
 from clinic.models import Location
 from patients.models import Patient, Route  # the intake plan's route choices (issue 3)
 
@@ -145,6 +146,7 @@ class Protocol(models.Model):
         return (" and ".join(parts) + " before your appointment").capitalize() if parts else ""
 
 
+@pghistory.track()  # every change kept by trigger, with the user who made it (DESIGN.md §6)
 class Course(models.Model):
     """A series of sessions from the prescriber's plan: an induction (e.g. 6 IV infusions) or a booster."""
 
@@ -208,6 +210,7 @@ del S
 OCCUPYING_SQL = ", ".join(f"'{status}'" for status in OCCUPYING)
 
 
+@pghistory.track()  # each status step and who took it stays in the history, not only the last one
 class Appointment(models.Model):
     """One booked session. Times are UTC; the location's zone is applied at the edges (DESIGN.md §5)."""
 
@@ -279,35 +282,12 @@ class Appointment(models.Model):
         triggers = [
             status_transition_trigger(name="appointment_status_transition", noun="an appointment",
                                       transitions=ALLOWED_TRANSITIONS),
-            # DESIGN.md §4.3: the slot may not exceed the location's nurse-to-patient ratio, and the chair
-            # must be at the appointment's location. A CHECK cannot read another table; a trigger can.
-            # It checks where an appointment is placed (INSERT, or an UPDATE that changes the slot, chair or
-            # location), not every later write: a manager may lower the ratio or move a chair afterwards, and
-            # confirming or cancelling an appointment placed under the old settings must still work. The
-            # settings forms refuse changes that would strand future appointments.
-            pgtrigger.Trigger(
-                name="appointment_slot_and_chair_match_location",
-                operation=pgtrigger.Insert | pgtrigger.UpdateOf("nurse_slot", "chair_id", "location_id"),
-                when=pgtrigger.Before,
-                func="""
-                -- UPDATE OF also fires when a full-row save rewrites the same values: only a real change counts.
-                IF TG_OP = 'UPDATE' AND NEW.nurse_slot IS NOT DISTINCT FROM OLD.nurse_slot
-                        AND NEW.chair_id IS NOT DISTINCT FROM OLD.chair_id
-                        AND NEW.location_id IS NOT DISTINCT FROM OLD.location_id THEN
-                    RETURN NEW;
-                END IF;
-                IF NEW.nurse_slot > (SELECT nurse_patient_ratio FROM clinic_location WHERE id = NEW.location_id) THEN
-                    RAISE EXCEPTION 'nurse slot % is above the location''s nurse-to-patient ratio', NEW.nurse_slot
-                        USING ERRCODE = 'check_violation', CONSTRAINT = 'appointment_nurse_slot_within_ratio';
-                END IF;
-                IF NOT EXISTS (SELECT 1 FROM clinic_sessions_chair
-                               WHERE id = NEW.chair_id AND location_id = NEW.location_id) THEN
-                    RAISE EXCEPTION 'chair % is not at location %', NEW.chair_id, NEW.location_id
-                        USING ERRCODE = 'check_violation', CONSTRAINT = 'appointment_chair_at_location';
-                END IF;
-                RETURN NEW;
-                """,
-            ),
+            # DESIGN.md §4.3: the slot within the location's ratio, the chair at the location (clinic/db.py).
+            placement_trigger(name="appointment_slot_and_chair_match_location", location_model=Location,
+                              chair_model=Chair, slot_field="nurse_slot", chair_field="chair",
+                              location_field="location", ratio_field="nurse_patient_ratio",
+                              slot_constraint="appointment_nurse_slot_within_ratio",
+                              chair_constraint="appointment_chair_at_location"),
             # CLINICAL.md §1: a patient's sessions keep the minimum interval, the longer of the two protocols'
             # (sessions/intervals.py is the same rule in Python). Booking locks the patient first, so two
             # bookings for one patient cannot pass this check side by side.

@@ -2,7 +2,7 @@
 
 from .appointments import (
     course_progress,
-    link_location,
+    email_outcome,
     patient_appointments,
     patient_courses,
     plan_protocol,
@@ -19,6 +19,16 @@ from .boards import (
     week_board,
     with_consent_current,
 )
+from .moves import (
+    ACTIONS,
+    CLINICAL_PERMISSION,
+    CLINICAL_STATUSES,
+    MOVES,
+    Move,
+    appointment_move_refusal,
+    appointment_moves,
+    user_may_move,
+)
 from .slots import (
     OCCUPYING,
     FreeSlot,
@@ -33,6 +43,14 @@ from .slots import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "CLINICAL_PERMISSION",
+    "CLINICAL_STATUSES",
+    "MOVES",
+    "Move",
+    "appointment_move_refusal",
+    "appointment_moves",
+    "user_may_move",
     "BOARD_ROW_MINUTES",
     "BoardCard",
     "DayBoard",
@@ -42,10 +60,10 @@ __all__ = [
     "ProposedBooking",
     "WeekDay",
     "course_progress",
+    "email_outcome",
     "course_proposal",
     "day_board",
     "free_slots",
-    "link_location",
     "locations_with_chairs",
     "nearest_free",
     "needs_consent",

@@ -1,11 +1,10 @@
-"""A patient's courses and appointments, the plan's protocol, a link's location."""
+"""A patient's courses and appointments, the plan's protocol."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from clinic.models import Location
-from sessions.models import Appointment, AppointmentLink, Course, Protocol
+from sessions.models import Appointment, AppointmentEmail, Course, Protocol
 
 from .slots import OCCUPYING
 
@@ -36,11 +35,8 @@ def plan_protocol(plan) -> Protocol | None:
     return protocols.filter(name__iexact=plan.protocol_name).first() or protocols.first()
 
 
-def link_location(*, token_hash: str) -> Location | None:
-    """The location of the appointment behind a link, live or not (for the clinic's phone number on the
-    "this link no longer works" page); with one active location, that one."""
-    link = AppointmentLink.objects.select_related("appointment__location").filter(token_hash=token_hash).first()
-    if link is not None:
-        return link.appointment.location
-    active = list(Location.objects.filter(is_active=True)[:2])
-    return active[0] if len(active) == 1 else None
+def email_outcome(*, appointment: Appointment, kind: str) -> bool | None:
+    """Whether the latest ``kind`` e-mail about ``appointment`` went out: True, False, or None when none was
+    recorded (no address on file, or the booking's transaction has not committed yet)."""
+    return (AppointmentEmail.objects.filter(appointment=appointment, kind=kind)
+            .values_list("sent", flat=True).first())

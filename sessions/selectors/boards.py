@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from clinic.models import Location
-from patients.models import ConsentDocument, ConsentSignature  # read-only: the board's consent warning
+from patients.selectors import consent_current_signed  # read-only: the board's consent warning
 from sessions.courses import get_zone, local_datetime
 from sessions.models import Appointment, Chair
 
@@ -88,7 +88,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))
-        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1, 40)))
+        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1)))
         if not appointment.is_occupying:
             released.append(card)
         elif appointment.chair_id not in index or row < 1 or row > len(rows):
@@ -105,12 +105,9 @@ NOT_STARTED = (Appointment.Status.BOOKED, Appointment.Status.CONFIRMED, Appointm
 
 
 def with_consent_current(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
-    """Annotate ``consent_current``: the patient signed the latest consent version. Done inside the
-    appointments query (a correlated EXISTS), so the day board's query count does not grow per row; the
-    same rule as ``patients.selectors.consent_is_current``, which costs two queries per patient."""
-    latest = ConsentDocument.objects.order_by("-version").values("pk")[:1]
-    signed = ConsentSignature.objects.filter(patient_id=OuterRef("patient_id"), document_id=Subquery(latest))
-    return queryset.annotate(consent_current=Exists(signed))
+    """Annotate ``consent_current``: the patient signed the latest consent version (the patients app's one
+    rule, ``consent_current_signed``), inside the appointments query so the board's query count stays flat."""
+    return queryset.annotate(consent_current=consent_current_signed(OuterRef("patient_id")))
 
 
 def needs_consent(appointment: Appointment) -> bool:

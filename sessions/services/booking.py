@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.selectors import booking_blockers, current_treatment_plan
 from sessions.courses import session_window, to_local
 from sessions.intervals import min_interval_between, too_close, widest_interval
 from sessions.models import Appointment, Chair, Course, Protocol, Route
@@ -30,10 +31,6 @@ from .rems import rems_site_blockers
 
 def _intake_blockers(*, patient, route: str) -> list[str]:
     """Intake approval, consent and (esketamine) REMS, from the intake app (issue 3)."""
-    try:
-        from patients.selectors import booking_blockers
-    except ImportError:  # fail closed: without the intake module nobody can be cleared for treatment
-        return ["Intake approval cannot be checked yet (the intake module is missing), so booking stays closed."]
     return list(booking_blockers(patient=patient, route=route))
 
 
@@ -174,10 +171,10 @@ def appointment_book(
         token = appointment_link_issue(appointment=appointment)
         if rescheduled_from is not None:
             old_start = rescheduled_from.start
-            transaction.on_commit(lambda: _notify(appointment, "appointment_moved", appointment,
+            transaction.on_commit(lambda: _notify("appointment_moved", appointment,
                                                   links=[(appointment, token)], old_start=old_start))
         else:
-            transaction.on_commit(lambda: _notify(appointment, "appointment_booked", appointment,
+            transaction.on_commit(lambda: _notify("appointment_booked", appointment,
                                                   links=[(appointment, token)]))
     return appointment
 
@@ -194,10 +191,6 @@ def _course_for_single_booking(*, patient, protocol, location, by, ignore) -> Co
 
 def planned_sessions_for(*, patient) -> int:
     """The number of sessions in the prescriber's approved plan (intake app), or 1 without a plan."""
-    try:
-        from patients.selectors import current_treatment_plan
-    except ImportError:
-        return 1
     plan = current_treatment_plan(patient=patient)
     return getattr(plan, "number_of_sessions", None) or 1
 

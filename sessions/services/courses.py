@@ -66,5 +66,5 @@ def course_book(*, patient, protocol: Protocol, location, slots: list[CourseSlot
     if notify:
         # Each session keeps its own link (one link, one appointment: DESIGN.md §6), listed in one e-mail.
         links = [(appointment, appointment_link_issue(appointment=appointment)) for appointment in booked]
-        transaction.on_commit(lambda: _notify(course, "course_booked", booked[0], links=links))
+        transaction.on_commit(lambda: _notify("course_booked", booked[0], links=links))
     return course

@@ -1,67 +1,46 @@
-"""The appointment link the patient gets by e-mail, and what the patient does through it."""
+"""The appointment link the patient gets by e-mail, and what the patient does through it. Tokens, the
+date-of-birth check and the link's states are the one patient-link service's (patients.services)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Location
+from patients.services import link_open, link_token_new, links_end
 from sessions.models import Appointment, AppointmentLink
-from sessions.selectors import link_location
 
 from .errors import BookingRefused
 from .locks import _locked
 
 Status = Appointment.Status
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_LINKS = AppointmentLink.objects.select_related("appointment__patient__location", "appointment__location",
+                                                "appointment__protocol")
 
 
 def appointment_link_issue(*, appointment: Appointment) -> str:
     """A fresh link for the appointment (replacing any earlier one). Returns the token: only its hash is kept."""
-    token = secrets.token_urlsafe(32)
+    token, hashed = link_token_new()
     AppointmentLink.objects.update_or_create(
         appointment=appointment,
-        defaults={"token_hash": _hash(token), "expires_at": appointment.end + timedelta(hours=1),
-                  "revoked_at": None, "failed_checks": 0},
+        defaults={"token_hash": hashed, "created_at": timezone.now(),
+                  "expires_at": appointment.end + timedelta(hours=1),
+                  "revoked_at": None, "used_at": None, "locked_at": None, "failed_dob_attempts": 0},
     )
     return token
 
 
-def appointment_link_find(*, token: str, now: datetime | None = None) -> AppointmentLink | None:
-    """The live link for ``token``: not revoked, not expired, not locked by failed checks; else None."""
-    now = now or timezone.now()
-    link = (AppointmentLink.objects.select_related("appointment__patient", "appointment__location",
-                                                   "appointment__protocol")
-            .filter(token_hash=_hash(token or "")).first())
-    if (link is None or link.revoked_at is not None or link.expires_at <= now
-            or link.failed_checks >= settings.SESSIONS_LINK_MAX_DOB_FAILURES
-            or not link.appointment.is_occupying):
-        return None
-    return link
+def appointment_links_revoke(*, appointment: Appointment, now: datetime) -> None:
+    """The link dies when the appointment is over (used), or cancelled, moved or missed (revoked)."""
+    links_end(queryset=AppointmentLink.objects.filter(appointment=appointment), now=now,
+              used=appointment.status == Status.COMPLETED)
 
 
-def appointment_link_location(*, token: str) -> Location | None:
-    """The clinic to call about a link that no longer works (its location's phone is not PHI)."""
-    return link_location(token_hash=_hash(token or ""))
-
-
-@transaction.atomic
-def appointment_link_check_birth_date(*, link: AppointmentLink, date_of_birth) -> bool:
-    """The date-of-birth check before anything shows; repeated failures lock the link."""
-    link = AppointmentLink.objects.select_for_update().select_related("appointment__patient").get(pk=link.pk)
-    if link.appointment.patient.date_of_birth == date_of_birth:
-        return True
-    link.failed_checks += 1
-    link.save(update_fields=["failed_checks"])
-    return False
+def appointment_link_open(*, token: str) -> AppointmentLink:
+    """The live link for ``token``, or ``LinkUnusable`` (patients.services) saying why not."""
+    return link_open(queryset=_LINKS, token=token)
 
 
 @transaction.atomic

@@ -12,18 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.courses import to_local
-from sessions.models import Appointment
+from sessions.models import Appointment, AppointmentEmail
 
 logger = logging.getLogger(__name__)
 
 
 
-def _notify(target, template: str, appointment: Appointment, *, links=(), **extra) -> None:
-    """E-mail the patient after the booking has committed, and record on ``target`` whether it went.
-
-    ``target.email_sent`` is True (sent), False (failed: the view warns the front desk to phone the patient)
-    or stays unset (no address). A mail failure must not turn a saved booking into an error page, and the
-    log line names the appointment by its public id only: no address, no name (DESIGN.md §6)."""
+def _notify(template: str, appointment: Appointment, *, links=(), **extra) -> None:
+    """E-mail the patient (called once the booking has committed) and record whether it went out, as an
+    ``AppointmentEmail`` row the page reads (``sessions.selectors.email_outcome``). A mail failure must not
+    turn a saved booking into an error page, and the log line names the appointment by its public id only:
+    no address, no name (DESIGN.md §6). No address on file: nothing to send, nothing recorded."""
     if not appointment.patient.email:
         return
     try:
@@ -31,9 +30,10 @@ def _notify(target, template: str, appointment: Appointment, *, links=(), **extr
     except Exception as exc:  # noqa: BLE001 - any backend failure (SMTP, DNS, TLS) is the same to the user
         logger.warning("Could not send the %s e-mail for appointment %s (%s)", template, appointment.public_id,
                        type(exc).__name__)
-        target.email_sent = False
+        sent = False
     else:
-        target.email_sent = True
+        sent = True
+    AppointmentEmail.objects.create(appointment=appointment, kind=template, sent=sent)
 
 
 def _send_patient_email(template: str, appointment: Appointment, *, links=(),

@@ -9,21 +9,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sessions.courses import to_local
-from sessions.models import Appointment, AppointmentLink, Chair
+from sessions.models import Appointment, Chair
+from sessions.selectors.moves import appointment_move_refusal
 
 from .booking import _intake_blockers, appointment_book
 from .errors import BookingRefused, TransitionRefused, _constraint_name
+from .links import appointment_links_revoke
 from .locks import _lock_patient, _locked
 from .notify import _notify
 
 logger = logging.getLogger(__name__)
 Status = Appointment.Status
-
-
-# Moves that are clinical care, recorded by the nurse watching (``attend_appointment``), not the front desk.
-CLINICAL_STATUSES = frozenset({Status.IN_SESSION, Status.RECOVERING, Status.COMPLETED})
-CLINICAL_PERMISSION = "clinic_sessions.attend_appointment"
 
 
 def _save_status(appointment: Appointment, fields: list[str]) -> None:
@@ -44,18 +40,21 @@ def _save_status(appointment: Appointment, fields: list[str]) -> None:
             "manager."]) from exc
 
 
-def _local_day(moment: datetime, appointment: Appointment):
-    return to_local(moment, appointment.location.time_zone).date()
+def _set_status(appointment: Appointment, to_status: str, *, by, now: datetime, **fields) -> None:
+    """The one path a status changes by: the status, when and by whom, and the move's own fields (a cancel's
+    reason); the appointment's links stop when it is over, cancelled or moved."""
+    appointment.status, appointment.status_changed_at, appointment.status_changed_by = to_status, now, by
+    for name, value in fields.items():
+        setattr(appointment, name, value)
+    _save_status(appointment, ["status", "status_changed_at", "status_changed_by", *fields])
+    if not appointment.is_occupying or to_status == Status.COMPLETED:
+        appointment_links_revoke(appointment=appointment, now=now)
 
 
-def _refuse_move(appointment: Appointment, to_status: str) -> None:
-    if not appointment.can_move_to(to_status):
-        moves = sorted(appointment.ALLOWED_TRANSITIONS[appointment.status])
-        allowed = ", ".join(str(Status(s).label).lower() for s in moves)
-        raise TransitionRefused([
-            f"A {appointment.get_status_display().lower()} appointment cannot be marked "
-            f"{Status(to_status).label.lower()}." + (f" It can be: {allowed}." if allowed else "")
-        ])
+def _refuse_move(appointment: Appointment, to_status: str, now: datetime) -> None:
+    refusal = appointment_move_refusal(appointment, to_status, now)
+    if refusal:
+        raise TransitionRefused([refusal])
 
 
 @transaction.atomic
@@ -65,15 +64,8 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
     if to_status in (Status.CANCELLED, Status.RESCHEDULED):
         raise TransitionRefused(["Use cancel or reschedule for that."])
     appointment = _locked(appointment)
-    _refuse_move(appointment, to_status)
     now = now or timezone.now()
-    if to_status == Status.NO_SHOW and now < appointment.start:
-        raise TransitionRefused(["A patient can only be marked a no-show once the appointment time has come."])
-    if to_status == Status.CHECKED_IN and _local_day(now, appointment) != _local_day(appointment.start, appointment):
-        # Checking in days early would make the board show the patient as here; only on the day itself.
-        raise TransitionRefused([
-            f"Check-in opens on the day of the appointment "
-            f"({to_local(appointment.start, appointment.location.time_zone):%a %d %b}, clinic time)."])
+    _refuse_move(appointment, to_status, now)
     if to_status in (Status.CHECKED_IN, Status.IN_SESSION):
         # Booking checked consent and approval when the appointment was made, but since then a manager may
         # have published a new consent version (which every patient signs again before their next session,
@@ -88,10 +80,7 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
         # CLINICAL.md §1: "No escort confirmed → the session cannot start."
         raise TransitionRefused(["No escort confirmed: record the escort's name and phone on the appointment "
                                  "before the session starts."])
-    appointment.status, appointment.status_changed_at, appointment.status_changed_by = to_status, now, by
-    _save_status(appointment, ["status", "status_changed_at", "status_changed_by"])
-    if to_status in (Status.COMPLETED, Status.NO_SHOW):
-        AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    _set_status(appointment, to_status, by=by, now=now)
     if to_status == Status.CHECKED_IN:
         from .records import record_open  # check-in opens the session record (issue 10)
 
@@ -124,21 +113,13 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by, now: dateti
     if not reason:
         raise BookingRefused(["Say why the appointment is cancelled."])
     appointment = _locked(appointment)
-    _refuse_move(appointment, Status.CANCELLED)
     now = now or timezone.now()
-    if now >= appointment.start:
-        # After the start time the patient either came (check in) or did not: that is a no-show, which the
-        # clinic counts differently from a cancellation.
-        raise TransitionRefused(["The appointment time has passed, so it cannot be cancelled: if the patient did "
-                                 "not come, mark them a no-show."])
-    appointment.status, appointment.cancel_reason = Status.CANCELLED, reason[:300]
-    appointment.late_cancel = appointment.start - now < timedelta(hours=settings.SESSIONS_LATE_CANCEL_HOURS)
-    appointment.status_changed_at, appointment.status_changed_by = now, by
-    _save_status(appointment, ["status", "cancel_reason", "late_cancel", "status_changed_at", "status_changed_by"])
-    AppointmentLink.objects.filter(appointment=appointment, revoked_at__isnull=True).update(revoked_at=now)
+    _refuse_move(appointment, Status.CANCELLED, now)
+    late = appointment.start - now < timedelta(hours=settings.SESSIONS_LATE_CANCEL_HOURS)
+    _set_status(appointment, Status.CANCELLED, by=by, now=now, cancel_reason=reason[:300], late_cancel=late)
     if notify:
         # The patient learns it is off; the reason stays in the record (it may be clinical).
-        transaction.on_commit(lambda: _notify(appointment, "appointment_cancelled", appointment))
+        transaction.on_commit(lambda: _notify("appointment_cancelled", appointment))
     return appointment
 
 
@@ -149,15 +130,13 @@ def appointment_reschedule(*, appointment: Appointment, start: datetime, chair: 
     nothing: if the new time is refused or taken, the old appointment stays as it was."""
     _lock_patient(appointment.patient)  # before the appointment row: the same order as appointment_book
     old = _locked(appointment)
-    _refuse_move(old, Status.RESCHEDULED)
+    now = now or timezone.now()
+    _refuse_move(old, Status.RESCHEDULED, now)
     if start == old.start and chair.pk == old.chair_id:
         # Nothing would move: a new appointment and a "Was X / Now X" e-mail would only confuse the patient.
         raise BookingRefused(["Choose a different time or chair: this is the appointment's current time and "
                               "chair."])
-    now = now or timezone.now()
-    old.status, old.status_changed_at, old.status_changed_by = Status.RESCHEDULED, now, by
-    _save_status(old, ["status", "status_changed_at", "status_changed_by"])
-    AppointmentLink.objects.filter(appointment=old, revoked_at__isnull=True).update(revoked_at=now)
+    _set_status(old, Status.RESCHEDULED, by=by, now=now)
     return appointment_book(patient=old.patient, protocol=old.protocol, chair=chair, nurse=nurse, start=start,
                             booked_by=by, course=old.course, rescheduled_from=old, now=now)
 

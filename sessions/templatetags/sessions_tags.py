@@ -2,61 +2,32 @@ import re
 from dataclasses import dataclass, field
 
 from django import template
-from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from sessions.courses import to_local
 from sessions.models import Appointment
+from sessions.selectors.moves import appointment_moves
 
 register = template.Library()
 
 S = Appointment.Status
-# (url action, button label, Bootstrap style) for each status an appointment can move to from the board.
-_BUTTONS = {
-    S.CONFIRMED: ("confirm", "Confirm", "outline-success"),
-    S.CHECKED_IN: ("check-in", "Check in", "success"),
-    S.IN_SESSION: ("start", "Start session", "primary"),
-    S.RECOVERING: ("recovering", "Recovering", "primary"),
-    S.COMPLETED: ("complete", "Complete", "primary"),
-    S.NO_SHOW: ("no-show", "No-show", "outline-secondary"),
-}
-# The same rules as sessions.services and sessions.views.appointment_action: a button is shown only when
-# pressing it would work, so nobody meets a 403 or a refusal from a button the page offered.
-_CLINICAL = frozenset({S.IN_SESSION, S.RECOVERING, S.COMPLETED})
-_CHANGE_PERMISSION = "clinic_sessions.change_appointment"
-_CLINICAL_PERMISSION = "clinic_sessions.attend_appointment"
 
 
 @dataclass
 class Actions:
-    buttons: list[tuple[str, str, str]] = field(default_factory=list)
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (url action, label, Bootstrap style)
     can_reschedule: bool = False
     can_cancel: bool = False
 
 
 @register.simple_tag
 def appointment_actions(appointment: Appointment, user, now=None) -> Actions:
-    """What ``user`` may do with ``appointment`` now: the status buttons, reschedule and cancel."""
-    if user is None or not user.has_perm(_CHANGE_PERMISSION):
-        return Actions()
-    now = now or timezone.now()
-    zone = appointment.location.time_zone
-    started = now >= appointment.start
-    on_the_day = to_local(now, zone).date() == to_local(appointment.start, zone).date()
-    clinician = user.has_perm(_CLINICAL_PERMISSION)
-    buttons = []
-    for status, button in _BUTTONS.items():
-        if not appointment.can_move_to(status):
-            continue
-        if status in _CLINICAL and not clinician:
-            continue
-        if status == S.NO_SHOW and not started:
-            continue
-        if status == S.CHECKED_IN and not on_the_day:
-            continue
-        buttons.append(button)
-    movable = appointment.status in (S.BOOKED, S.CONFIRMED)
-    return Actions(buttons=buttons, can_reschedule=movable, can_cancel=movable and not started)
+    """What ``user`` may do with ``appointment`` now: the status buttons, reschedule and cancel. Asks
+    ``appointment_moves``, as the view and the service do, so a page offers only what would work."""
+    moves = appointment_moves(appointment=appointment, user=user, now=now)
+    statuses = {move.status for move in moves}
+    return Actions(buttons=[(move.action, move.label, move.style) for move in moves if move.action],
+                   can_reschedule=S.RESCHEDULED in statuses, can_cancel=S.CANCELLED in statuses)
 
 
 @register.filter

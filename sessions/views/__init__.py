@@ -1,7 +1,6 @@
 """Schedule pages: thin views; every write is one service call (DESIGN.md §3)."""
 
 from .appointments import (
-    ACTIONS,
     appointment_action,
     appointment_cancel,
     appointment_detail,
@@ -10,6 +9,7 @@ from .appointments import (
     patient_appointments,
 )
 from .boards import (
+    board_layout_css,
     day_board,
     week_board,
 )
@@ -36,7 +36,6 @@ from .settings import (
 )
 
 __all__ = [
-    "ACTIONS",
     "ChairCreateView",
     "ChairUpdateView",
     "LocationScheduleView",
@@ -49,6 +48,7 @@ __all__ = [
     "appointment_link",
     "appointment_link_ics",
     "appointment_reschedule",
+    "board_layout_css",
     "book",
     "book_start",
     "course_plan",

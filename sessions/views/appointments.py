@@ -19,17 +19,9 @@ from patients.selectors import (
 from sessions import forms, selectors, services
 from sessions.courses import to_local
 from sessions.models import Appointment
+from sessions.selectors.moves import ACTIONS, user_may_move
 
 from .common import _appointment, _emailed, _next_url, _render, staff_view
-
-ACTIONS = {  # the board's one-click moves: url action -> (status, past-tense message)
-    "confirm": (Appointment.Status.CONFIRMED, "confirmed"),
-    "check-in": (Appointment.Status.CHECKED_IN, "checked in"),
-    "start": (Appointment.Status.IN_SESSION, "in session"),
-    "recovering": (Appointment.Status.RECOVERING, "recovering"),
-    "complete": (Appointment.Status.COMPLETED, "completed"),
-    "no-show": (Appointment.Status.NO_SHOW, "marked as a no-show"),
-}
 
 
 @staff_view("clinic_sessions.view_appointment")
@@ -71,17 +63,17 @@ def _intake_escort(patient: Patient) -> dict | None:
 @require_POST
 def appointment_action(request, public_id, action):
     appointment = _appointment(public_id)
-    if action not in ACTIONS:
+    move = ACTIONS.get(action)
+    if move is None:
         raise Http404("Unknown action.")
-    status, done = ACTIONS[action]
-    if status in services.CLINICAL_STATUSES and not request.user.has_perm(services.CLINICAL_PERMISSION):
+    if not user_may_move(request.user, move):  # who may: here, by permission; what is allowed: the service
         raise PermissionDenied("Starting, recovering and completing a session are recorded by the nurse.")
     try:
-        services.appointment_transition(appointment=appointment, to_status=status, by=request.user)
+        services.appointment_transition(appointment=appointment, to_status=move.status, by=request.user)
     except services.BookingRefused as refused:
         messages.error(request, " ".join(refused.reasons))
     else:
-        messages.success(request, f"{appointment.patient.full_name}: {done}.")
+        messages.success(request, f"{appointment.patient.full_name}: {move.done}.")
     return redirect(_next_url(request, appointment))
 
 
@@ -118,8 +110,9 @@ def appointment_cancel(request, public_id):
             for reason in refused.reasons:
                 form.add_error(None, reason)
         else:
-            note = (" The patient has been told by e-mail." if getattr(cancelled, "email_sent", None) else "")
-            _emailed(request, cancelled.patient, cancelled)  # only its warning, if the e-mail failed
+            told = selectors.email_outcome(appointment=cancelled, kind="appointment_cancelled")
+            note = " The patient has been told by e-mail." if told else ""
+            _emailed(request, cancelled.patient, cancelled, "appointment_cancelled")  # its warning, if it failed
             messages.success(request, "Appointment cancelled" + (" (late cancel)." if cancelled.late_cancel else ".")
                              + note)
             return redirect(appointment)
@@ -146,7 +139,8 @@ def appointment_reschedule(request, public_id):
         except services.BookingConflict as exc:
             conflict = exc  # shown with the next free times above the form
         else:
-            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new))
+            messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new,
+                                                                         "appointment_moved"))
             return redirect(new)
     return _render(request, "sessions/appointment_reschedule.html", {
         "appointment": appointment, "form": form, "conflict": conflict,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from clinic.models import Location
@@ -26,6 +27,32 @@ def day_board(request):
         "statuses": [(s.value, s.label) for s in Appointment.Status if s != Appointment.Status.RESCHEDULED],
         "today": forms.local_today(location),
     }, time_zone=location.time_zone)
+
+
+MAX_BOARD_CHAIRS, MAX_BOARD_ROWS = 200, 24 * 60  # generous bounds: a stylesheet, not a denial of service
+
+
+def _bounded(value: str | None, upper: int) -> int:
+    try:
+        return max(1, min(int(value or 1), upper))
+    except ValueError:
+        return 1
+
+
+@staff_view("clinic_sessions.view_appointment")
+def board_layout_css(request):
+    """The day board's grid for any number of chairs and rows (any opening hours), as a stylesheet from this
+    origin: the CSP allows styles from 'self' only, neither inline ``<style>`` nor ``style=`` attributes.
+    Numbers only, no patient data; the same for every board of that size, so browsers cache it."""
+    chairs = _bounded(request.GET.get("chairs"), MAX_BOARD_CHAIRS)
+    rows = _bounded(request.GET.get("rows"), MAX_BOARD_ROWS)
+    lines = [f".board-cols-{chairs} {{ grid-template-columns: 4.5rem repeat({chairs}, minmax(9rem, 1fr)); }}"]
+    lines += [f".board-col-{n} {{ grid-column: {n}; }}" for n in range(1, chairs + 2)]
+    lines += [f".board-row-{n} {{ grid-row-start: {n}; }}" for n in range(1, rows + 2)]
+    lines += [f".board-span-{n} {{ grid-row-end: span {n}; }}" for n in range(1, rows + 1)]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @staff_view("clinic_sessions.view_appointment")

@@ -96,7 +96,8 @@ def book(request, public_id):
         except services.BookingConflict as exc:
             conflict = exc  # shown with the next free times above the form
         else:
-            messages.success(request, "Appointment booked; " + _emailed(request, patient, appointment))
+            messages.success(request, "Appointment booked; " + _emailed(request, patient, appointment,
+                                                                           "appointment_booked"))
             _warn_if_fasting_started(request, appointment)
             return redirect(appointment)
     access_event_record(request=request, patient_id=patient.public_id, object_type="booking page")
@@ -128,9 +129,9 @@ def course_plan(request, public_id):
             except services.BookingConflict as exc:
                 conflict = exc
             else:
-                messages.success(request, f"{course.appointments.count()} sessions booked; "
-                                 + _emailed(request, patient, course))
                 first = course.appointments.order_by("start").first()
+                messages.success(request, f"{course.appointments.count()} sessions booked; "
+                                 + _emailed(request, patient, first, "course_booked"))
                 if first is not None:
                     _warn_if_fasting_started(request, first)
                 return redirect("schedule:patient_appointments", public_id=patient.public_id)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic.models import Location
 from patients.models import Patient
-from sessions import forms
+from sessions import forms, selectors
 from sessions.models import Appointment
 
 
@@ -58,15 +58,19 @@ def _day(request, location: Location) -> date:
     return day if abs((day - today).days) <= forms.BOOKING_HORIZON.days else today
 
 
-def _emailed(request, patient: Patient, sent_for=None) -> str:
-    """The end of the success message; a failed e-mail (``email_sent`` False, set by the service after the
-    commit) gets its own warning, since the booking itself is saved."""
+def _emailed(request, patient: Patient, appointment: Appointment | None, kind: str) -> str:
+    """The end of the success message, from the recorded outcome of the e-mail (``AppointmentEmail``, written
+    once the booking committed and the mail server answered). A failed e-mail gets its own warning, since the
+    booking itself is saved: the front desk phones the patient."""
     if not patient.email:
         return "no e-mail address on file: give the patient the time and instructions by phone."
-    if getattr(sent_for, "email_sent", None) is False:
+    sent = selectors.email_outcome(appointment=appointment, kind=kind) if appointment is not None else None
+    if sent is False:
         messages.warning(request, "The e-mail to the patient could not be sent: give them the time and "
                                   "instructions by phone.")
         return "the e-mail could not be sent."
+    if sent is None:
+        return "the patient will be e-mailed the time, place and instructions."
     return "the patient has been e-mailed the time, place and instructions."
 
 

@@ -8,7 +8,7 @@ from tests.factories import PatientFactory
 
 def invite(patient=None, **fields):
     patient = patient or PatientFactory(**fields)
-    issued = invitation_send(patient=patient, sent_by=None, base_url="http://testserver", by_email=False)
+    issued = invitation_send(patient=patient, sent_by=None, by_email=False)
     return patient, issued
 
 

@@ -212,7 +212,7 @@ def test_a_consent_link_lets_the_patient_sign_a_new_version(client, manager):
     patient = make_cleared_patient(date_of_birth=DOB)
     consent_document_publish(title="Consent", body="Version two", published_by=manager)
     assert not consent_is_current(patient=patient)
-    issued = consent_link_send(patient=patient, sent_by=manager, base_url="http://testserver", by_email=False)
+    issued = consent_link_send(patient=patient, sent_by=manager, by_email=False)
     response = prove(client, issued.token, DOB)
     assert response.url == reverse("intake:consent_only", kwargs={"token": issued.token})
     page = client.get(response.url).content.decode()
@@ -360,7 +360,7 @@ def _consent_link(client, manager):
 
     patient = make_cleared_patient(date_of_birth=DOB)
     consent_document_publish(title="Consent", body="Version two", published_by=manager)
-    issued = consent_link_send(patient=patient, sent_by=manager, base_url="http://testserver", by_email=False)
+    issued = consent_link_send(patient=patient, sent_by=manager, by_email=False)
     prove(client, issued.token, DOB)
     return patient, issued, reverse("intake:consent_only", kwargs={"token": issued.token})
 
@@ -413,7 +413,7 @@ def _idle(client, token, minutes):
     from patients.services import token_hash
 
     session = client.session
-    key = f"intake-proof:{token_hash(token)}"
+    key = f"patient-link-proof:{token_hash(token)}"
     session[key] = session[key] | {"seen_at": session[key]["seen_at"] - minutes * 60}
     session.save()
 

@@ -1,6 +1,7 @@
 """Staff side of intake: queue, prescriber review and decisions, front desk sees status only."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -114,11 +115,11 @@ def test_decline_needs_a_reason_and_a_change_of_mind_is_a_new_decision(prescribe
     assert kinds == ["decline", "approve"]
 
 
-def test_only_a_prescriber_may_decide(nurse_client, nurse):
+def test_only_a_prescriber_may_decide(nurse_client):
+    # Who may is the view's check, by permission (README "Code map"), as in the schedule.
     intake = make_submitted_intake()
     assert _decide(nurse_client, intake, kind="decline", message="x").status_code == 403
-    with pytest.raises(IntakeError):
-        intake_decide(intake=intake, decided_by=nurse, kind="decline", message="x")
+    assert not IntakeDecision.objects.filter(intake=intake).exists()
 
 
 def test_front_desk_sees_cleared_to_book_and_escort_but_no_clinical_answers(front_desk_client):
@@ -159,7 +160,7 @@ def test_staff_invite_by_copy_shows_the_link_once_and_revoke_kills_it(front_desk
     assert "/intake/" in url and len(mail.outbox) == 0
     intake = patient.intakes.get()
     front_desk_client.post(reverse("patients:invitation_revoke", kwargs={"public_id": intake.public_id}))
-    assert client.get(url.replace("http://testserver", "")).status_code == 410
+    assert client.get(url.replace(settings.SITE_URL, "")).status_code == 404
 
 
 def test_prescriber_records_rems_from_the_patient_page(prescriber_client, patient):
@@ -298,11 +299,11 @@ def test_every_decision_stops_the_patients_live_intake_link(prescriber, client, 
 
     intake = make_submitted_intake()
     # A link left live on a submitted intake (say, issued before this rule): the decision must close it.
-    stray = _link_issue(intake=intake, purpose="intake", created_by=None, base_url="http://testserver")
+    stray = _link_issue(intake=intake, purpose="intake", created_by=None)
     intake_decide(intake=intake, decided_by=prescriber, kind=kind, **extra)
     stray.link.refresh_from_db()
     assert stray.link.revoked_at is not None and stray.link.revoked_by == prescriber
-    assert client.get(reverse("intake:link", kwargs={"token": stray.token})).status_code == 410
+    assert client.get(reverse("intake:link", kwargs={"token": stray.token})).status_code == 404
 
 
 def test_a_changed_decision_is_allowed_from_approved_or_declined(prescriber):
@@ -415,7 +416,7 @@ def test_an_invitation_that_is_rolled_back_sends_no_email(patient, django_captur
     from patients.services import invitation_send
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        invitation_send(patient=patient, sent_by=None, base_url="http://testserver")
+        invitation_send(patient=patient, sent_by=None)
         raise RuntimeError("something after the invitation failed")
     assert mail.outbox == []
 

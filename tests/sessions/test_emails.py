@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sessions.models import Appointment, AppointmentLink
-from sessions.selectors import course_proposal
+from sessions.models import Appointment, AppointmentEmail, AppointmentLink
+from sessions.selectors import course_proposal, email_outcome
 from sessions.services import (
     CourseSlotChoice,
     appointment_book,
@@ -46,7 +46,8 @@ def test_a_course_sends_one_email_listing_every_session_with_its_own_link(
     assert "6 appointments" in message.subject and message.body.count("at 09:00") == 6
     for clinical in (protocol.name, "mg/kg", "Rivera"):
         assert clinical not in message.body and clinical not in message.subject
-    assert course.email_sent is True
+    first = course.appointments.order_by("start").first()
+    assert email_outcome(appointment=first, kind="course_booked") is True
 
 
 @pytest.mark.django_db
@@ -143,5 +144,26 @@ def test_a_mail_failure_after_cancelling_keeps_the_cancellation(location, front_
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     cancelled = appointment_cancel(appointment=booked, reason="Unwell", by=front_desk)
-    assert cancelled.email_sent is False
+    assert email_outcome(appointment=cancelled, kind="appointment_cancelled") is False
     assert Appointment.objects.get(pk=booked.pk).status == Appointment.Status.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the view's service call commits on its own
+def test_the_cancel_page_reads_the_recorded_outcome_of_the_email(front_desk, front_desk_client, location,
+                                                                 next_monday, monkeypatch):
+    """The page says the patient was e-mailed only when the sending is recorded as done, and tells the front
+    desk to phone when it failed (an AppointmentEmail row, not an attribute set in a commit callback)."""
+    patient = cleared_patient(location, email="alex.rivera@example.org")
+    booked = appointment_book(patient=patient, protocol=ProtocolFactory(), chair=ChairFactory(location=location),
+                              nurse=make_nurse(email="outcome.nurse@clinic.test"),
+                              start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
+
+    def refuse(self, *args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    url = reverse("schedule:cancel", kwargs={"public_id": booked.public_id})
+    response = front_desk_client.post(url, {"reason": "Unwell"})
+    assert response.status_code == 302 and AppointmentEmail.objects.get(appointment=booked).sent is False
+    text = front_desk_client.get(response.url).content.decode()
+    assert "could not be sent" in text and "The patient has been told by e-mail" not in text

@@ -275,3 +275,14 @@ def test_the_booking_search_keeps_the_patients_name_out_of_the_url(front_desk_cl
     assert "unez" not in response.url.lower()
     page = front_desk_client.get(response.url)
     assert [p.legal_last_name for p in page.context["patients"]] == ["Ñúñez"]
+
+
+def test_the_board_layout_stylesheet_fits_any_size_and_refuses_nothing_with_a_500(nurse_client):
+    url = reverse("schedule:board_layout_css")
+    css = nurse_client.get(url, {"chairs": "20", "rows": "65"}).content.decode()
+    assert ".board-cols-20 { grid-template-columns: 4.5rem repeat(20, minmax(9rem, 1fr)); }" in css
+    assert ".board-col-21 { grid-column: 21; }" in css and ".board-row-66 { grid-row-start: 66; }" in css
+    assert ".board-span-65 { grid-row-end: span 65; }" in css
+    for bad in ({"chairs": "x"}, {"chairs": "-3", "rows": "9" * 30}, {}):
+        response = nurse_client.get(url, bad)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/css")

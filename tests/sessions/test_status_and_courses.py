@@ -46,7 +46,7 @@ def test_the_whole_day_moves_in_order_and_completes_the_course_step(booked, nurs
         assert booked.status == status
     assert booked.status_changed_by == nurse
     assert course_progress(booked.course) == {"done": 1, "booked": 1, "planned": 6}
-    assert AppointmentLink.objects.get(appointment=booked).revoked_at is not None
+    assert AppointmentLink.objects.get(appointment=booked).state == "used"  # dead once its purpose is done
 
 
 @pytest.mark.parametrize("start,to", [
@@ -91,7 +91,7 @@ def test_cancel_needs_a_reason_and_flags_late_cancels(booked, front_desk):
     early = appointment_cancel(appointment=booked, reason="Patient unwell", by=front_desk,
                                now=booked.start - timedelta(days=3))
     assert early.status == S.CANCELLED and early.late_cancel is False
-    assert AppointmentLink.objects.get(appointment=booked).revoked_at is not None
+    assert AppointmentLink.objects.get(appointment=booked).state == "revoked"
     with pytest.raises(TransitionRefused):
         appointment_cancel(appointment=booked, reason="again", by=front_desk)
 

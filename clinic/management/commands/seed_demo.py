@@ -128,7 +128,7 @@ class Command(BaseCommand):
             patient = Patient.objects.filter(legal_last_name=last_name, location=location).first()
             if patient is None or patient.intakes.exists():
                 continue
-            issued = services.invitation_send(patient=patient, sent_by=manager, base_url="http://127.0.0.1:8000",
+            issued = services.invitation_send(patient=patient, sent_by=manager,
                                               by_email=False)
             if state == "invited":
                 self.stdout.write(f"  Intake link for {patient.full_name} (date of birth "
