@@ -62,11 +62,13 @@ def test_approval_with_an_aneurysm_answer_is_refused_without_a_written_reason(pr
 
 
 def test_prescriber_acknowledges_an_urgent_flag_on_an_unfinished_intake_from_the_queue_with_a_note(
-        prescriber_page, live_server, screenshot):
+        prescriber_page, live_server, screenshot, settings):
     from playwright.sync_api import expect
 
+    settings.SITE_URL = live_server.url  # patient links are built from SITE_URL only
+
     patient = PatientFactory(legal_first_name="Una", legal_last_name="Unfinished")
-    issued = invitation_send(patient=patient, sent_by=None, base_url=live_server.url, by_email=False)
+    issued = invitation_send(patient=patient, sent_by=None, by_email=False)
     intake_step_save(intake=issued.link.intake, step="phq9", data=complete_intake_answers(phq9_item9=2)["phq9"])
     page = prescriber_page
     page.goto(f"{live_server.url}/patients/intakes/")
@@ -89,10 +91,12 @@ def test_a_high_risk_answer_emails_on_call_and_tells_the_patient_honestly_when_a
         browser, live_server, prescriber_page, screenshot, settings):
     from playwright.sync_api import expect
 
+    settings.SITE_URL = live_server.url  # patient links are built from SITE_URL only
+
     settings.CLINIC_ONCALL_EMAIL = "oncall@clinic.test"
     location = LocationFactory(name="Riverside", phone="+1 555 0100")
     patient = PatientFactory(legal_first_name="Cal", legal_last_name="Crisis", date_of_birth=DOB, location=location)
-    issued = invitation_send(patient=patient, sent_by=None, base_url=live_server.url, by_email=False)
+    issued = invitation_send(patient=patient, sent_by=None, by_email=False)
     phone = _patient_on_phone(browser, issued.url)
     phone.goto(f"{live_server.url}/intake/{issued.token}/step/phq9/")
     for i in range(1, 9):
@@ -113,11 +117,13 @@ def test_a_high_risk_answer_emails_on_call_and_tells_the_patient_honestly_when_a
 
 
 def test_a_cssrs_yes_to_q4_survives_changing_q2_to_no_and_reaches_the_prescriber(
-        browser, live_server, prescriber_page, screenshot):
+        browser, live_server, prescriber_page, screenshot, settings):
     from playwright.sync_api import expect
 
+    settings.SITE_URL = live_server.url  # patient links are built from SITE_URL only
+
     patient = PatientFactory(legal_first_name="Cy", legal_last_name="Contradict", date_of_birth=DOB)
-    issued = invitation_send(patient=patient, sent_by=None, base_url=live_server.url, by_email=False)
+    issued = invitation_send(patient=patient, sent_by=None, by_email=False)
     phone = _patient_on_phone(browser, issued.url)
     phone.goto(f"{live_server.url}/intake/{issued.token}/step/cssrs/")
     phone.locator('input[name="q1"][value="yes"]').check()
