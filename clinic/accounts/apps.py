@@ -6,11 +6,3 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Staff accounts"
     default_auto_field = "django.db.models.BigAutoField"
-    # What each role may do in the cross-cutting apps (granted by migration 0002_roles).
-    role_grants = {
-        "manager": [
-            "audit.view_accessevent",
-            "accounts.view_user", "accounts.add_user", "accounts.change_user",
-            "clinic.view_location", "clinic.add_location", "clinic.change_location",
-        ],
-    }
