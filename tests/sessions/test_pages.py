@@ -3,18 +3,17 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
 from clinic.models import Location
 from sessions.models import Appointment, Chair, Protocol
 from sessions.services import appointment_book
-from tests.factories import PatientFactory
-from tests.sessions.helpers import ChairFactory, cleared_patient, client_for, frozen_now, local, make_nurse
+from tests.factories import PatientFactory, client_for
+from tests.sessions.helpers import BOARD_QUERIES, ChairFactory, cleared_patient, local, make_nurse
 
 pytestmark = pytest.mark.django_db
-# Session, user, permissions and navigation, the location, the location list, chairs, appointments: no per-row query.
-BOARD_QUERIES = 11
 
 
 def _fill_board(location, protocol, front_desk, day, count):
@@ -54,7 +53,8 @@ def test_day_board_query_count_is_the_same_for_2_and_40_appointments(nurse_clien
 
 def test_day_board_shows_patient_protocol_status_and_actions(location, protocol, front_desk, next_monday):
     _fill_board(location, protocol, front_desk, next_monday, 3)  # 08:00 booked, 10:00 confirmed, 12:00 checked in
-    with frozen_now(local(location, next_monday, 9)):  # on the day, after the first start, before the others
+    # On the day, after the first start, before the others.
+    with time_machine.travel(local(location, next_monday, 9), tick=False):
         response = client_for(front_desk).get(reverse("schedule:board"),
                                               {"location": str(location.public_id), "day": next_monday.isoformat()})
     html = response.content.decode()

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
@@ -20,9 +21,8 @@ from sessions.services import (
     appointment_transition,
 )
 from sessions.templatetags.sessions_tags import tel_href, weekday_names
-from tests.factories import UserFactory
-from tests.sessions.helpers import ProtocolFactory, cleared_patient, client_for, frozen_now, local
-from tests.sessions.test_pages import BOARD_QUERIES
+from tests.factories import UserFactory, client_for
+from tests.sessions.helpers import BOARD_QUERIES, ProtocolFactory, cleared_patient, local
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_pressing_check_in_without_current_consent_shows_the_reason_not_a_500(bo
                                                                                next_monday):
     appointment_transition(appointment=booked, to_status=Appointment.Status.CONFIRMED, by=front_desk)
     _publish_new_consent()
-    with frozen_now(local(location, next_monday, 8, 45)):
+    with time_machine.travel(local(location, next_monday, 8, 45), tick=False):
         response = client_for(front_desk).post(reverse("schedule:action", args=[booked.public_id, "check-in"]),
                                                follow=True)
     assert response.status_code == 200
@@ -296,7 +296,7 @@ def test_booking_inside_the_fasting_window_warns_to_stop_eating(front_desk, loca
     patient = cleared_patient(location)
 
     def book(hhmm):
-        with frozen_now(local(location, next_monday, 6)):
+        with time_machine.travel(local(location, next_monday, 6), tick=False):
             response = client_for(front_desk).post(reverse("schedule:book", args=[patient.public_id]), {
                 "protocol": protocol.pk, "date": next_monday.isoformat(), "time": hhmm, "chair": chairs[0].pk,
                 "nurse": nurse_on_duty.pk})

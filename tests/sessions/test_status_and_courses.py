@@ -1,9 +1,9 @@
 """Status moves, cancel, reschedule, and courses booked together across DST (issue 4; DESIGN.md §5)."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from unittest import mock
 
 import pytest
+import time_machine
 
 from sessions.courses import to_local
 from sessions.models import Appointment, AppointmentLink, Course
@@ -153,7 +153,7 @@ def test_a_course_across_a_dst_change_keeps_nine_local(location, protocol, chair
                                                        first_day, change):
     patient = cleared_patient(location, route="iv", number_of_sessions=6)
     # "Now" is fixed before the 2027 changes, so the test keeps working after them.
-    with mock.patch("django.utils.timezone.now", return_value=datetime(2027, 1, 4, 12, 0, tzinfo=UTC)):
+    with time_machine.travel(datetime(2027, 1, 4, 12, 0, tzinfo=UTC), tick=False):
         proposals = course_proposal(patient=patient, protocol=protocol, location=location, first_day=first_day,
                                     local_time=time(9, 0), count=6, weekdays=(0, 2, 4))
         assert all(p.slot for p in proposals)
