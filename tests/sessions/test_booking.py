@@ -17,23 +17,6 @@ from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patien
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alex(location):
-    return cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera", route="iv",
-                           number_of_sessions=6)
-
-
-@pytest.fixture
-def book(alex, protocol, chairs, nurse_on_duty, front_desk, location, next_monday):
-    def _book(**overrides):
-        fields = {"patient": alex, "protocol": protocol, "chair": chairs[0], "nurse": nurse_on_duty,
-                      "start": local(location, next_monday, 9), "booked_by": front_desk}
-        fields.update(overrides)
-        return appointment_book(**fields)
-
-    return _book
-
-
 def test_booking_takes_its_end_and_turnover_from_the_protocol_and_stores_utc(book, location, next_monday):
     appointment = book()
     assert appointment.start == local(location, next_monday, 9)

@@ -12,7 +12,6 @@ from sessions.models import Appointment
 from sessions.services import (
     BookingRefused,
     TransitionRefused,
-    appointment_book,
     appointment_cancel,
     appointment_link_issue,
     appointment_prepare,
@@ -110,12 +109,6 @@ def test_a_submitted_search_keeps_the_patient_and_offers_book_this(front_desk_cl
 
 
 # --- Check-in, no-show and cancel ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def booked(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    return appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                            nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
 
 
 def test_check_in_is_only_on_the_appointments_local_day(booked, front_desk, location, next_monday):

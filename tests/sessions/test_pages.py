@@ -204,10 +204,8 @@ def test_find_a_slot_lists_free_times(front_desk_client, location, protocol, cha
     assert slots and slots[0].local_start.hour == 8
 
 
-def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, nurse_client, front_desk, location,
-                                                              protocol, chairs, nurse_on_duty, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, nurse_client, booked):
+    appointment = booked
     assert front_desk_client.get(appointment.get_absolute_url()).status_code == 200
     assert AccessEvent.objects.filter(patient_id=appointment.patient.public_id, object_type="appointment").exists()
     front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "confirm"]))
@@ -217,10 +215,8 @@ def test_appointment_page_logs_access_and_actions_move_status(front_desk_client,
     assert "cannot be marked completed" in response.content.decode()
 
 
-def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_client, front_desk, location, protocol,
-                                                                chairs, nurse_on_duty, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_client, booked):
+    appointment = booked
     page = front_desk_client.get(appointment.get_absolute_url()).content.decode()
     assert "Not confirmed yet" in page and "Confirm escort" in page
     url = reverse("schedule:escort", args=[appointment.public_id])
@@ -231,10 +227,8 @@ def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_clien
     assert appointment.escort_name == "Sam Rivera" and appointment.escort_confirmed_at is not None
 
 
-def test_cancel_and_reschedule_pages(front_desk_client, front_desk, location, protocol, chairs, nurse_on_duty,
-                                     next_monday):
-    first = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                             nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_cancel_and_reschedule_pages(front_desk_client, booked, chairs, nurse_on_duty, next_monday):
+    first = booked
     response = front_desk_client.post(reverse("schedule:reschedule", args=[first.public_id]), {
         "date": (next_monday + timedelta(days=2)).isoformat(), "time": "10:00", "chair": chairs[1].pk,
         "nurse": nurse_on_duty.pk})

@@ -18,10 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def appointment(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    patient = cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera")
-    return appointment_book(patient=patient, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                            start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
+def appointment(booked):
+    """Alex's appointment at 09:00 next Monday (tests/sessions/conftest.py)."""
+    return booked
 
 
 @pytest.fixture

@@ -27,13 +27,6 @@ from tests.sessions.helpers import BOARD_QUERIES, ProtocolFactory, cleared_patie
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def booked(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    patient = cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera")
-    return appointment_book(patient=patient, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                            start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
-
-
 def _publish_new_consent():
     from patients.services import consent_document_publish
 
@@ -100,10 +93,8 @@ def test_pressing_check_in_without_current_consent_shows_the_reason_not_a_500(bo
 
 
 def test_board_and_appointment_page_warn_when_consent_must_be_signed_again(
-        booked, front_desk, location, protocol, chairs, nurse_on_duty, next_monday, django_assert_num_queries):
-    signed_again = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[1],
-                                    nurse=nurse_on_duty, start=local(location, next_monday, 9),
-                                    booked_by=front_desk, notify=False)
+        booked, book, front_desk, location, chairs, next_monday, django_assert_num_queries):
+    signed_again = book(patient=cleared_patient(location), chair=chairs[1], notify=False)
     client = client_for(front_desk)
     assert "Consent must be signed again" not in _board(client, location, next_monday).content.decode()
 

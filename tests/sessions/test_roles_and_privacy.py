@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
 from sessions.models import Appointment
-from sessions.services import appointment_book
 from tests.factories import client_for
 from tests.sessions.helpers import cleared_patient, local, move_status
 
@@ -17,12 +16,10 @@ S = Appointment.Status
 
 
 @pytest.fixture
-def booked_with_escort(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
-    Appointment.objects.filter(pk=appointment.pk).update(escort_name="Sam", escort_phone="+1 555 0111",
-                                                         escort_confirmed_at=appointment.start - timedelta(days=1))
-    return Appointment.objects.get(pk=appointment.pk)
+def booked_with_escort(booked):
+    Appointment.objects.filter(pk=booked.pk).update(escort_name="Sam", escort_phone="+1 555 0111",
+                                                    escort_confirmed_at=booked.start - timedelta(days=1))
+    return Appointment.objects.get(pk=booked.pk)
 
 
 @pytest.fixture

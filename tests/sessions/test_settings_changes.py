@@ -9,7 +9,6 @@ from sessions.forms import ChairForm, LocationScheduleForm
 from sessions.models import Appointment, Chair
 from sessions.services import (
     TransitionRefused,
-    appointment_book,
     appointment_cancel,
     appointment_reschedule,
     appointment_transition,
@@ -23,11 +22,9 @@ S = Appointment.Status
 
 
 @pytest.fixture
-def third_slot(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
+def third_slot(book, location, chairs):
     """Three patients watched by one nurse at once: the third is in watch slot 3 (ratio 4)."""
-    start = local(location, next_monday, 9)
-    booked = [appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chair, nurse=nurse_on_duty,
-                               start=start, booked_by=front_desk) for chair in chairs]
+    booked = [book(patient=cleared_patient(location), chair=chair) for chair in chairs]
     assert booked[2].nurse_slot == 3
     return booked[2]
 

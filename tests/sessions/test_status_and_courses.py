@@ -26,17 +26,6 @@ pytestmark = pytest.mark.django_db
 S = Appointment.Status
 
 
-@pytest.fixture
-def alex(location):
-    return cleared_patient(location, route="iv", number_of_sessions=6)
-
-
-@pytest.fixture
-def booked(alex, protocol, chairs, nurse_on_duty, front_desk, location, next_monday):
-    return appointment_book(patient=alex, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                            start=local(location, next_monday, 9), booked_by=front_desk)
-
-
 def test_the_whole_day_moves_in_order_and_completes_the_course_step(booked, nurse, front_desk):
     appointment_escort_record(appointment=booked, escort_name="Sam Rivera", escort_phone="+1 555 0111",
                               by=front_desk)
