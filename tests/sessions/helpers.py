@@ -81,3 +81,10 @@ def move_status(appointment, status: str, **fields):
         rows.update(status=step)
     rows.update(status=status, **fields)
     return Appointment.objects.get(pk=appointment.pk)
+
+
+def board_page(client, location, day):
+    """The day board of ``location`` on ``day``, as ``client`` sees it."""
+    from django.urls import reverse
+
+    return client.get(reverse("schedule:board"), {"location": str(location.public_id), "day": day.isoformat()})

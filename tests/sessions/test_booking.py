@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinic.models import Location
 from sessions.models import Appointment, AppointmentLink, Course, Protocol
-from sessions.services import BookingConflict, BookingRefused, appointment_book
+from sessions.services import BookingConflict, BookingRefused, appointment_book, appointment_reschedule
 from tests.factories import LocationFactory, PatientFactory, UserFactory
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local
 
@@ -187,3 +187,35 @@ def test_the_seeded_iv_protocol_refuses_a_session_47_hours_after_another(alex, c
     assert "at least 48 hours between sessions" in refused.value.reasons[0]
     assert appointment_book(patient=alex, protocol=iv, chair=chairs[0], nurse=nurse_on_duty,
                             start=first + timedelta(hours=48), booked_by=front_desk).pk
+
+
+# --- Rescheduling to the same slot ---------------------------------------------------------------------------
+
+
+def test_rescheduling_to_the_same_time_and_chair_is_refused_and_nothing_is_sent(booked, front_desk, nurse_on_duty,
+                                                                                 front_desk_client, location,
+                                                                                 next_monday):
+    with pytest.raises(BookingRefused, match="Choose a different time or chair"):
+        appointment_reschedule(appointment=booked, start=booked.start, chair=booked.chair, nurse=nurse_on_duty,
+                               by=front_desk)
+    response = front_desk_client.post(reverse("schedule:reschedule", args=[booked.public_id]), {
+        "date": next_monday.isoformat(), "time": "09:00", "chair": booked.chair.pk, "nurse": nurse_on_duty.pk})
+    assert "Choose a different time or chair" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.BOOKED
+    assert Appointment.objects.count() == 1 and mail.outbox == []
+
+
+# --- The minimum-interval message ------------------------------------------------------------------------------
+
+
+def test_minimum_interval_refusal_suggests_no_times_and_points_to_find_a_free_time(booked, front_desk, protocol,
+                                                                                    chairs, nurse_on_duty, location,
+                                                                                    next_monday):
+    with pytest.raises(BookingRefused) as refused:
+        appointment_book(patient=booked.patient, protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
+                         start=local(location, next_monday + timedelta(days=1), 9), booked_by=front_desk)
+    text = " ".join(refused.value.reasons)
+    assert "needs at least 48 hours between sessions" in text and "Mon" in text
+    assert "Find a free time" in text
+    assert "Choose a time from" not in text and "CLINICAL.md" not in text

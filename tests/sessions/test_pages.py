@@ -1,17 +1,29 @@
-"""Schedule pages: permissions, the day board's query count, booking through the form, bad input."""
+"""Schedule pages: permissions, the day board (its query count, an empty day, where an action returns to), booking
+through the form, bad input, settings and wording."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
 from clinic.models import Location
 from sessions.models import Appointment, Chair, Protocol
-from sessions.services import appointment_book
+from sessions.services import appointment_book, appointment_escort_record, appointment_link_issue
+from sessions.templatetags.sessions_tags import weekday_names
 from tests.factories import PatientFactory, client_for
-from tests.sessions.helpers import BOARD_QUERIES, ChairFactory, cleared_patient, local, make_nurse
+from tests.sessions.helpers import (
+    BOARD_QUERIES,
+    ChairFactory,
+    ProtocolFactory,
+    board_page,
+    cleared_patient,
+    local,
+    make_nurse,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +278,97 @@ def test_the_booking_search_keeps_the_patients_name_out_of_the_url(front_desk_cl
     assert "unez" not in response.url.lower()
     page = front_desk_client.get(response.url)
     assert [p.legal_last_name for p in page.context["patients"]] == ["Ñúñez"]
+
+
+# --- the day board -----------------------------------------------------------------------------------
+
+
+def test_an_empty_day_says_so_and_offers_to_book(front_desk_client, location, chairs, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    assert "No appointments on this day" in html and reverse("schedule:book_start") in html
+
+
+def test_after_an_action_the_board_opens_at_the_card_acted_on(front_desk_client, booked, location, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    assert f'id="appt-{booked.public_id}"' in html
+    board_url = f"{reverse('schedule:board')}?location={location.public_id}&day={next_monday.isoformat()}"
+    response = front_desk_client.post(reverse("schedule:action", args=[booked.public_id, "confirm"]),
+                                      {"next": board_url})
+    assert response.url == f"{board_url}#appt-{booked.public_id}"
+    # From the appointment page, back to that page as before.
+    response = front_desk_client.post(reverse("schedule:action", args=[booked.public_id, "no-show"]),
+                                      {"next": booked.get_absolute_url()})
+    assert response.url == booked.get_absolute_url()
+
+
+def test_week_view_button_looks_like_the_other_navigation_buttons(front_desk_client, location, chairs, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    week = re.search(r'<a class="([^"]*)" href="[^"]*week[^"]*">Week view</a>', html)
+    assert week and "btn-outline-primary" in week.group(1) and "secondary" not in week.group(1)
+
+
+# --- booking forms -------------------------------------------------------------------------------------
+
+
+def test_protocol_choice_follows_the_approved_plan_route(front_desk_client, location, protocol, chairs):
+    im = ProtocolFactory(name="IM ketamine", route="im")
+    planned = ProtocolFactory(name="Induction")  # the protocol named in the factory's IV plan
+    patient = cleared_patient(location)  # approved for IV
+    for name in ("schedule:book", "schedule:course"):
+        form = front_desk_client.get(reverse(name, args=[patient.public_id])).context["form"]
+        offered = list(form.fields["protocol"].queryset)
+        assert protocol in offered and planned in offered and im not in offered
+        assert {p.route for p in offered} == {"iv"}
+        assert form.initial["protocol"] == planned
+
+
+def test_escort_from_the_intake_prefills_both_escort_forms(client, front_desk_client, booked):
+    form = front_desk_client.get(booked.get_absolute_url()).context["escort_form"]
+    assert form.initial == {"escort_name": "Robin Rivera", "escort_phone": "+1 555 0143"}
+    token = appointment_link_issue(appointment=booked)
+    url = reverse("appointment_link", kwargs={"token": token})
+    client.post(url, {"date_of_birth": booked.patient.date_of_birth.isoformat()})
+    assert client.get(url).context["form"].initial["escort_name"] == "Robin Rivera"
+    booked.refresh_from_db()
+    assert booked.escort_confirmed_at is None  # pre-filled, not confirmed
+    appointment_escort_record(appointment=booked, escort_name="Sam Rivera", escort_phone="+1 555 0111",
+                              by=booked.booked_by)
+    form = front_desk_client.get(booked.get_absolute_url()).context["escort_form"]
+    assert form.initial["escort_name"] == "Sam Rivera"  # the appointment's own escort wins
+
+
+def test_booking_inside_the_fasting_window_warns_to_stop_eating(front_desk, location, protocol, chairs,
+                                                                nurse_on_duty, next_monday):
+    patient = cleared_patient(location)
+
+    def book(hhmm):
+        with time_machine.travel(local(location, next_monday, 6), tick=False):
+            response = client_for(front_desk).post(reverse("schedule:book", args=[patient.public_id]), {
+                "protocol": protocol.pk, "date": next_monday.isoformat(), "time": hhmm, "chair": chairs[0].pk,
+                "nurse": nurse_on_duty.pk})
+        assert response.status_code == 302
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+    sent = book("10:00")  # 4 h ahead of an IV session that needs 6 h without food
+    assert "Less than 6 h before the start: make sure the patient knows to stop eating now." in sent
+    Appointment.objects.all().update(status=Appointment.Status.CANCELLED)
+    assert not any("stop eating" in m for m in book("12:30"))  # 6.5 h ahead
+
+
+# --- settings and wording ---------------------------------------------------------------------------
+
+
+def test_settings_show_weekday_names_and_a_time_zone_select(manager_client, location):
+    html = manager_client.get(reverse("schedule:settings")).content.decode()
+    assert "Monday, Tuesday, Wednesday, Thursday, Friday" in html
+    assert "0 = Monday" not in html and "CLINICAL.md" not in html
+    form = manager_client.get(reverse("schedule:location_update", args=[location.public_id])).context["form"]
+    assert form.fields["time_zone"].widget.input_type == "select"
+    choices = [value for _, group in form.fields["time_zone"].choices for value, _ in group]
+    assert choices[0] == "America/New_York" and "Europe/Berlin" in choices
+    assert weekday_names([4, 0]) == "Monday, Friday"
+
+
+def test_no_internal_document_references_on_the_appointment_page(front_desk_client, booked):
+    html = front_desk_client.get(booked.get_absolute_url()).content.decode()
+    assert "CLINICAL.md" not in html and "DESIGN.md" not in html

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinic.audit.models import AccessEvent
 from sessions.models import Appointment, AppointmentLink
 from sessions.services import appointment_book, appointment_cancel, appointment_link_issue
+from sessions.templatetags.sessions_tags import tel_href
 from tests.sessions.helpers import cleared_patient, local
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,41 @@ def test_the_emailed_link_opens_the_appointment(client, location, protocol, chai
     client.post(path, {"date_of_birth": patient.date_of_birth.isoformat()})
     assert "13:00" in client.get(path).content.decode()
     assert Appointment.objects.get(pk=appointment.pk).patient == patient
+
+
+# --- dead links -----------------------------------------------------------------------------------
+
+
+def test_a_tampered_ics_link_gets_the_clinic_page_not_a_bare_404(client, booked, location):
+    token = appointment_link_issue(appointment=booked)
+    for bad in (token + "x", token):  # tampered, and real but before the date-of-birth check
+        response = client.get(reverse("appointment_link_ics", kwargs={"token": bad}))
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "This link no longer works" in html and "</html>" in html
+        assert location.phone in html and 'href="tel:+15550199"' in html
+
+
+def test_dead_link_page_gives_the_clinic_phone(client, booked, front_desk, location):
+    from sessions.services import appointment_cancel
+
+    token = appointment_link_issue(appointment=booked)
+    appointment_cancel(appointment=booked, reason="Flu", by=front_desk, notify=False)
+    html = client.get(reverse("appointment_link", kwargs={"token": token})).content.decode()
+    assert "This link no longer works" in html and 'href="tel:+15550199">+1 555 0199<' in html
+
+
+def test_a_wrong_date_of_birth_says_how_many_tries_are_left(client, booked):
+    url = reverse("appointment_link", kwargs={"token": appointment_link_issue(appointment=booked)})
+    assert "4 more tries before this link locks" in client.post(url, {"date_of_birth": "1900-01-01"}).content.decode()
+    for _ in range(3):
+        response = client.post(url, {"date_of_birth": "1900-01-01"})
+    assert "1 more try before" in response.content.decode()
+    response = client.post(url, {"date_of_birth": "1900-01-01"})
+    assert "now locked" in response.content.decode()
+
+
+def test_tel_links_carry_no_spaces():
+    assert tel_href("+1 (555) 010-0123") == "+15550100123"
+    assert tel_href("555 0199") == "5550199"
+    assert tel_href("") == ""
