@@ -4,10 +4,9 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.test import Client
 
 from clinic.accounts.roles import sync_role_permissions
-from tests.factories import LocationFactory, PatientFactory, UserFactory
+from tests.factories import LocationFactory, PatientFactory, UserFactory, client_for
 
 
 def _connect_as(user_settings: dict) -> None:
@@ -104,33 +103,26 @@ def patient(location):
     return PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
 
 
-def _client_for(user):
-    """A browser of its own for each role, so that two roles can act in one test."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def front_desk_client(front_desk):
-    return _client_for(front_desk)
+    return client_for(front_desk)
 
 
 @pytest.fixture
 def nurse_client(nurse):
-    return _client_for(nurse)
+    return client_for(nurse)
 
 
 @pytest.fixture
 def prescriber_client(prescriber):
-    return _client_for(prescriber)
+    return client_for(prescriber)
 
 
 @pytest.fixture
 def manager_client(manager):
-    return _client_for(manager)
+    return client_for(manager)
 
 
 @pytest.fixture
 def stranger_client(stranger):
-    return _client_for(stranger)
+    return client_for(stranger)

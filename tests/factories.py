@@ -5,12 +5,21 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from clinic.accounts.roles import sync_role_permissions
 from clinic.models import Location
 from patients.models import Patient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def client_for(user) -> Client:
+    """A browser of its own for ``user``, signed in, so that two roles can act in one test. Under
+    ``time_machine.travel`` make it inside the travel, so that its session is valid at that time."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

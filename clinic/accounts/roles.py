@@ -1,8 +1,9 @@
 """Staff roles (DESIGN.md §1, §6) and what each may see.
 
-A role is a Django group; what it may do is the group's permissions, granted by each app's own data
-migration (``grant_permissions``). Views check permissions, never role names, so a clinic can shape
-its roles in the admin without touching code.
+A role is a Django group; what it may do is the group's permissions. ``ROLE_GRANTS`` below is the one table of
+who may do what; data migrations grant it (each migration copies the grants it makes, so that it gives the
+same result in a year: a new grant here needs a new migration, which tests/clinic/test_roles.py checks). Views
+check permissions, never role names, so a clinic can shape its roles in the admin without touching code.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,57 @@ class Role(models.TextChoices):
     NURSE = "nurse", "Nurse"
     PRESCRIBER = "prescriber", "Prescriber"
     MANAGER = "manager", "Clinic manager"
+
+
+# Who may do what, for every app (``app_label.codename``). Front desk sees intake *status* (view_intake) and
+# sends links, never the answers (DESIGN.md §1); it books, reschedules, cancels and checks in. Nurses see the
+# board, are the nurse watching and move a session along at the chair. Managers configure chairs, protocols,
+# locations and staff, and read the access log.
+ROLE_GRANTS: dict[str, list[str]] = {
+    Role.FRONT_DESK: [
+        "patients.view_patient", "patients.add_patient", "patients.change_patient",
+        "patients.view_intake", "patients.send_intake_invitation",
+        "clinic_sessions.view_appointment", "clinic_sessions.add_appointment", "clinic_sessions.change_appointment",
+        "clinic_sessions.view_course", "clinic_sessions.add_course", "clinic_sessions.view_chair",
+        "clinic_sessions.view_protocol",
+    ],
+    Role.NURSE: [
+        "patients.view_patient", "patients.view_intake", "patients.view_intake_answers",
+        "clinic_sessions.view_appointment", "clinic_sessions.change_appointment",
+        "clinic_sessions.attend_appointment", "clinic_sessions.view_course", "clinic_sessions.view_chair",
+        "clinic_sessions.view_protocol",
+        # Session records (migration sessions 0008_records_roles).
+        "clinic_sessions.view_sessionrecord", "clinic_sessions.record_session",
+        # The controlled-substance ledger (sessions 0008_ledger_roles): draw, give, waste and witness.
+        "clinic_sessions.withdraw_stock", "clinic_sessions.administer_stock", "clinic_sessions.waste_stock",
+        "clinic_sessions.witness_waste",
+    ],
+    Role.PRESCRIBER: [
+        "patients.view_patient", "patients.view_intake", "patients.view_intake_answers",
+        "patients.decide_intake", "patients.send_intake_invitation", "patients.add_remsenrollment",
+        "clinic_sessions.view_appointment", "clinic_sessions.view_course", "clinic_sessions.view_protocol",
+        "clinic_sessions.view_sessionrecord", "clinic_sessions.release_hold", "clinic_sessions.override_dose_cap",
+        "clinic_sessions.sign_record", "clinic_sessions.write_addendum",
+        "clinic_sessions.view_ledger", "clinic_sessions.view_rems_form", "clinic_sessions.submit_rems_form",
+    ],
+    Role.MANAGER: [
+        "audit.view_accessevent",
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "clinic.view_location", "clinic.add_location", "clinic.change_location",
+        "patients.view_patient", "patients.add_patient", "patients.change_patient",
+        "patients.view_intake", "patients.view_intake_answers", "patients.send_intake_invitation",
+        "patients.publish_consentdocument",
+        "clinic_sessions.view_appointment", "clinic_sessions.add_appointment", "clinic_sessions.change_appointment",
+        "clinic_sessions.view_course", "clinic_sessions.add_course", "clinic_sessions.view_chair",
+        "clinic_sessions.add_chair", "clinic_sessions.change_chair", "clinic_sessions.view_protocol",
+        "clinic_sessions.add_protocol", "clinic_sessions.change_protocol",
+        # Resetting a lost phone (accounts 0004_sec_manager_resets_two_step) and reading role changes.
+        "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice", "accounts.view_rolechange",
+        "clinic_sessions.view_sessionrecord",
+        "clinic_sessions.receive_stock", "clinic_sessions.count_stock", "clinic_sessions.adjust_stock",
+        "clinic_sessions.view_ledger", "clinic_sessions.view_rems_form", "clinic_sessions.submit_rems_form",
+    ],
+}
 
 
 def roles_of(user) -> list[str]:
@@ -92,7 +144,7 @@ def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
 
 
 def sync_role_permissions() -> None:
-    """Bring every role up to what the installed apps grant (each AppConfig's ``role_grants``).
+    """Bring every role up to ``ROLE_GRANTS``.
 
     Idempotent. Tests call it after a transactional test has emptied the tables; a clinic can call it
     after an upgrade (``manage.py shell -c``) without losing grants made by hand in the admin.
@@ -101,12 +153,9 @@ def sync_role_permissions() -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    grants: dict[str, list[str]] = {role.value: [] for role in Role}
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-        for role, perms in getattr(app_config, "role_grants", {}).items():
-            grants[role].extend(perms)
-    _grant(Group, Permission, grants)
+    _grant(Group, Permission, {str(role): perms for role, perms in ROLE_GRANTS.items()})
 
 
 def _grant(group_model, permission_model, grants: dict[str, list[str]]) -> None:

@@ -1,12 +1,54 @@
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
 from django.urls import reverse
+
+from clinic.accounts.roles import ROLE_GRANTS, Role
 
 pytestmark = pytest.mark.django_db
 
 
+def _run_the_data_migrations() -> None:
+    """Every ``RunPython`` of this project's migrations, in the order ``migrate`` runs them, on the migrated
+    state (their schema is already in the test database)."""
+    loader = MigrationLoader(connection)
+    ours = {config.label for config in django_apps.get_app_configs()
+            if Path(config.path).is_relative_to(settings.BASE_DIR) and ".venv" not in Path(config.path).parts}
+    order: list[tuple[str, str]] = []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        order += [key for key in loader.graph.forwards_plan(leaf) if key not in order and key[0] in ours]
+    apps = loader.project_state().apps
+    schema_editor = SimpleNamespace(connection=connection)
+    for key in order:
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, schema_editor)
+
+
 def test_the_four_roles_exist_after_migrating():
-    assert set(Group.objects.values_list("name", flat=True)) >= {"front_desk", "nurse", "prescriber", "manager"}
+    """The migrations make the roles, not the test set-up: conftest re-syncs the roles for browser tests, so
+    they are thrown away here (in this test's transaction) and the migrations' own code makes them again."""
+    Group.objects.all().delete()
+    _run_the_data_migrations()
+    assert set(Group.objects.values_list("name", flat=True)) == set(Role.values)
+
+
+def test_the_migrations_grant_each_role_exactly_the_role_table():
+    """``ROLE_GRANTS`` is the one table of who may do what; a grant added to it needs a migration of its own
+    (migrations are frozen: each copies the grants it makes)."""
+    Group.objects.all().delete()
+    _run_the_data_migrations()
+    for role in Role.values:
+        granted = {f"{p.content_type.app_label}.{p.codename}"
+                   for p in Group.objects.get(name=role).permissions.select_related("content_type")}
+        assert granted == set(ROLE_GRANTS[role]), role
 
 
 def test_only_managers_may_read_the_access_log(front_desk, nurse, prescriber, manager):

@@ -37,8 +37,11 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect(...) waits up to this long (Playwright's default is 5 s): as long as actions do, so that a busy
+    # machine (CI, two suites at once) slows the browser tests down without failing them.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser

@@ -3,9 +3,11 @@ signs and submits; a prescriber approves; front desk sees "cleared to book" and 
 Patient-facing pages are checked with axe-core: no serious or critical violations."""
 
 import datetime
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from patients.models import Intake, IntakeStatus
 from patients.screening import MEDICAL_CHECKLIST, MEDICATION_CLASS_QUESTIONS
@@ -36,7 +38,7 @@ def _radio(page, name: str, value: str):
 
 def _prove_dob(page, url):
     page.goto(url)
-    assert page.get_by_role("heading", name="Confirm it's you").is_visible()
+    expect(page.get_by_role("heading", name="Confirm it's you")).to_be_visible()
     page.get_by_label("Your date of birth").fill(DOB.isoformat())
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
@@ -47,7 +49,7 @@ def _first_visit(page, url, screenshot):
     assert_accessible(page, "date of birth check")
     screenshot(page, "intake-01-dob-check-phone")
     _prove_dob(page, url)
-    assert "Step 1 of 11: About you" in page.locator("#progress-label").inner_text()
+    expect(page.locator("#progress-label")).to_contain_text("Step 1 of 11: About you")
     _radio(page, "sex", "female")
     page.locator('input[name="height"]').fill("650")  # a slip of the thumb: 650 inches
     _radio(page, "height_unit", "in")
@@ -56,13 +58,13 @@ def _first_visit(page, url, screenshot):
     page.get_by_label("Depression").check()
     page.get_by_label("Your primary care doctor (name and practice)").fill("Dr Zoë Ñúñez")
     _save(page)
-    assert page.get_by_text("That height looks impossible").is_visible()
-    assert page.get_by_label("Your primary care doctor (name and practice)").input_value() == "Dr Zoë Ñúñez"
+    expect(page.get_by_text("That height looks impossible")).to_be_visible()
+    expect(page.get_by_label("Your primary care doctor (name and practice)")).to_have_value("Dr Zoë Ñúñez")
     assert_accessible(page, "about you with errors")
     screenshot(page, "intake-02-about-error-phone")
     page.locator('input[name="height"]').fill("65")
     _save(page)
-    assert "Step 2 of 11: Contacts and escort" in page.locator("#progress-label").inner_text()
+    expect(page.locator("#progress-label")).to_contain_text("Step 2 of 11: Contacts and escort")
     page.get_by_label("Your mobile phone").fill("555 010 0142")
     page.get_by_label("Home address").fill("1 Elm Street, Springfield")
     page.get_by_label("Emergency contact: name").fill("Robin Rivera")
@@ -71,13 +73,13 @@ def _first_visit(page, url, screenshot):
     page.get_by_label("Escort: name").fill("Robin Rivera")
     page.get_by_label("Escort: phone").fill("555 010 0143")
     _save(page)
-    assert "Step 3 of 11" in page.locator("#progress-label").inner_text()
+    expect(page.locator("#progress-label")).to_contain_text("Step 3 of 11")
 
 
 def _second_visit(page, url, screenshot):
     _prove_dob(page, url)
     # Carries on where the patient left off.
-    assert "Step 3 of 11: Mental health history" in page.locator("#progress-label").inner_text()
+    expect(page.locator("#progress-label")).to_contain_text("Step 3 of 11: Mental health history")
     page.get_by_label("Mental health diagnoses you have been given").fill("Major depression")
     page.get_by_label("How many months has this episode of feeling unwell lasted?").fill("18")
     page.get_by_label("How many times have you been in hospital for your mental health?").fill("0")
@@ -116,30 +118,30 @@ def _second_visit(page, url, screenshot):
     _radio(page, "q1", "no")
     _radio(page, "q2", "no")
     _radio(page, "q6", "no")
-    assert not page.locator('input[name="q3"]').first.is_visible()  # skip logic: asked only after a yes to Q2
+    expect(page.locator('input[name="q3"]').first).to_be_hidden()  # skip logic: asked only after a yes to Q2
     assert_accessible(page, "safety questions")
     _save(page)
 
 
 def _crisis_then_sign_and_submit(page, screenshot):
     # PHQ-9 item 9 above 0 shows crisis resources at once.
-    assert page.get_by_role("heading", name="Help is available right now").is_visible()
-    assert page.get_by_role("link", name="Call 988 (Suicide & Crisis Lifeline)").is_visible()
+    expect(page.get_by_role("heading", name="Help is available right now")).to_be_visible()
+    expect(page.get_by_role("link", name="Call 988 (Suicide & Crisis Lifeline)")).to_be_visible()
     assert_accessible(page, "crisis resources")
     screenshot(page, "intake-04-crisis-phone")
     page.get_by_role("link", name="Continue my intake").click()
-    assert page.get_by_role("heading", name="Consent", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Consent", exact=True)).to_be_visible()
     page.get_by_label("I have read the consent above and I agree to it.").check()
     page.get_by_label("Type your full name to sign").fill("Ana Ñúñez-Rivera")
     assert_accessible(page, "consent")
     screenshot(page, "intake-05-consent-phone")
     page.get_by_role("button", name="Sign consent").click()
-    assert page.get_by_role("heading", name="Review and submit").is_visible()
-    assert page.get_by_text("Sertraline 150 mg, 8 weeks").is_visible()
+    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
+    expect(page.get_by_text("Sertraline 150 mg, 8 weeks")).to_be_visible()
     assert_accessible(page, "review")
     screenshot(page, "intake-06-review-phone")
     page.get_by_role("button", name="Submit my intake").click()
-    assert page.get_by_role("heading", name="Thank you: your intake has been sent").is_visible()
+    expect(page.get_by_role("heading", name="Thank you: your intake has been sent")).to_be_visible()
     assert_accessible(page, "after submit")
     screenshot(page, "intake-07-submitted-phone")
 
@@ -181,11 +183,11 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     # The prescriber: the urgent intake is at the top; screening first; approve with a plan.
     sign_in(page, live_server, "prescriber@clinic.test", TEST_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Intakes").click()
-    assert page.locator("tbody tr").first.get_by_text("Urgent: Same-day review").is_visible()
+    expect(page.locator("tbody tr").first.get_by_text("Urgent: Same-day review")).to_be_visible()
     screenshot(page, "intake-08-queue-prescriber")
     page.get_by_role("link", name="Review intake of Ana Ñúñez-Rivera").click()
-    assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
-    assert page.get_by_text("Benzodiazepine", exact=True).first.is_visible()
+    expect(page.get_by_role("heading", name="Screening", exact=True)).to_be_visible()
+    expect(page.get_by_text("Benzodiazepine", exact=True).first).to_be_visible()
     page.get_by_label("What was done (required)").fill("Called the patient: safe, plan agreed")
     page.get_by_role("button", name="Acknowledge: I am handling this").click()
     page.locator('input[name="route"][value="iv"]').check()
@@ -193,7 +195,7 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     page.get_by_label("Target dose (mg/kg)").fill("0.5")
     page.get_by_label("Number of sessions").fill("6")
     page.get_by_role("button", name="Approve and sign").click()
-    assert page.get_by_text("Decision signed and recorded.").is_visible()
+    expect(page.get_by_text("Decision signed and recorded.")).to_be_visible()
     screenshot(page, "intake-09-review-approved-prescriber")
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.APPROVED and not intake.is_urgent
@@ -203,11 +205,10 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     # Front desk: cleared to book, escort and contact, no clinical answers.
     sign_in(page, live_server, "frontdesk@clinic.test", TEST_PASSWORD)
     page.goto(f"{live_server.url}{patient.get_absolute_url()}")
-    assert page.get_by_text("Cleared to book").is_visible()
-    assert page.get_by_text("Robin Rivera, 555 010 0143").first.is_visible()
-    body = page.locator("main").inner_text()
+    expect(page.get_by_text("Cleared to book")).to_be_visible()
+    expect(page.get_by_text("Robin Rivera, 555 010 0143").first).to_be_visible()
     for clinical in ("Sertraline", "Xanax", "PHQ-9", "Screening", "depression", "Benzodiazepine"):
-        assert clinical.lower() not in body.lower(), clinical
+        expect(page.locator("main")).not_to_contain_text(re.compile(re.escape(clinical), re.IGNORECASE))
     screenshot(page, "intake-10-patient-front-desk")
 
 
@@ -220,9 +221,9 @@ def test_public_start_page_and_bad_links_are_accessible(live_server, phone_page,
     phone_page.get_by_label("E-mail").fill("zoe@example.com")
     phone_page.get_by_label("Date of birth").fill((datetime.date.today() + datetime.timedelta(days=2)).isoformat())
     phone_page.get_by_role("button", name="Send me my link").click()
-    assert phone_page.get_by_text("cannot be in the future").is_visible()
+    expect(phone_page.get_by_text("cannot be in the future")).to_be_visible()
     assert_accessible(phone_page, "start page with errors")
     screenshot(phone_page, "intake-00-start-error-phone")
     phone_page.goto(f"{live_server.url}/intake/tampered-token/")
-    assert phone_page.get_by_role("heading", name="This link is no longer active").is_visible()
+    expect(phone_page.get_by_role("heading", name="This link is no longer active")).to_be_visible()
     assert_accessible(phone_page, "bad link")

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
@@ -19,20 +22,20 @@ def test_each_role_signs_in_and_sees_its_own_navigation(page, live_server, scree
     sign_in(page, live_server, f"{role}@clinic.test", TEST_PASSWORD)
 
     nav = page.get_by_role("navigation", name="Main")
-    assert page.get_by_role("heading", name="Good to see you").is_visible()
+    expect(page.get_by_role("heading", name="Good to see you")).to_be_visible()
     shown, hidden = ROLE_SEES[role]
     for label in shown:
-        assert nav.get_by_role("link", name=label).is_visible(), label
+        expect(nav.get_by_role("link", name=label), label).to_be_visible()
     for label in hidden:
-        assert nav.get_by_role("link", name=label).count() == 0, label
+        expect(nav.get_by_role("link", name=label), label).to_have_count(0)
     screenshot(page, f"home-{role}")
 
 
 def test_a_wrong_password_shows_the_message_in_the_browser(page, live_server, screenshot):
     UserFactory(email="nurse@clinic.test", role="nurse")
     sign_in(page, live_server, "nurse@clinic.test", "not-the-password")
-    assert page.get_by_text("do not match").is_visible()
-    assert page.get_by_label("E-mail").input_value() == "nurse@clinic.test"
+    expect(page.get_by_text("do not match")).to_be_visible()
+    expect(page.get_by_label("E-mail")).to_have_value("nurse@clinic.test")
     screenshot(page, "login-wrong-password")
 
 
@@ -44,8 +47,8 @@ def test_nurse_opens_a_patient_and_the_view_is_logged(page, live_server, screens
     sign_in(page, live_server, "nurse@clinic.test", TEST_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Rivera, Alex").click()
-    assert page.get_by_role("heading", name="Alex Rivera").is_visible()
-    assert str(patient.public_id) in page.url
+    expect(page.get_by_role("heading", name="Alex Rivera")).to_be_visible()
+    expect(page).to_have_url(re.compile(str(patient.public_id)))
     screenshot(page, "patient-chart-nurse")
     assert AccessEvent.objects.filter(actor=nurse, patient_id=patient.public_id).count() == 1
 
@@ -58,8 +61,8 @@ def test_two_step_sign_in_is_set_up_in_the_browser(page, live_server, screenshot
     settings.CLINIC_REQUIRE_2FA = True
     nurse = UserFactory(email="nurse@clinic.test", role="nurse")
     sign_in(page, live_server, "nurse@clinic.test", TEST_PASSWORD)
-    assert page.get_by_role("heading", name="Turn on two-step sign-in").is_visible()
-    assert page.locator(".qr-code svg").count() == 1
+    expect(page.get_by_role("heading", name="Turn on two-step sign-in")).to_be_visible()
+    expect(page.locator(".qr-code svg")).to_have_count(1)
     screenshot(page, "two-step-setup")
 
     device = TOTPDevice.objects.get(user=nurse)

@@ -2,7 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.sessions.helpers import ChairFactory, ProtocolFactory, make_nurse
+from sessions.services import appointment_book
+from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local, make_nurse
 
 
 @pytest.fixture
@@ -30,3 +31,30 @@ def next_monday():
     """A Monday at least a week ahead (the clinic is open Monday to Friday, 08:00-18:00)."""
     today = date.today()
     return today + timedelta(days=7 + (7 - today.weekday()) % 7)
+
+
+@pytest.fixture
+def alex(location):
+    """Alex Rivera, cleared for booking: an approved IV plan of six sessions and current consent."""
+    return cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera", route="iv",
+                           number_of_sessions=6)
+
+
+@pytest.fixture
+def book(alex, protocol, chairs, nurse_on_duty, front_desk, location, next_monday):
+    """``appointment_book`` for Alex at 09:00 (clinic time) next Monday in Chair 1 with the nurse on duty, booked
+    by the front desk; any of those can be overridden, e.g. ``book(chair=chairs[1], notify=False)``."""
+
+    def _book(**overrides):
+        fields = {"patient": alex, "protocol": protocol, "chair": chairs[0], "nurse": nurse_on_duty,
+                  "start": local(location, next_monday, 9), "booked_by": front_desk}
+        return appointment_book(**{**fields, **overrides})
+
+    return _book
+
+
+@pytest.fixture
+def booked(book):
+    """Alex's appointment at 09:00 next Monday, booked as the front desk books it (its patient link issued; the
+    e-mail goes on commit, which a test sees only inside ``django_capture_on_commit_callbacks``)."""
+    return book()

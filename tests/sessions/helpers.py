@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, time
-from unittest import mock
 
 import factory
 
 from sessions.courses import to_utc
 from sessions.models import Chair, Protocol
 from tests.factories import LocationFactory, UserFactory
+
+# The day board's queries, whatever the number of chairs and appointments: session, user, permissions and
+# navigation, the location, the location list, chairs, appointments; no per-row query.
+BOARD_QUERIES = 11
 
 
 class ChairFactory(factory.django.DjangoModelFactory):
@@ -57,22 +59,6 @@ def cleared_patient(location, **kwargs):
     return make_cleared_patient(location=location, **kwargs)
 
 
-@contextmanager
-def frozen_now(moment):
-    """``django.utils.timezone.now`` fixed at ``moment`` (aware) for services, forms, views and templates."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
-
-
-def client_for(user):
-    """A signed-in test client. Made inside ``frozen_now`` so that its session is valid at the frozen time."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def move_status(appointment, status: str, **fields):
     """Put an appointment in ``status`` for a test, along the allowed moves only: PostgreSQL refuses any
     other (the status transition trigger). Other ``fields`` are written with the last step."""
@@ -95,3 +81,10 @@ def move_status(appointment, status: str, **fields):
         rows.update(status=step)
     rows.update(status=status, **fields)
     return Appointment.objects.get(pk=appointment.pk)
+
+
+def board_page(client, location, day):
+    """The day board of ``location`` on ``day``, as ``client`` sees it."""
+    from django.urls import reverse
+
+    return client.get(reverse("schedule:board"), {"location": str(location.public_id), "day": day.isoformat()})

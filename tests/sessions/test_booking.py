@@ -1,35 +1,20 @@
 """appointment_book and its gates, conflicts and bad input (issue 4; DESIGN.md §3, §4)."""
 
-from datetime import date, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Location
-from sessions.models import Appointment, AppointmentLink, Course
-from sessions.services import BookingConflict, BookingRefused, appointment_book
-from tests.factories import PatientFactory, UserFactory
-from tests.sessions.helpers import ProtocolFactory, cleared_patient, local
+from sessions.models import Appointment, AppointmentLink, Course, Protocol
+from sessions.services import BookingConflict, BookingRefused, appointment_book, appointment_reschedule
+from tests.factories import LocationFactory, PatientFactory, UserFactory
+from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alex(location):
-    return cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera", route="iv",
-                           number_of_sessions=6)
-
-
-@pytest.fixture
-def book(alex, protocol, chairs, nurse_on_duty, front_desk, location, next_monday):
-    def _book(**overrides):
-        fields = {"patient": alex, "protocol": protocol, "chair": chairs[0], "nurse": nurse_on_duty,
-                      "start": local(location, next_monday, 9), "booked_by": front_desk}
-        fields.update(overrides)
-        return appointment_book(**fields)
-
-    return _book
 
 
 def test_booking_takes_its_end_and_turnover_from_the_protocol_and_stores_utc(book, location, next_monday):
@@ -172,12 +157,65 @@ def test_a_patient_cannot_be_booked_in_two_chairs_at_once(book, chairs, protocol
     assert conflict.value.constraint == "appointment_no_patient_overlap"
 
 
-def test_booking_uses_the_locations_wall_time_across_zones(alex, protocol, nurse_on_duty, front_desk, next_monday):
-    from tests.factories import LocationFactory
-    from tests.sessions.helpers import ChairFactory
-
+def test_booking_uses_the_locations_wall_time_across_zones(alex, protocol, nurse_on_duty, front_desk_client,
+                                                           next_monday):
+    """The booking page takes a local date and time; the chair's location says which zone they are in (not
+    the patient's location, not the server's zone). The expected instant is worked out here with zoneinfo,
+    not with the app's own conversion."""
     west = LocationFactory(name="West", time_zone="America/Los_Angeles")
-    appointment = appointment_book(patient=alex, protocol=protocol, chair=ChairFactory(location=west),
-                                   nurse=nurse_on_duty, start=local(west, next_monday, 9), booked_by=front_desk)
-    assert appointment.start.astimezone(timezone.get_fixed_timezone(0)).hour in (16, 17)  # 09:00 PT in UTC
-    assert date.fromisoformat(str(appointment.start.date())) == next_monday
+    chair = ChairFactory(location=west)
+    response = front_desk_client.post(reverse("schedule:book", kwargs={"public_id": alex.public_id}), {
+        "protocol": protocol.pk, "date": next_monday.isoformat(), "time": "09:00", "chair": chair.pk,
+        "nurse": nurse_on_duty.pk})
+    appointment = Appointment.objects.get(patient=alex)
+    assert response.status_code == 302 and response.url == appointment.get_absolute_url()
+    assert appointment.start == datetime.combine(next_monday, time(9), tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert appointment.start != datetime.combine(next_monday, time(9), tzinfo=ZoneInfo(alex.location.time_zone))
+    assert appointment.start.utcoffset() == timedelta(0)  # stored in UTC
+
+
+def test_the_seeded_iv_protocol_refuses_a_session_47_hours_after_another(alex, chairs, nurse_on_duty, front_desk,
+                                                                         location, next_monday):
+    """CLINICAL.md §1: IV sessions at least 48 h apart by default (the seeded protocol's setting)."""
+    iv = Protocol.objects.get(name="IV ketamine 0.5 mg/kg")
+    first = local(location, next_monday, 10)
+    appointment_book(patient=alex, protocol=iv, chair=chairs[0], nurse=nurse_on_duty, start=first,
+                     booked_by=front_desk)
+    with pytest.raises(BookingRefused) as refused:
+        appointment_book(patient=alex, protocol=iv, chair=chairs[0], nurse=nurse_on_duty,
+                         start=first + timedelta(hours=47), booked_by=front_desk)
+    assert "at least 48 hours between sessions" in refused.value.reasons[0]
+    assert appointment_book(patient=alex, protocol=iv, chair=chairs[0], nurse=nurse_on_duty,
+                            start=first + timedelta(hours=48), booked_by=front_desk).pk
+
+
+# --- Rescheduling to the same slot ---------------------------------------------------------------------------
+
+
+def test_rescheduling_to_the_same_time_and_chair_is_refused_and_nothing_is_sent(booked, front_desk, nurse_on_duty,
+                                                                                 front_desk_client, location,
+                                                                                 next_monday):
+    with pytest.raises(BookingRefused, match="Choose a different time or chair"):
+        appointment_reschedule(appointment=booked, start=booked.start, chair=booked.chair, nurse=nurse_on_duty,
+                               by=front_desk)
+    response = front_desk_client.post(reverse("schedule:reschedule", args=[booked.public_id]), {
+        "date": next_monday.isoformat(), "time": "09:00", "chair": booked.chair.pk, "nurse": nurse_on_duty.pk})
+    assert "Choose a different time or chair" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.BOOKED
+    assert Appointment.objects.count() == 1 and mail.outbox == []
+
+
+# --- The minimum-interval message ------------------------------------------------------------------------------
+
+
+def test_minimum_interval_refusal_suggests_no_times_and_points_to_find_a_free_time(booked, front_desk, protocol,
+                                                                                    chairs, nurse_on_duty, location,
+                                                                                    next_monday):
+    with pytest.raises(BookingRefused) as refused:
+        appointment_book(patient=booked.patient, protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
+                         start=local(location, next_monday + timedelta(days=1), 9), booked_by=front_desk)
+    text = " ".join(refused.value.reasons)
+    assert "needs at least 48 hours between sessions" in text and "Mon" in text
+    assert "Find a free time" in text
+    assert "Choose a time from" not in text and "CLINICAL.md" not in text

@@ -24,12 +24,6 @@ from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patien
 LINK = re.compile(r"https?://[^/\s]+/appointment/[^/\s]+/")
 
 
-@pytest.fixture
-def alex(location):
-    return cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera", route="iv",
-                           number_of_sessions=6)
-
-
 @pytest.mark.django_db
 def test_a_course_sends_one_email_listing_every_session_with_its_own_link(
         alex, location, protocol, chairs, nurse_on_duty, front_desk, next_monday, django_capture_on_commit_callbacks):
@@ -67,9 +61,7 @@ def test_each_emailed_course_link_opens_its_own_session(client, alex, location, 
 
 @pytest.mark.django_db
 def test_rescheduling_emails_that_the_appointment_moved_from_the_old_to_the_new_time(
-        alex, location, protocol, chairs, nurse_on_duty, front_desk, next_monday, django_capture_on_commit_callbacks):
-    booked = appointment_book(patient=alex, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                              start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
+        booked, location, chairs, nurse_on_duty, front_desk, next_monday, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         new = appointment_reschedule(appointment=booked, start=local(location, next_monday + timedelta(days=2), 11),
                                      chair=chairs[0], nurse=nurse_on_duty, by=front_desk)
@@ -86,11 +78,8 @@ def test_rescheduling_emails_that_the_appointment_moved_from_the_old_to_the_new_
 
 
 @pytest.mark.django_db
-def test_cancelling_emails_the_patient_without_the_reason(alex, location, protocol, chairs, nurse_on_duty,
-                                                          front_desk, next_monday,
+def test_cancelling_emails_the_patient_without_the_reason(booked, location, protocol, front_desk,
                                                           django_capture_on_commit_callbacks):
-    booked = appointment_book(patient=alex, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                              start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
     with django_capture_on_commit_callbacks(execute=True):
         appointment_cancel(appointment=booked, reason="Suicidal ideation flagged: prescriber review", by=front_desk)
     assert len(mail.outbox) == 1

@@ -4,6 +4,7 @@ offered only when they would work: check-in on the day, no-show after the start,
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from sessions.forms import CoursePlanForm
@@ -11,13 +12,13 @@ from sessions.models import Appointment
 from sessions.services import (
     BookingRefused,
     TransitionRefused,
-    appointment_book,
     appointment_cancel,
     appointment_link_issue,
     appointment_prepare,
     appointment_transition,
 )
-from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local, move_status
+from tests.factories import client_for
+from tests.sessions.helpers import cleared_patient, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
@@ -33,7 +34,7 @@ def evening(location, next_monday):
 
 def test_the_course_form_accepts_the_clinics_today_as_the_first_day_in_the_evening(evening, location, protocol,
                                                                                    next_monday):
-    with frozen_now(evening):
+    with time_machine.travel(evening, tick=False):
         form = CoursePlanForm({"protocol": protocol.pk, "location": location.pk, "kind": "induction", "count": 6,
                                "first_day": next_monday.isoformat(), "time": "09:00", "weekdays": ["0", "2", "4"]})
         assert form.is_valid(), form.errors
@@ -45,7 +46,7 @@ def test_the_course_page_accepts_today_and_proposes_tomorrow_at_the_clinic(eveni
                                                                            nurse_on_duty, front_desk, next_monday):
     patient = cleared_patient(location)
     url = reverse("schedule:course", kwargs={"public_id": patient.public_id})
-    with frozen_now(evening):
+    with time_machine.travel(evening, tick=False):
         client = client_for(front_desk)
         page = client.get(url)
         assert page.context["form"].initial["first_day"] == next_monday + timedelta(days=1)
@@ -58,7 +59,7 @@ def test_the_course_page_accepts_today_and_proposes_tomorrow_at_the_clinic(eveni
 
 
 def test_find_a_free_time_starts_on_the_clinics_today(evening, location, protocol, chairs, front_desk, next_monday):
-    with frozen_now(evening):
+    with time_machine.travel(evening, tick=False):
         form = client_for(front_desk).get(reverse("schedule:find"), {"location": str(location.public_id)}).context[
             "form"]
     assert form.initial["first_day"] == next_monday
@@ -70,7 +71,7 @@ def test_the_booking_forms_two_year_horizon_counts_from_the_clinics_today(evenin
     # Exactly two years before the clinic's today is inside the horizon (so the answer is "has passed");
     # counted from the UTC date it would be a day outside.
     patient = cleared_patient(location)
-    with frozen_now(evening):
+    with time_machine.travel(evening, tick=False):
         response = client_for(front_desk).post(reverse("schedule:book", kwargs={"public_id": patient.public_id}), {
             "protocol": protocol.pk, "date": (next_monday - timedelta(days=730)).isoformat(), "time": "09:00",
             "chair": chairs[0].pk, "nurse": nurse_on_duty.pk})
@@ -110,12 +111,6 @@ def test_a_submitted_search_keeps_the_patient_and_offers_book_this(front_desk_cl
 # --- Check-in, no-show and cancel ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def booked(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    return appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                            nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
-
-
 def test_check_in_is_only_on_the_appointments_local_day(booked, front_desk, location, next_monday):
     appointment_transition(appointment=booked, to_status=S.CONFIRMED, by=front_desk)
     # 23:30 on Sunday in New York is already Monday in UTC: the clinic's date decides.
@@ -135,7 +130,7 @@ def test_check_in_button_shows_only_on_the_day_and_no_show_only_after_the_start(
     for name, moment in (("days before", booked.start - timedelta(days=3)),
                          ("that morning", booked.start - timedelta(hours=1)),
                          ("after the start", booked.start + timedelta(minutes=20))):
-        with frozen_now(moment):
+        with time_machine.travel(moment, tick=False):
             pages[name] = client_for(front_desk).get(booked.get_absolute_url()).content.decode()
     assert ">Check in<" not in pages["days before"] and ">No-show<" not in pages["days before"]
     assert ">Check in<" in pages["that morning"] and ">No-show<" not in pages["that morning"]
@@ -162,7 +157,7 @@ def test_cancelling_after_the_start_time_points_to_no_show(booked, front_desk):
 
 
 def test_the_cancel_page_after_the_start_time_shows_the_reason(booked, front_desk):
-    with frozen_now(booked.start + timedelta(minutes=10)):
+    with time_machine.travel(booked.start + timedelta(minutes=10), tick=False):
         response = client_for(front_desk).post(reverse("schedule:cancel", args=[booked.public_id]),
                                                {"reason": "Did not come"})
     assert response.status_code == 200 and "mark them a no-show" in response.content.decode()

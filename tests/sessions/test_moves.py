@@ -5,6 +5,7 @@ offers (the template tag), what the view lets through and what the service accep
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 
@@ -12,7 +13,8 @@ from sessions.models import Appointment
 from sessions.selectors.moves import ACTIONS, MOVES, appointment_move_refusal, appointment_moves
 from sessions.services import appointment_book, appointment_escort_record
 from sessions.templatetags.sessions_tags import appointment_actions
-from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local, move_status
+from tests.factories import client_for
+from tests.sessions.helpers import cleared_patient, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
@@ -40,7 +42,7 @@ def test_every_offered_button_works_and_every_other_move_is_refused(booked, stat
     user = request.getfixturevalue(role)
     appointment = move_status(booked, status)
     on_the_day = appointment.start + timedelta(minutes=5)
-    with frozen_now(on_the_day):
+    with time_machine.travel(on_the_day, tick=False):
         offered = {action for action, _label, _style in appointment_actions(appointment, user).buttons}
         assert offered == {m.action for m in appointment_moves(appointment=appointment, user=user) if m.action}
         client = client_for(user)
@@ -57,7 +59,7 @@ def test_every_offered_button_works_and_every_other_move_is_refused(booked, stat
 
 def test_front_desk_never_sees_a_clinical_button_and_the_view_refuses_it(booked, front_desk):
     appointment = move_status(booked, S.CHECKED_IN)
-    with frozen_now(appointment.start):
+    with time_machine.travel(appointment.start, tick=False):
         assert "start" not in [a for a, _l, _s in appointment_actions(appointment, front_desk).buttons]
         response = client_for(front_desk).post(reverse("schedule:action", args=[appointment.public_id, "start"]))
     assert response.status_code == 403

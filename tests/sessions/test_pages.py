@@ -1,20 +1,31 @@
-"""Schedule pages: permissions, the day board's query count, booking through the form, bad input."""
+"""Schedule pages: permissions, the day board (its query count, an empty day, where an action returns to), booking
+through the form, bad input, settings and wording."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
 from clinic.models import Location
 from sessions.models import Appointment, Chair, Protocol
-from sessions.services import appointment_book
-from tests.factories import LocationFactory, PatientFactory
-from tests.sessions.helpers import ChairFactory, cleared_patient, client_for, frozen_now, local, make_nurse
+from sessions.services import appointment_book, appointment_escort_record, appointment_link_issue
+from sessions.templatetags.sessions_tags import weekday_names
+from tests.factories import LocationFactory, PatientFactory, client_for
+from tests.sessions.helpers import (
+    BOARD_QUERIES,
+    ChairFactory,
+    ProtocolFactory,
+    board_page,
+    cleared_patient,
+    local,
+    make_nurse,
+)
 
 pytestmark = pytest.mark.django_db
-# Session, user, permissions and navigation, the location, the location list, chairs, appointments: no per-row query.
-BOARD_QUERIES = 11
 
 
 def _fill_board(location, protocol, front_desk, day, count):
@@ -57,7 +68,8 @@ def test_day_board_query_count_is_the_same_for_2_and_40_appointments(nurse_clien
 
 def test_day_board_shows_patient_protocol_status_and_actions(location, protocol, front_desk, next_monday):
     _fill_board(location, protocol, front_desk, next_monday, 3)  # 08:00 booked, 10:00 confirmed, 12:00 checked in
-    with frozen_now(local(location, next_monday, 9)):  # on the day, after the first start, before the others
+    # On the day, after the first start, before the others.
+    with time_machine.travel(local(location, next_monday, 9), tick=False):
         response = client_for(front_desk).get(reverse("schedule:board"),
                                               {"location": str(location.public_id), "day": next_monday.isoformat()})
     html = response.content.decode()
@@ -207,10 +219,8 @@ def test_find_a_slot_lists_free_times(front_desk_client, location, protocol, cha
     assert slots and slots[0].local_start.hour == 8
 
 
-def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, nurse_client, front_desk, location,
-                                                              protocol, chairs, nurse_on_duty, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_appointment_page_logs_access_and_actions_move_status(front_desk_client, nurse_client, booked):
+    appointment = booked
     assert front_desk_client.get(appointment.get_absolute_url()).status_code == 200
     assert AccessEvent.objects.filter(patient_id=appointment.patient.public_id, object_type="appointment").exists()
     front_desk_client.post(reverse("schedule:action", args=[appointment.public_id, "confirm"]))
@@ -220,10 +230,8 @@ def test_appointment_page_logs_access_and_actions_move_status(front_desk_client,
     assert "cannot be marked completed" in response.content.decode()
 
 
-def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_client, front_desk, location, protocol,
-                                                                chairs, nurse_on_duty, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_client, booked):
+    appointment = booked
     page = front_desk_client.get(appointment.get_absolute_url()).content.decode()
     assert "Not confirmed yet" in page and "Confirm escort" in page
     url = reverse("schedule:escort", args=[appointment.public_id])
@@ -234,10 +242,8 @@ def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_clien
     assert appointment.escort_name == "Sam Rivera" and appointment.escort_confirmed_at is not None
 
 
-def test_cancel_and_reschedule_pages(front_desk_client, front_desk, location, protocol, chairs, nurse_on_duty,
-                                     next_monday):
-    first = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                             nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
+def test_cancel_and_reschedule_pages(front_desk_client, booked, chairs, nurse_on_duty, next_monday):
+    first = booked
     response = front_desk_client.post(reverse("schedule:reschedule", args=[first.public_id]), {
         "date": (next_monday + timedelta(days=2)).isoformat(), "time": "10:00", "chair": chairs[1].pk,
         "nurse": nurse_on_duty.pk})
@@ -286,3 +292,97 @@ def test_the_board_layout_stylesheet_fits_any_size_and_refuses_nothing_with_a_50
     for bad in ({"chairs": "x"}, {"chairs": "-3", "rows": "9" * 30}, {}):
         response = nurse_client.get(url, bad)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+
+
+# --- the day board -----------------------------------------------------------------------------------
+
+
+def test_an_empty_day_says_so_and_offers_to_book(front_desk_client, location, chairs, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    assert "No appointments on this day" in html and reverse("schedule:book_start") in html
+
+
+def test_after_an_action_the_board_opens_at_the_card_acted_on(front_desk_client, booked, location, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    assert f'id="appt-{booked.public_id}"' in html
+    board_url = f"{reverse('schedule:board')}?location={location.public_id}&day={next_monday.isoformat()}"
+    response = front_desk_client.post(reverse("schedule:action", args=[booked.public_id, "confirm"]),
+                                      {"next": board_url})
+    assert response.url == f"{board_url}#appt-{booked.public_id}"
+    # From the appointment page, back to that page as before.
+    response = front_desk_client.post(reverse("schedule:action", args=[booked.public_id, "no-show"]),
+                                      {"next": booked.get_absolute_url()})
+    assert response.url == booked.get_absolute_url()
+
+
+def test_week_view_button_looks_like_the_other_navigation_buttons(front_desk_client, location, chairs, next_monday):
+    html = board_page(front_desk_client, location, next_monday).content.decode()
+    week = re.search(r'<a class="([^"]*)" href="[^"]*week[^"]*">Week view</a>', html)
+    assert week and "btn-outline-primary" in week.group(1) and "secondary" not in week.group(1)
+
+
+# --- booking forms -------------------------------------------------------------------------------------
+
+
+def test_protocol_choice_follows_the_approved_plan_route(front_desk_client, location, protocol, chairs):
+    im = ProtocolFactory(name="IM ketamine", route="im")
+    planned = ProtocolFactory(name="Induction")  # the protocol named in the factory's IV plan
+    patient = cleared_patient(location)  # approved for IV
+    for name in ("schedule:book", "schedule:course"):
+        form = front_desk_client.get(reverse(name, args=[patient.public_id])).context["form"]
+        offered = list(form.fields["protocol"].queryset)
+        assert protocol in offered and planned in offered and im not in offered
+        assert {p.route for p in offered} == {"iv"}
+        assert form.initial["protocol"] == planned
+
+
+def test_escort_from_the_intake_prefills_both_escort_forms(client, front_desk_client, booked):
+    form = front_desk_client.get(booked.get_absolute_url()).context["escort_form"]
+    assert form.initial == {"escort_name": "Robin Rivera", "escort_phone": "+1 555 0143"}
+    token = appointment_link_issue(appointment=booked)
+    url = reverse("appointment_link", kwargs={"token": token})
+    client.post(url, {"date_of_birth": booked.patient.date_of_birth.isoformat()})
+    assert client.get(url).context["form"].initial["escort_name"] == "Robin Rivera"
+    booked.refresh_from_db()
+    assert booked.escort_confirmed_at is None  # pre-filled, not confirmed
+    appointment_escort_record(appointment=booked, escort_name="Sam Rivera", escort_phone="+1 555 0111",
+                              by=booked.booked_by)
+    form = front_desk_client.get(booked.get_absolute_url()).context["escort_form"]
+    assert form.initial["escort_name"] == "Sam Rivera"  # the appointment's own escort wins
+
+
+def test_booking_inside_the_fasting_window_warns_to_stop_eating(front_desk, location, protocol, chairs,
+                                                                nurse_on_duty, next_monday):
+    patient = cleared_patient(location)
+
+    def book(hhmm):
+        with time_machine.travel(local(location, next_monday, 6), tick=False):
+            response = client_for(front_desk).post(reverse("schedule:book", args=[patient.public_id]), {
+                "protocol": protocol.pk, "date": next_monday.isoformat(), "time": hhmm, "chair": chairs[0].pk,
+                "nurse": nurse_on_duty.pk})
+        assert response.status_code == 302
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+    sent = book("10:00")  # 4 h ahead of an IV session that needs 6 h without food
+    assert "Less than 6 h before the start: make sure the patient knows to stop eating now." in sent
+    Appointment.objects.all().update(status=Appointment.Status.CANCELLED)
+    assert not any("stop eating" in m for m in book("12:30"))  # 6.5 h ahead
+
+
+# --- settings and wording ---------------------------------------------------------------------------
+
+
+def test_settings_show_weekday_names_and_a_time_zone_select(manager_client, location):
+    html = manager_client.get(reverse("schedule:settings")).content.decode()
+    assert "Monday, Tuesday, Wednesday, Thursday, Friday" in html
+    assert "0 = Monday" not in html and "CLINICAL.md" not in html
+    form = manager_client.get(reverse("schedule:location_update", args=[location.public_id])).context["form"]
+    assert form.fields["time_zone"].widget.input_type == "select"
+    choices = [value for _, group in form.fields["time_zone"].choices for value, _ in group]
+    assert choices[0] == "America/New_York" and "Europe/Berlin" in choices
+    assert weekday_names([4, 0]) == "Monday, Friday"
+
+
+def test_no_internal_document_references_on_the_appointment_page(front_desk_client, booked):
+    html = front_desk_client.get(booked.get_absolute_url()).content.decode()
+    assert "CLINICAL.md" not in html and "DESIGN.md" not in html

@@ -12,16 +12,16 @@ from django.utils import timezone
 from clinic.audit.models import AccessEvent
 from sessions.models import Appointment, AppointmentLink
 from sessions.services import appointment_book, appointment_cancel, appointment_link_issue
+from sessions.templatetags.sessions_tags import tel_href
 from tests.sessions.helpers import cleared_patient, local
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def appointment(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    patient = cleared_patient(location, legal_first_name="Alex", legal_last_name="Rivera")
-    return appointment_book(patient=patient, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                            start=local(location, next_monday, 9), booked_by=front_desk, notify=False)
+def appointment(booked):
+    """Alex's appointment at 09:00 next Monday (tests/sessions/conftest.py)."""
+    return booked
 
 
 @pytest.fixture
@@ -128,3 +128,41 @@ def test_the_verified_pages_and_the_calendar_file_are_never_stored(client, appoi
     for response in (client.get(_url(token)), client.get(reverse("appointment_link_ics", kwargs={"token": token}))):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+# --- dead links -----------------------------------------------------------------------------------
+
+
+def test_a_tampered_ics_link_gets_the_clinic_page_not_a_bare_404(client, booked, location):
+    token = appointment_link_issue(appointment=booked)
+    for bad in (token + "x", token):  # tampered, and real but before the date-of-birth check
+        response = client.get(reverse("appointment_link_ics", kwargs={"token": bad}))
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "This link is no longer active" in html and "</html>" in html
+        assert location.phone in html and 'href="tel:+15550199"' in html
+
+
+def test_dead_link_page_gives_the_clinic_phone(client, booked, front_desk, location):
+    from sessions.services import appointment_cancel
+
+    token = appointment_link_issue(appointment=booked)
+    appointment_cancel(appointment=booked, reason="Flu", by=front_desk, notify=False)
+    html = client.get(reverse("appointment_link", kwargs={"token": token})).content.decode()
+    assert "This link is no longer active" in html and 'href="tel:+15550199">+1 555 0199<' in html
+
+
+def test_a_wrong_date_of_birth_says_how_many_tries_are_left(client, booked):
+    url = reverse("appointment_link", kwargs={"token": appointment_link_issue(appointment=booked)})
+    assert "4 more tries before this link locks" in client.post(url, {"date_of_birth": "1900-01-01"}).content.decode()
+    for _ in range(3):
+        response = client.post(url, {"date_of_birth": "1900-01-01"})
+    assert "1 more try before" in response.content.decode()
+    response = client.post(url, {"date_of_birth": "1900-01-01"})  # the fifth locks it: the one dead-link page
+    assert response.status_code == 404 and "This link is no longer active" in response.content.decode()
+
+
+def test_tel_links_carry_no_spaces():
+    assert tel_href("+1 (555) 010-0123") == "+15550100123"
+    assert tel_href("555 0199") == "5550199"
+    assert tel_href("") == ""

@@ -3,24 +3,23 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from clinic.audit.models import AccessEvent
 from sessions.models import Appointment
-from sessions.services import appointment_book
-from tests.sessions.helpers import cleared_patient, client_for, frozen_now, local, move_status
+from tests.factories import client_for
+from tests.sessions.helpers import cleared_patient, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
 
 
 @pytest.fixture
-def booked_with_escort(location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
-    appointment = appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[0],
-                                   nurse=nurse_on_duty, start=local(location, next_monday, 9), booked_by=front_desk)
-    Appointment.objects.filter(pk=appointment.pk).update(escort_name="Sam", escort_phone="+1 555 0111",
-                                                         escort_confirmed_at=appointment.start - timedelta(days=1))
-    return Appointment.objects.get(pk=appointment.pk)
+def booked_with_escort(booked):
+    Appointment.objects.filter(pk=booked.pk).update(escort_name="Sam", escort_phone="+1 555 0111",
+                                                    escort_confirmed_at=booked.start - timedelta(days=1))
+    return Appointment.objects.get(pk=booked.pk)
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_front_desk_cannot_record_clinical_steps(front_desk_client, checked_in, 
 
 
 def test_the_nurse_records_the_clinical_steps(checked_in, nurse, location, next_monday):
-    with frozen_now(local(location, next_monday, 9, 5)):
+    with time_machine.travel(local(location, next_monday, 9, 5), tick=False):
         client = client_for(nurse)
         for action, status in (("start", S.IN_SESSION), ("recovering", S.RECOVERING), ("complete", S.COMPLETED)):
             response = client.post(reverse("schedule:action", args=[checked_in.public_id, action]))
@@ -47,7 +46,7 @@ def test_the_nurse_records_the_clinical_steps(checked_in, nurse, location, next_
 
 
 def test_front_desk_sees_no_start_button_and_the_nurse_does(checked_in, front_desk, nurse, location, next_monday):
-    with frozen_now(local(location, next_monday, 9, 5)):
+    with time_machine.travel(local(location, next_monday, 9, 5), tick=False):
         desk_page = client_for(front_desk).get(checked_in.get_absolute_url()).content.decode()
         nurse_page = client_for(nurse).get(checked_in.get_absolute_url()).content.decode()
     assert ">Start session<" not in desk_page
@@ -57,7 +56,7 @@ def test_front_desk_sees_no_start_button_and_the_nurse_does(checked_in, front_de
 def test_a_prescriber_sees_no_action_buttons_on_the_board_or_the_appointment(booked_with_escort, prescriber, location,
                                                                               next_monday):
     checked_in = move_status(booked_with_escort, S.CONFIRMED)  # confirmed: the step before check-in
-    with frozen_now(local(location, next_monday, 9, 5)):
+    with time_machine.travel(local(location, next_monday, 9, 5), tick=False):
         client = client_for(prescriber)
         board = client.get(reverse("schedule:board"),
                            {"location": str(location.public_id), "day": next_monday.isoformat()}).content.decode()

@@ -1,9 +1,9 @@
 """Status moves, cancel, reschedule, and courses booked together across DST (issue 4; DESIGN.md §5)."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from unittest import mock
 
 import pytest
+import time_machine
 
 from sessions.courses import to_local
 from sessions.models import Appointment, AppointmentLink, Course
@@ -24,17 +24,6 @@ from tests.sessions.helpers import cleared_patient, local, move_status
 
 pytestmark = pytest.mark.django_db
 S = Appointment.Status
-
-
-@pytest.fixture
-def alex(location):
-    return cleared_patient(location, route="iv", number_of_sessions=6)
-
-
-@pytest.fixture
-def booked(alex, protocol, chairs, nurse_on_duty, front_desk, location, next_monday):
-    return appointment_book(patient=alex, protocol=protocol, chair=chairs[0], nurse=nurse_on_duty,
-                            start=local(location, next_monday, 9), booked_by=front_desk)
 
 
 def test_the_whole_day_moves_in_order_and_completes_the_course_step(booked, nurse, front_desk):
@@ -153,7 +142,7 @@ def test_a_course_across_a_dst_change_keeps_nine_local(location, protocol, chair
                                                        first_day, change):
     patient = cleared_patient(location, route="iv", number_of_sessions=6)
     # "Now" is fixed before the 2027 changes, so the test keeps working after them.
-    with mock.patch("django.utils.timezone.now", return_value=datetime(2027, 1, 4, 12, 0, tzinfo=UTC)):
+    with time_machine.travel(datetime(2027, 1, 4, 12, 0, tzinfo=UTC), tick=False):
         proposals = course_proposal(patient=patient, protocol=protocol, location=location, first_day=first_day,
                                     local_time=time(9, 0), count=6, weekdays=(0, 2, 4))
         assert all(p.slot for p in proposals)

@@ -5,11 +5,15 @@ Each app grants its own permissions to these roles in a data migration of its ow
 
 from django.db import migrations
 
-from clinic.accounts.roles import Role, grant_permissions
+from clinic.accounts.roles import grant_permissions
 
-# What the roles got at this point of history; later grants come in later migrations (AccountsConfig.role_grants
-# holds the sum, for sync_role_permissions).
+# The four roles and what they got at this point of history, frozen here as literals: a migration must give
+# the same result in a year, whatever clinic/accounts/roles.py (ROLE_GRANTS) says by then. Later grants come
+# in later migrations.
 GRANTS = {
+    "front_desk": [],
+    "nurse": [],
+    "prescriber": [],
     "manager": [
         "audit.view_accessevent",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
@@ -19,9 +23,7 @@ GRANTS = {
 
 
 def create_roles(apps, schema_editor):
-    grants = {role.value: [] for role in Role}
-    grants.update(GRANTS)
-    grant_permissions(apps, grants)
+    grant_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -40,3 +40,29 @@ def record_checks(record, nurse, now, **overrides):
               "consent_current": True}
     fields.update(overrides)
     return predose_check_record(record=record, by=nurse, now=now, **fields)
+
+
+@pytest.fixture
+def esketamine_record(location, chairs, nurse_on_duty, front_desk, next_monday, nurse, day_start):
+    from sessions.models import Protocol
+    from sessions.services import appointment_book, appointment_transition
+    from tests.sessions.helpers import cleared_patient, local
+
+    protocol = Protocol.objects.get(name="Esketamine 84 mg")
+    patient = cleared_patient(location, route="intranasal", number_of_sessions=8, esketamine_dose_mg=84)
+    # The first esketamine session is 56 mg (CLINICAL.md §1); this record is the patient's second, at 84 mg.
+    first_day = next_monday - timedelta(days=4)
+    appointment_book(patient=patient, protocol=Protocol.objects.get(name="Esketamine 56 mg"), chair=chairs[1],
+                     nurse=nurse_on_duty, start=local(location, first_day, 9), booked_by=front_desk,
+                     now=local(location, first_day, 7))
+    appointment = appointment_book(patient=patient, protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
+                                   start=local(location, next_monday, 9), booked_by=front_desk,
+                                   now=local(location, next_monday, 7))
+    for status in ("confirmed", "checked_in"):
+        appointment = appointment_transition(appointment=appointment, to_status=status, by=nurse, now=day_start)
+    record = appointment.records.get()
+    record_checks(record, nurse, day_start)
+    from sessions.services.records import dose_order_prepare
+
+    dose_order_prepare(record=record, by=nurse, mg_per_kg=None, concentration=None, esketamine_mg=84, now=day_start)
+    return record

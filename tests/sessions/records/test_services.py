@@ -17,7 +17,6 @@ from sessions.services.records import (
 )
 from tests.factories import TEST_PASSWORD
 from tests.sessions.records.conftest import record_checks
-from tests.sessions.records.test_db_rules import esketamine_record  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def _discharge(record, nurse, at, consciousness=2):
 
 
 def test_three_devices_five_minutes_apart_then_discharge_refused_at_115_and_accepted_at_120(
-        esketamine_record, nurse, day_start):  # noqa: F811
+        esketamine_record, nurse, day_start):
     first = day_start + timedelta(minutes=5)
     for i in range(3):
         esketamine_device_give(record=esketamine_record, by=nurse, given_at=first + timedelta(minutes=5 * i),
@@ -43,7 +42,7 @@ def test_three_devices_five_minutes_apart_then_discharge_refused_at_115_and_acce
     assert esketamine_record.appointment.status == "completed"
 
 
-def test_a_device_under_five_minutes_is_refused(esketamine_record, nurse, day_start):  # noqa: F811
+def test_a_device_under_five_minutes_is_refused(esketamine_record, nurse, day_start):
     first = day_start + timedelta(minutes=5)
     esketamine_device_give(record=esketamine_record, by=nurse, given_at=first, now=first)
     with pytest.raises(RecordRefused, match="5 minutes"):
