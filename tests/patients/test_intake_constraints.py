@@ -105,7 +105,7 @@ def test_plan_sessions_and_route_are_bounded(prescriber):
     _refused("plan_route_valid",
              lambda: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="oral",
                                                   protocol_name="x", target_dose_mg_per_kg="0.5",
-                                                  number_of_sessions=6))
+                                                  dose_override_reason="Reviewed", number_of_sessions=6))
     for sessions in (0, 99):
         _refused("plan_sessions_in_range",
                  lambda n=sessions: TreatmentPlan.objects.create(decision=decision, patient=intake.patient, route="iv",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from clinic.audit.models import AccessEvent
 from sessions.models import PreDoseCheck, VitalSign
 from sessions.services.records import vital_sign_record
-from tests.sessions.helpers import client_for
+from tests.factories import client_for
 from tests.sessions.records.conftest import record_checks
 
 pytestmark = pytest.mark.django_db
