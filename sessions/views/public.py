@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
 from sessions import forms, services
 from sessions.calendar import appointment_ics
@@ -78,6 +79,9 @@ def appointment_link_ics(request, token):
     link = services.appointment_link_find(token=token)
     if link is None or request.session.get(_verified_key(link)) is not True:
         return _link_dead(request, token)
+    access_event_record(request=request, patient_id=link.appointment.patient.public_id,
+                        object_type="calendar file (patient link)", object_id=str(link.appointment.public_id),
+                        action=AccessEvent.Action.EXPORT)
     url = request.build_absolute_uri(reverse("appointment_link", kwargs={"token": token}))
     response = HttpResponse(appointment_ics(link.appointment, url=url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
