@@ -32,6 +32,9 @@ class NavItem:
     description: str
     permission: str | None = None  # None: every signed-in staff member
     staff_only: bool = False  # needs the admin-site flag
+    # A dotted path to a function returning how many things wait there (shown on the home page). A path, not
+    # an import: clinic/ sits below the apps (DESIGN.md §2).
+    count: str | None = None
 
     def allowed_for(self, user) -> bool:
         if self.staff_only and not user.is_staff:
@@ -56,6 +59,9 @@ NAVIGATION: list[NavItem] = [
             "clinic_sessions.add_appointment"),
     NavItem("Schedule settings", "schedule:settings", "Opening hours, nurse ratio, chairs and protocols.",
             "clinic_sessions.change_protocol"),
+    NavItem("Intake requests", "patients:intake_requests",
+            "Self-referrals from the public start page: accept, merge with a patient on file, or discard.",
+            "patients.view_intakerequest", count="patients.selectors.intake_requests_pending_count"),
     NavItem("Intakes", "patients:intake_list", "Intake links and status; urgent and submitted intakes to review.",
             "patients.view_intake"),
     NavItem("Consent", "patients:consent_documents", "Publish a new version of the treatment consent.",

@@ -6,6 +6,7 @@ from patients.models.intake import Intake, IntakeDecision, IntakeStatus, LinkPur
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
+from patients.models.requests import IntakeRequest
 
 __all__ = [
     "Assessment",
@@ -15,6 +16,7 @@ __all__ = [
     "Instrument",
     "Intake",
     "IntakeDecision",
+    "IntakeRequest",
     "IntakeStatus",
     "LinkPurpose",
     "Patient",

@@ -45,6 +45,12 @@ from .links import (
     link_verify_dob,
     token_hash,
 )
+from .requests import (
+    intake_request_accept,
+    intake_request_discard,
+    intake_request_merge,
+    intake_request_store,
+)
 
 __all__ = [
     "AlreadySigned",
@@ -58,6 +64,10 @@ __all__ = [
     "IssuedLink",
     "LinkUnusable",
     "_link_issue",
+    "intake_request_accept",
+    "intake_request_discard",
+    "intake_request_merge",
+    "intake_request_store",
     "assessment_record",
     "clean_draft",
     "consent_document_current",

@@ -50,7 +50,7 @@ def build_world(*, location, front_desk, nurse, prescriber, manager, stranger) -
     from django.contrib.auth.models import Group
 
     from clinic.audit.models import AccessEvent
-    from patients.services import consent_link_send
+    from patients.services import consent_link_send, intake_request_store
     from sessions.services import CourseSlotChoice, appointment_link_issue, course_book
     from tests.factories import PatientFactory
     from tests.patients.intake_helpers import invite
@@ -70,6 +70,8 @@ def build_world(*, location, front_desk, nurse, prescriber, manager, stranger) -
     consent = consent_link_send(patient=patient, sent_by=front_desk, base_url="http://testserver", by_email=False)
     tokens = {"intake": issued.token, "consent": consent.token,
               "appointment": appointment_link_issue(appointment=appointment)}
+    intake_request_store(first_name="Bea", last_name=BOOKED_SURNAME, email="bea@example.com",
+                         date_of_birth=patient.date_of_birth, location=location)  # she asked again
     event = AccessEvent.objects.create(actor_label="seed", patient_id=patient.public_id, object_type="seed")
     world = World(patient=patient, invited=invited, appointment=appointment, course=course, intake=intake,
                   tokens=tokens, day=monday.isoformat())
