@@ -173,7 +173,7 @@ def _start(client, **overrides):
 
 def test_self_referral_answers_the_same_whether_or_not_the_email_is_known(
         client, location, django_capture_on_commit_callbacks):
-    """Issue 8, item 9: every answer is one stored request; front desk decides (tests/patients/test_intake_requests.py)."""
+    """Issue 8, item 9: every answer is one stored request; front desk decides (test_intake_requests.py)."""
     with django_capture_on_commit_callbacks(execute=True):
         first = _start(client)
         again = _start(client)
