@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import request_views, views
+from patients import report_views, request_views, views
 
 app_name = "patients"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
          name="intake_request_discard"),
     path("consent/", views.consent_documents_view, name="consent_documents"),
     path("<uuid:public_id>/", views.PatientDetailView.as_view(), name="detail"),
+    path("<uuid:public_id>/access-report/", report_views.access_report, name="access_report"),
     path("<uuid:public_id>/invite/", views.invitation_send_view, name="invitation_send"),
     path("<uuid:public_id>/consent-link/", views.consent_link_send_view, name="consent_link_send"),
     path("<uuid:public_id>/rems/", views.rems_record_view, name="rems_record"),

@@ -42,6 +42,7 @@ EXPECTED = {
     "patients:intake_request_discard": ("302 302 403 405 403 403 405", False),
     "patients:consent_documents": ("302 302 403 403 403 403 200", False),
     "patients:detail": ("302 302 403 200 200 200 200", True),
+    "patients:access_report": ("302 302 403 403 403 403 200", True),
     "patients:invitation_send": ("302 302 403 405 403 405 405", False),
     "patients:consent_link_send": ("302 302 403 405 403 405 405", False),
     "patients:rems_record": ("302 302 403 403 403 405 403", False),
