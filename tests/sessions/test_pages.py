@@ -13,8 +13,9 @@ from tests.factories import LocationFactory, PatientFactory
 from tests.sessions.helpers import ChairFactory, cleared_patient, client_for, frozen_now, local, make_nurse
 
 pytestmark = pytest.mark.django_db
-# Session, user, permissions and navigation, the location, the location list, chairs, appointments: no per-row query.
-BOARD_QUERIES = 11
+# Session, user, permissions and navigation, the location, the location list, chairs, appointments, and the one
+# access event naming every patient on the board (issue 8, item 6): no per-row query.
+BOARD_QUERIES = 12
 
 
 def _fill_board(location, protocol, front_desk, day, count):
