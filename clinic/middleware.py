@@ -1,6 +1,7 @@
 """Cross-cutting response rules."""
 
 from django.utils.cache import add_never_cache_headers
+from pghistory.middleware import HistoryMiddleware
 
 
 class NoStoreForPeopleMiddleware:
@@ -25,3 +26,13 @@ class NoStoreForPeopleMiddleware:
             return True
         session = getattr(request, "session", None)
         return session is not None and (session.modified or not session.is_empty())
+
+
+class HistoryContextMiddleware(HistoryMiddleware):
+    """pghistory's context (who, which page) plus the client's address, as the access log takes it, so that
+    the access report says from where each change was made as well as each view (issue 8, item 10)."""
+
+    def get_context(self, request):
+        from clinic.audit.services import client_ip
+
+        return {**super().get_context(request), "ip": client_ip(request)}

@@ -217,3 +217,34 @@ def _blockers(*, patient: Patient, route: str, plan: TreatmentPlan | None) -> li
         blockers.append("Spravato REMS enrolment not recorded: a prescriber must record the patient's REMS "
                         "enrolment on the patient page before esketamine can be booked.")
     return blockers
+
+
+# --- Self-referrals (issue 8, item 9) ---------------------------------------------------------------------
+
+
+def intake_requests_pending() -> QuerySet:
+    from patients.models import IntakeRequest
+
+    return IntakeRequest.objects.filter(status=IntakeRequest.Status.PENDING).select_related("location")
+
+
+def intake_requests_pending_count() -> int:
+    """For the home page and the navigation: how many self-referrals wait for front desk."""
+    return intake_requests_pending().count()
+
+
+def intake_request_matches(requests) -> dict[int, list[Patient]]:
+    """Patients on file each request may be (same e-mail, or same date of birth and last name), in one query:
+    front desk merges the request into one of them instead of registering the person twice."""
+    from django.db.models.functions import Lower
+
+    requests = list(requests)
+    if not requests:
+        return {}
+    emails = {r.email.lower() for r in requests}
+    births = {r.date_of_birth for r in requests}
+    candidates = list(Patient.objects.annotate(email_lower=Lower("email"))
+                      .filter(Q(email_lower__in=emails) | Q(date_of_birth__in=births)).select_related("location"))
+    return {r.pk: [p for p in candidates if p.email_lower == r.email.lower() or (
+        p.date_of_birth == r.date_of_birth and p.legal_last_name.casefold() == r.last_name.casefold())]
+        for r in requests}

@@ -9,7 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView
 
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
-from clinic.audit.services import access_event_record
+from clinic.audit.services import access_event_record, access_event_record_list
 from patients import scoring
 from patients.forms import (
     ApproveForm,
@@ -67,7 +67,12 @@ class PatientListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return patients_search(query=self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(search_form=self.search_form, query=self.query, **kwargs)
+        context = super().get_context_data(search_form=self.search_form, query=self.query, **kwargs)
+        # One event naming the patients this page showed; a name typed is a search (issue 8, item 6).
+        access_event_record_list(request=self.request, patients=context["patients"],
+                                 object_type="patient search results" if self.query else "patient list",
+                                 action=AccessEvent.Action.SEARCH if self.query else AccessEvent.Action.VIEW)
+        return context
 
 
 class PatientCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView):
@@ -123,7 +128,9 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         counts = intake_status_counts()
         tabs = [(value, label, counts[value]) for value, label in IntakeStatus.choices]
-        return super().get_context_data(status=self.status, tabs=tabs, total=sum(counts.values()), **kwargs)
+        context = super().get_context_data(status=self.status, tabs=tabs, total=sum(counts.values()), **kwargs)
+        access_event_record_list(request=self.request, patients=context["intakes"], object_type="intake queue")
+        return context
 
 
 class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLoggedMixin, DetailView):

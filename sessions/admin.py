@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from clinic.admin import LocationAdmin as ClinicLocationAdmin
+from clinic.audit.mixins import AccessLoggedAdminMixin
 from clinic.models import Location
 from sessions.forms import ChairForm, LocationAdminForm
 from sessions.models import Appointment, Chair, Course, Protocol
@@ -44,12 +45,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ReadOnlyAdmin):
+class AppointmentAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    list_select_related = ["patient", "location", "chair"]
     list_display = ["public_id", "location", "chair", "start", "status"]
     list_filter = ["location", "status"]
     date_hierarchy = "start"
 
 
 @admin.register(Course)
-class CourseAdmin(ReadOnlyAdmin):
+class CourseAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    list_select_related = ["patient", "protocol"]
     list_display = ["public_id", "protocol", "kind", "planned_sessions", "created_at"]

@@ -27,6 +27,7 @@ ROLE_GRANTS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
         "patients.view_patient", "patients.add_patient", "patients.change_patient",
         "patients.view_intake", "patients.send_intake_invitation",
+        "patients.view_intakerequest", "patients.handle_intakerequest",
         "clinic_sessions.view_appointment", "clinic_sessions.add_appointment", "clinic_sessions.change_appointment",
         "clinic_sessions.view_course", "clinic_sessions.add_course", "clinic_sessions.view_chair",
         "clinic_sessions.view_protocol",
@@ -56,7 +57,7 @@ ROLE_GRANTS: dict[str, list[str]] = {
         "clinic.view_location", "clinic.add_location", "clinic.change_location",
         "patients.view_patient", "patients.add_patient", "patients.change_patient",
         "patients.view_intake", "patients.view_intake_answers", "patients.send_intake_invitation",
-        "patients.publish_consentdocument",
+        "patients.publish_consentdocument", "patients.view_intakerequest", "patients.handle_intakerequest",
         "clinic_sessions.view_appointment", "clinic_sessions.add_appointment", "clinic_sessions.change_appointment",
         "clinic_sessions.view_course", "clinic_sessions.add_course", "clinic_sessions.view_chair",
         "clinic_sessions.add_chair", "clinic_sessions.change_chair", "clinic_sessions.view_protocol",
@@ -84,6 +85,9 @@ class NavItem:
     description: str
     permission: str | None = None  # None: every signed-in staff member
     staff_only: bool = False  # needs the admin-site flag
+    # A dotted path to a function returning how many things wait there (shown on the home page). A path, not
+    # an import: clinic/ sits below the apps (DESIGN.md §2).
+    count: str | None = None
 
     def allowed_for(self, user) -> bool:
         if self.staff_only and not user.is_staff:
@@ -114,6 +118,9 @@ NAVIGATION: list[NavItem] = [
             "clinic_sessions.view_ledger"),
     NavItem("REMS forms", "schedule:rems_queue", "Spravato REMS monitoring forms due, overdue and submitted.",
             "clinic_sessions.view_rems_form"),
+    NavItem("Intake requests", "patients:intake_requests",
+            "Self-referrals from the public start page: accept, merge with a patient on file, or discard.",
+            "patients.view_intakerequest", count="patients.selectors.intake_requests_pending_count"),
     NavItem("Intakes", "patients:intake_list", "Intake links and status; urgent and submitted intakes to review.",
             "patients.view_intake"),
     NavItem("Consent", "patients:consent_documents", "Publish a new version of the treatment consent.",

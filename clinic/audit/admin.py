@@ -1,11 +1,17 @@
 from django.contrib import admin
 
+from clinic.audit.mixins import AccessLoggedAdminMixin
 from clinic.audit.models import AccessEvent
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only in PostgreSQL too."""
+class AccessEventAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    """Read-only: the log is append-only in PostgreSQL too. It names patients, so reading it is logged."""
+
+    access_object_type = "access log"
+
+    def access_patient_ids(self, obj) -> list:
+        return [obj.patient_id, *obj.patient_ids] if obj.patient_id else list(obj.patient_ids)
 
     list_display = ["occurred_at", "actor_label", "action", "object_type", "patient_id", "ip_address"]
     list_filter = ["action", "object_type"]

@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC
 
 CHAIN_FIELDS = ("chain_seq", "public_id", "occurred_at", "actor_id", "actor_label", "patient_id", "object_type",
-                "object_id", "action", "ip_address", "user_agent", "prev_hash", "hash", "id")
+                "object_id", "action", "ip_address", "user_agent", "patient_ids", "prev_hash", "hash", "id")
 
 # The digest as PostgreSQL computes it; audit_verify must agree with it character for character.
 DIGEST_SQL = """encode(sha256(convert_to(concat_ws('|', NEW.prev_hash, NEW.chain_seq::text, NEW.public_id::text,
     to_char(NEW.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), COALESCE(NEW.actor_id::text, ''),
     NEW.actor_label, COALESCE(NEW.patient_id::text, ''), NEW.object_type, NEW.object_id, NEW.action,
     COALESCE(host(NEW.ip_address), ''), NEW.user_agent), 'UTF8')), 'hex')"""
+
+# Since audit migration 0005: the patients a list page showed, comma-separated, as a last part. concat_ws skips
+# a NULL, so an event naming no list hashes exactly as before (older events stay valid).
+DIGEST_WITH_PATIENTS_SQL = DIGEST_SQL.replace(
+    "NEW.user_agent)", "NEW.user_agent, NULLIF(array_to_string(NEW.patient_ids, ','), ''))")
 
 
 def event_digest(event: dict) -> str:
@@ -25,6 +30,8 @@ def event_digest(event: dict) -> str:
         "" if event["patient_id"] is None else str(event["patient_id"]), event["object_type"], event["object_id"],
         event["action"], event["ip_address"] or "", event["user_agent"],
     ]
+    if event.get("patient_ids"):
+        parts.append(",".join(str(patient_id) for patient_id in event["patient_ids"]))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -8,6 +8,8 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -28,6 +30,9 @@ class AccessEvent(models.Model):
     # The patient's public id, not a foreign key: the log sits below the patients app (DESIGN.md §2)
     # and must outlive any change to the rows it speaks of.
     patient_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # A list or search page writes ONE event naming every patient it showed (issue 8, item 6), here; an event
+    # about one patient uses patient_id. Part of the hash (clinic/audit/chain.py), only when not empty.
+    patient_ids = ArrayField(models.UUIDField(), default=list, blank=True)
     object_type = models.CharField(max_length=100, help_text="What was seen, e.g. 'intake', 'session record'.")
     object_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
@@ -41,6 +46,7 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        indexes = [GinIndex(fields=["patient_ids"], name="access_event_patient_ids_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(action__in=["view", "print", "export", "search"]), name="access_event_action_valid"

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
 
@@ -6,7 +6,7 @@ from clinic.audit.models import AccessEvent
 def access_events_list(*, patient_id=None, actor=None) -> QuerySet[AccessEvent]:
     events = AccessEvent.objects.select_related("actor")
     if patient_id is not None:
-        events = events.filter(patient_id=patient_id)
+        events = events.filter(Q(patient_id=patient_id) | Q(patient_ids__contains=[patient_id]))
     if actor is not None:
         events = events.filter(actor=actor)
     return events

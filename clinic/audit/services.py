@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -18,14 +19,19 @@ def access_event_record(
     object_type: str,
     object_id: str = "",
     action: str = AccessEvent.Action.VIEW,
+    patient_ids: Iterable[uuid.UUID] = (),
 ) -> AccessEvent:
-    """Record that the person behind ``request`` saw (or printed, exported) a patient's data."""
+    """Record that the person behind ``request`` saw (or printed, exported, searched) a patient's data.
+
+    A page about one patient gives ``patient_id``; a list or search gives ``patient_ids``, every patient it
+    showed, in one event (an empty list is still an event: someone looked)."""
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
     return AccessEvent.objects.create(
         actor=actor,
         actor_label=str(actor) if actor else "Patient link",
         patient_id=patient_id,
+        patient_ids=list(dict.fromkeys(patient_ids)),
         object_type=object_type,
         object_id=str(object_id)[:64],
         action=action,
@@ -56,3 +62,12 @@ def _is_ip_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def access_event_record_list(*, request: HttpRequest, patients: Iterable, object_type: str,
+                             action: str = AccessEvent.Action.VIEW) -> AccessEvent:
+    """One event for a page listing patients (or rows that belong to patients): ``patients`` are objects
+    with a ``public_id`` (a patient) or a ``patient`` (an intake, an appointment)."""
+    ids = [getattr(item, "patient", item).public_id for item in patients]
+    return access_event_record(request=request, patient_id=None, patient_ids=ids, object_type=object_type,
+                               action=action)

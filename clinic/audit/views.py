@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 from clinic.audit.forms import AccessLogFilterForm
 from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import access_events_list, access_log_day_heads
+from clinic.audit.services import access_event_record
 
 
 @login_required
@@ -21,6 +22,10 @@ def access_log(request):
         events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     _label_patients(page.object_list)
+    shown = {event.patient_id for event in page.object_list if event.patient_id}
+    shown.update(patient_id for event in page.object_list for patient_id in event.patient_ids)
+    # The log names patients, so reading it is itself an access event (issue 8, item 6).
+    access_event_record(request=request, patient_id=None, patient_ids=sorted(shown, key=str), object_type="access log")
     return render(request, "audit/access_log.html", {"form": form, "page": page,
                                                      "day_heads": access_log_day_heads()})
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -84,7 +82,7 @@ def _resolve(request, token: str, purpose: str = LinkPurpose.INTAKE, step: str |
 
 
 def start(request):
-    """Self-referral: the same answer whether or not the e-mail is known; the link goes by e-mail."""
+    """Self-referral: stored as a request for front desk; the same answer whoever asks."""
     locations = list(Location.objects.filter(is_active=True))
     form = StartIntakeForm(request.POST or None, locations=locations)
     if request.method == "POST":
@@ -92,11 +90,11 @@ def start(request):
             return link_gate.rate_limited(request)
         if form.is_valid() and locations:
             data = form.cleaned_data
-            # The same neutral answer either way: this page never says whether someone is known.
-            with contextlib.suppress(services.IntakeError):
-                services.intake_self_refer(
-                    first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
-                    date_of_birth=data["date_of_birth"], location=data.get("location") or locations[0])
+            # One stored request, whoever asks: the same work and the same neutral answer for everyone; front
+            # desk decides what it becomes (issue 8, item 9).
+            services.intake_self_refer(
+                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
+                date_of_birth=data["date_of_birth"], location=data.get("location") or locations[0])
             return redirect("intake:start_done")
     return render(request, "intake/start.html", {"form": form, "no_location": not locations})
 

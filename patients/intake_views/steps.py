@@ -77,9 +77,8 @@ def step(request, token: str, step: str):
         if not services.intake_draft_save(intake=intake, step=step, raw=raw):
             messages.info(request, NOT_EDITABLE_MESSAGE)
             return redirect("intake:step", token=token, step="review")
-    else:
-        access_event_record(request=request, patient_id=intake.patient.public_id,
-                            object_type=f"intake step ({step})", object_id=str(intake.public_id))
+    access_event_record(request=request, patient_id=intake.patient.public_id,
+                        object_type=f"intake step ({step})", object_id=str(intake.public_id))
     context = {"form": form, "formset": formset, "token": token, "intake": intake, "crisis_now": crisis_now,
                "latest_request": _latest_request(intake), **_progress(intake, step), **_crisis_context(link)}
     return render(request, "intake/step.html", context)
@@ -156,6 +155,8 @@ def _consent_step(request, link: PatientLink, token: str):
             form = _consent_refused(request, document, error, expected_last_name=last_name)
         else:
             return redirect("intake:step", token=token, step="review")
+    access_event_record(request=request, patient_id=intake.patient.public_id, object_type="intake step (consent)",
+                        object_id=str(intake.public_id))
     context = {"form": form, "document": document, "signature": signature, "token": token, "intake": intake,
                **_progress(intake, "consent"), **_crisis_context(link)}
     return render(request, "intake/consent.html", context)
@@ -213,6 +214,8 @@ def consent_only(request, token: str):
             form = _consent_refused(request, document, error, expected_last_name=last_name)
         else:
             return render(request, "intake/consent_done.html", _crisis_context(link))
+    access_event_record(request=request, patient_id=link.intake.patient.public_id, object_type="consent link",
+                        object_id=str(link.intake.public_id))
     return render(request, "intake/consent_only.html", {"form": form, "document": document, "token": token,
                                                         **_crisis_context(link)})
 

@@ -14,6 +14,7 @@ from patients.models.link_base import PatientLinkBase
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
+from patients.models.requests import IntakeRequest
 
 __all__ = [
     "Assessment",
@@ -23,6 +24,7 @@ __all__ = [
     "Instrument",
     "Intake",
     "IntakeDecision",
+    "IntakeRequest",
     "IntakeStatus",
     "LinkPurpose",
     "Patient",

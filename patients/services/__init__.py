@@ -54,6 +54,12 @@ from .patient_links import (
     links_end,
     token_hash,
 )
+from .requests import (
+    intake_request_accept,
+    intake_request_discard,
+    intake_request_merge,
+    intake_request_store,
+)
 
 __all__ = [
     "AlreadySigned",
@@ -67,6 +73,10 @@ __all__ = [
     "IssuedLink",
     "LinkUnusable",
     "_link_issue",
+    "intake_request_accept",
+    "intake_request_discard",
+    "intake_request_merge",
+    "intake_request_store",
     "assessment_record",
     "clean_draft",
     "consent_document_current",

@@ -115,22 +115,15 @@ def consent_link_send(*, patient: Patient, sent_by, by_email: bool = True) -> Is
     return issued
 
 
-@transaction.atomic
 def intake_self_refer(*, first_name: str, last_name: str, email: str, date_of_birth: datetime.date,
                       location) -> None:
-    """The public start page. Says nothing about whether the e-mail is known: a known patient with an open
-    intake gets a fresh link to it; a known patient whose intake is already with the clinic gets nothing
-    new; anyone else becomes a new patient with a new intake. Either way only an e-mail goes out."""
-    known = Patient.objects.filter(email__iexact=email, date_of_birth=date_of_birth).order_by("-created_at").first()
-    if known is not None:
-        if _open_intake(known) is not None or not known.intakes.exists():
-            invitation_send(patient=known, sent_by=None)
-        return
-    patient = Patient(legal_first_name=first_name, legal_last_name=last_name, email=email,
-                      date_of_birth=date_of_birth, location=location)
-    patient.full_clean()
-    patient.save()
-    invitation_send(patient=patient, sent_by=None)
+    """The public start page (issue 8, item 9). Stores a request for front desk and does nothing else: no
+    lookup of the e-mail, no new patient, no e-mail, no new link (an open intake's live link survives), so
+    that every answer costs the same and says nothing about who is known. See services/requests.py."""
+    from .requests import intake_request_store
+
+    intake_request_store(first_name=first_name, last_name=last_name, email=email, date_of_birth=date_of_birth,
+                         location=location)
 
 
 def link_resolve(*, token: str, purpose: str | None = None) -> PatientLink:

@@ -116,6 +116,8 @@ def appointment_cancel(request, public_id):
             messages.success(request, "Appointment cancelled" + (" (late cancel)." if cancelled.late_cancel else ".")
                              + note)
             return redirect(appointment)
+    access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="cancel page",
+                        object_id=str(appointment.public_id))
     return _render(request, "sessions/appointment_cancel.html", {
         "appointment": appointment, "form": form,
         "local_start": to_local(appointment.start, appointment.location.time_zone)},
@@ -142,6 +144,8 @@ def appointment_reschedule(request, public_id):
             messages.success(request, "Appointment moved; " + _emailed(request, appointment.patient, new,
                                                                          "appointment_moved"))
             return redirect(new)
+    access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="reschedule page",
+                        object_id=str(appointment.public_id))
     return _render(request, "sessions/appointment_reschedule.html", {
         "appointment": appointment, "form": form, "conflict": conflict,
         "local_start": to_local(appointment.start, appointment.location.time_zone)},

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from clinic.audit.services import access_event_record_list
 from clinic.models import Location
 from sessions import forms, selectors
 from sessions.models import Appointment
@@ -21,6 +22,8 @@ def day_board(request):
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
     board = selectors.day_board(location=location, day=day)
+    access_event_record_list(request=request, object_type="day board", patients=[
+        card.appointment for card in (*board.cards, *board.outside_hours, *board.released)])
     return _render(request, "sessions/day_board.html", {
         "board": board, "locations": Location.objects.filter(is_active=True),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
@@ -62,8 +65,11 @@ def week_board(request):
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
     week_start = day - timedelta(days=day.weekday())
+    days = selectors.week_board(location=location, week_start=week_start)
+    access_event_record_list(request=request, object_type="week board", patients=[
+        appointment for week_day in days for appointment in week_day.appointments])
     return _render(request, "sessions/week_board.html", {
         "location": location, "locations": Location.objects.filter(is_active=True),
-        "days": selectors.week_board(location=location, week_start=week_start), "week_start": week_start,
+        "days": days, "week_start": week_start,
         "previous_week": week_start - timedelta(days=7), "next_week": week_start + timedelta(days=7),
     }, time_zone=location.time_zone)

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from clinic.audit.services import access_event_record
+from clinic.audit.models import AccessEvent
+from clinic.audit.services import access_event_record, access_event_record_list
 from clinic.models import Location
 from patients.models import Patient
 from patients.search_session import recalled_search, remember_search
@@ -61,7 +62,10 @@ def book_start(request):
         key = remember_search(request, request.POST.get("q", ""))
         return redirect(f"{reverse('schedule:book_start')}?s={key}" if key else reverse("schedule:book_start"))
     query = recalled_search(request, request.GET.get("s"))
-    patients = patients_search(query=query)[:25] if query else []
+    patients = list(patients_search(query=query)[:25]) if query else []
+    if query:
+        access_event_record_list(request=request, patients=patients, object_type="booking search",
+                                 action=AccessEvent.Action.SEARCH)
     return render(request, "sessions/book_start.html", {"query": query, "patients": patients})
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
 from patients import link_gate
 from patients.services import LinkUnusable, link_url
@@ -60,6 +61,9 @@ def appointment_link_ics(request, token):
         return link_gate.dead_link(request, error.link)
     if link_gate.proof_state(request, link) != "proven":
         return link_gate.dead_link(request, link)
+    access_event_record(request=request, patient_id=link.appointment.patient.public_id,
+                        object_type="calendar file (patient link)", object_id=str(link.appointment.public_id),
+                        action=AccessEvent.Action.EXPORT)
     url = link_url(urlname="appointment_link", token=token)
     response = HttpResponse(appointment_ics(link.appointment, url=url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Intake, Patient, PatientLink
+from patients.models import Intake, IntakeRequest, Patient, PatientLink
 from patients.services import invitation_revoke, token_hash
 from tests.factories import make_submitted_intake
 from tests.patients.intake_helpers import invite, prove, step_url
@@ -173,23 +173,13 @@ def _start(client, **overrides):
 
 def test_self_referral_answers_the_same_whether_or_not_the_email_is_known(
         client, location, django_capture_on_commit_callbacks):
+    """Issue 8, item 9: every answer is one stored request; front desk decides (test_intake_requests.py)."""
     with django_capture_on_commit_callbacks(execute=True):
         first = _start(client)
-    assert first.status_code == 302 and first.url == reverse("intake:start_done")
-    patient = Patient.objects.get()
-    assert patient.legal_last_name == "Ñúñez" and len(mail.outbox) == 1
-    with django_capture_on_commit_callbacks(execute=True):
         again = _start(client)
-    assert again.status_code == 302 and again.url == first.url
-    assert Patient.objects.count() == 1 and len(mail.outbox) == 2  # a fresh link to the same intake
-    assert PatientLink.objects.filter(revoked_at__isnull=True).count() == 1
-
-
-def test_self_referral_for_a_patient_already_submitted_sends_nothing_new(client, location):
-    intake = make_submitted_intake(email="kim@example.com", date_of_birth=DOB, location=location)
-    response = _start(client, email="KIM@example.com", date_of_birth=DOB.isoformat())
-    assert response.status_code == 302 and response.url == reverse("intake:start_done")
-    assert len(mail.outbox) == 0 and intake.patient.intakes.count() == 1
+    assert first.status_code == again.status_code == 302 and first.url == again.url == reverse("intake:start_done")
+    assert not Patient.objects.exists() and mail.outbox == []
+    assert IntakeRequest.objects.count() == 2
 
 
 @pytest.mark.parametrize("dob,message", [
@@ -210,7 +200,7 @@ def test_start_page_is_rate_limited(client, location, settings):
         assert _start(client, email=f"p{n}@example.com").status_code == 302
     response = _start(client, email="p9@example.com")
     assert response.status_code == 429 and "Too many tries" in response.content.decode()
-    assert Patient.objects.count() == 3
+    assert IntakeRequest.objects.count() == 3
 
 
 def test_dob_check_is_rate_limited_per_address(client, settings):

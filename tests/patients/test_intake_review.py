@@ -421,21 +421,23 @@ def test_an_invitation_that_is_rolled_back_sends_no_email(patient, django_captur
     assert mail.outbox == []
 
 
-def test_a_mail_server_failure_on_the_start_page_gives_the_same_answer_and_logs_no_phi(
-        client, location, monkeypatch, caplog, django_capture_on_commit_callbacks):
+def test_a_mail_server_failure_when_a_request_is_accepted_keeps_the_link_and_logs_no_phi(
+        client, front_desk_client, location, monkeypatch, caplog, django_capture_on_commit_callbacks):
     import logging
     import smtplib
 
-    from patients.models import Patient
+    from patients.models import IntakeRequest, Patient
 
     def refuse(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"zoe@example.com": (550, b"mailbox unavailable")})
 
     monkeypatch.setattr("patients.services.links.send_mail", refuse)
     data = {"first_name": "Zoë", "last_name": "Ñúñez", "email": "zoe@example.com", "date_of_birth": "1990-02-03"}
-    with caplog.at_level(logging.WARNING, logger="patients"), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("intake:start"), data)
+    response = client.post(reverse("intake:start"), data)
     assert response.status_code == 302 and response.url == reverse("intake:start_done")
+    request_id = IntakeRequest.objects.get().public_id
+    with caplog.at_level(logging.WARNING, logger="patients"), django_capture_on_commit_callbacks(execute=True):
+        front_desk_client.post(reverse("patients:intake_request_accept", kwargs={"public_id": request_id}))
     patient = Patient.objects.get()
     link = PatientLink.objects.get()
     assert link.emailed_at is None and link.intake.patient == patient

@@ -1,0 +1,70 @@
+"""Managers: the access report of one patient (issue 8, item 10), as a page and as a CSV file."""
+
+import csv
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from clinic.audit.models import AccessEvent
+from clinic.audit.services import access_event_record
+from patients.access_report import KINDS, patient_access_timeline
+from patients.models import Patient
+
+
+class AccessReportFilterForm(forms.Form):
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.ModelChoiceField(queryset=get_user_model().objects.order_by("full_name"), required=False,
+                                   label="Staff member", empty_label="Anyone")
+    kind = forms.ChoiceField(choices=[("", "Everything"), *KINDS], required=False, label="Kind")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The first day comes after the last: swap them.")
+        return data
+
+
+@login_required
+@permission_required("audit.view_accessevent", raise_exception=True)
+def access_report(request, public_id):
+    patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
+    form = AccessReportFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        entries = []  # a filter we cannot read must not fall back to "everything"
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        entries = patient_access_timeline(patient=patient, start=filters.get("start"), end=filters.get("end"),
+                                          actor=filters.get("actor"), kind=filters.get("kind") or "")
+    exporting = request.GET.get("export") == "csv"
+    access_event_record(request=request, patient_id=patient.public_id, object_type="access report",
+                        action=AccessEvent.Action.EXPORT if exporting else AccessEvent.Action.VIEW)
+    if exporting:
+        return _csv(patient, entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["export"] = "csv"
+    return render(request, "patients/access_report.html", {
+        "patient": patient, "form": form, "page": page, "export_query": export_query.urlencode()})
+
+
+def _csv(patient, entries) -> HttpResponse:
+    # The file name says which report it is by the patient's public id, never their name (DESIGN.md §6).
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-report-{patient.public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["when (UTC)", "who", "did", "what", "fields changed", "from"])
+    for entry in entries:
+        writer.writerow([entry.when.isoformat(), _cell(entry.who), entry.kind_label, _cell(entry.what),
+                         _cell(entry.detail), entry.where])
+    return response
+
+
+def _cell(value: str) -> str:
+    """No spreadsheet formulas from a name someone typed (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
