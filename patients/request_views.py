@@ -34,8 +34,7 @@ def _pending_request(public_id) -> IntakeRequest:
 @require_POST
 def intake_request_accept_view(request, public_id):
     try:
-        issued = intake_request_accept(intake_request=_pending_request(public_id), by=request.user,
-                                       base_url=request.build_absolute_uri("/"))
+        issued = intake_request_accept(intake_request=_pending_request(public_id), by=request.user)
     except IntakeError as error:
         messages.error(request, str(error))
         return redirect("patients:intake_requests")

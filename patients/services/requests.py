@@ -44,7 +44,7 @@ def intake_request_store(*, first_name: str, last_name: str, email: str, date_of
 
 
 @transaction.atomic
-def intake_request_accept(*, intake_request: IntakeRequest, by, base_url: str) -> IssuedLink:
+def intake_request_accept(*, intake_request: IntakeRequest, by) -> IssuedLink:
     """A new patient from the request, and the intake link by e-mail (after the commit)."""
     intake_request = _pending(intake_request)
     patient = Patient(legal_first_name=intake_request.first_name, legal_last_name=intake_request.last_name,
@@ -52,7 +52,7 @@ def intake_request_accept(*, intake_request: IntakeRequest, by, base_url: str) -
                       location=intake_request.location, created_by=by)
     patient.full_clean()
     patient.save()
-    issued = invitation_send(patient=patient, sent_by=by, base_url=base_url)
+    issued = invitation_send(patient=patient, sent_by=by)  # the link is built from SITE_URL
     _decide(intake_request, status=IntakeRequest.Status.ACCEPTED, by=by, patient=patient)
     return issued
 

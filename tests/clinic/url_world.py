@@ -67,7 +67,7 @@ def build_world(*, location, front_desk, nurse, prescriber, manager, stranger) -
     appointment = course.appointments.get()
     intake = patient.intakes.get()
     invited, issued = invite(PatientFactory(location=location, legal_first_name="Cal", legal_last_name=INVITED_SURNAME))
-    consent = consent_link_send(patient=patient, sent_by=front_desk, base_url="http://testserver", by_email=False)
+    consent = consent_link_send(patient=patient, sent_by=front_desk, by_email=False)
     tokens = {"intake": issued.token, "consent": consent.token,
               "appointment": appointment_link_issue(appointment=appointment)}
     intake_request_store(first_name="Bea", last_name=BOOKED_SURNAME, email="bea@example.com",
