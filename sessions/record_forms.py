@@ -137,20 +137,42 @@ class OrderForm(RecordForm):
 
 
 class AdministrationForm(RecordForm):
+    """The lot comes from the controlled-substance ledger (``lots``: the location's lots of the drug, not expired,
+    not empty); the typed drug, NDC, lot, expiry and concentration are offered only when no lot is on file."""
+
+    ledger_lot = forms.ModelChoiceField(label="Lot (from the ledger)", queryset=None, required=False,
+                                        empty_label="Choose the lot")
     drug = forms.CharField(initial="Ketamine hydrochloride", max_length=80)
     ndc = forms.CharField(label="NDC", max_length=20)
-    lot = forms.CharField(max_length=40, help_text="Typed until the controlled-substance ledger exists.")
+    lot = forms.CharField(max_length=40, help_text="No lot of this drug is on file in the ledger here: type it.")
     expiry = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     concentration = forms.DecimalField(label="Concentration (mg/mL)", min_value=Decimal("0.1"), max_value=100)
     volume_ml = forms.DecimalField(label="Volume drawn (mL)", min_value=Decimal("0.01"), max_value=100)
     pump = forms.CharField(max_length=60, required=False)
     started = _time("Start")
 
+    TYPED = ("drug", "ndc", "lot", "expiry", "concentration")
+
+    def __init__(self, *args, lots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lots is not None and lots.exists():
+            self.fields["ledger_lot"].queryset = lots
+            self.fields["ledger_lot"].required = True
+            self.fields["ledger_lot"].label_from_instance = (
+                lambda lot: f"{lot.lot_number} · {lot.concentration_mg_per_ml} mg/mL · exp. {lot.expires_on:%d %b %Y}"
+                            f" · {lot.balance_mg} mg left")
+            for name in self.TYPED:
+                del self.fields[name]
+        else:
+            del self.fields["ledger_lot"]
+
     def service_kwargs(self):
         d = self.cleaned_data
-        return {"drug": d["drug"], "ndc": d["ndc"], "lot": d["lot"], "expiry": d["expiry"],
-                "concentration": d["concentration"],
-                    "volume_ml": d["volume_ml"], "pump": d["pump"], "started_at": self.moment(d["started"])}
+        kwargs = {"volume_ml": d["volume_ml"], "pump": d["pump"], "started_at": self.moment(d["started"])}
+        if "ledger_lot" in d:
+            return kwargs | {"ledger_lot": d["ledger_lot"]}
+        return kwargs | {"drug": d["drug"], "ndc": d["ndc"], "lot": d["lot"], "expiry": d["expiry"],
+                         "concentration": d["concentration"]}
 
 
 class ChangeForm(RecordForm):

@@ -204,6 +204,9 @@ class Administration(RecordRow):
     drug = models.CharField(max_length=80)
     ndc = models.CharField("NDC", max_length=20)
     lot = models.CharField(max_length=40)
+    ledger_lot = models.ForeignKey("clinic_sessions.Lot", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text="The ledger's lot it came from (NDC, lot, expiry, "
+                                   "concentration copied from it); empty only when no lot was on file.")
     expiry = models.DateField()
     concentration_mg_per_ml = models.DecimalField(max_digits=5, decimal_places=1)
     volume_ml = models.DecimalField(max_digits=6, decimal_places=2)

@@ -15,6 +15,7 @@ from clinic.audit.services import access_event_record
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
+from sessions.selectors.ledger import session_controlled_substance_balance
 from sessions.services import records as services
 
 from .common import _render, staff_view
@@ -63,11 +64,30 @@ def _context(request, record, forms=None):
                    "sign": request.user.has_perm("clinic_sessions.sign_record"),
                    "addendum": request.user.has_perm("clinic_sessions.write_addendum"),
                    "override": request.user.has_perm("clinic_sessions.override_dose_cap")},
-               "rescue_drugs": services.RESCUE_DRUGS}
+               "rescue_drugs": services.RESCUE_DRUGS,
+               "ledger_balance": session_controlled_substance_balance(appointment=record.appointment)}
     for step, (_, form_class, _) in STEPS.items():
         context[f"{step.replace('-', '_')}_form"] = forms.get(step) or form_class(time_zone=tz, initial=_initial(
-            step, page))
+            step, page), **_form_kwargs(step, record))
     return context
+
+
+def _form_kwargs(step, record) -> dict:
+    """The administration form offers the ledger's lots for this location and drug (issue 11)."""
+    if step != "administration":
+        return {}
+    from sessions.selectors.ledger import lots_available
+
+    appointment = record.appointment
+    drug = "esketamine" if appointment.protocol.route == "intranasal" else "ketamine"
+    return {"lots": lots_available(location=appointment.location, drug=drug,
+                                   on=timezone.localdate(timezone=_tz_of(appointment)))}
+
+
+def _tz_of(appointment):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(appointment.location.time_zone)
 
 
 def _initial(step, page):
@@ -122,7 +142,7 @@ def record_step(request, public_id, step):
     record = _record(public_id)
     tz = record.appointment.location.time_zone
     with timezone.override(tz):
-        form = form_class(request.POST, time_zone=tz)
+        form = form_class(request.POST, time_zone=tz, **_form_kwargs(step, record))
         if form.is_valid():
             try:
                 kwargs = form.service_kwargs()

@@ -5,6 +5,7 @@ prescriber opens the REMS form of an esketamine session and marks it submitted.
 Screenshots in test-artifacts/ledger-*.png."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +35,26 @@ def _seeded_protocols():
     from django.apps import apps
 
     importlib.import_module("sessions.migrations.0002_protocols_and_roles").seed_protocols(apps)
+
+
+def _record_discharged(appointment, nurse):
+    """The session's record up to discharge, its administration from the ledger's lot."""
+    from django.utils import timezone
+
+    from sessions.services import records as services
+    from tests.sessions.records.conftest import record_checks
+
+    now = timezone.now()
+    record = services.record_open(appointment=appointment, by=nurse)
+    record_checks(record, nurse, now - datetime.timedelta(minutes=3))
+    services.dose_order_prepare(record=record, by=nurse, mg_per_kg=Decimal("0.5"), concentration=Decimal(50),
+                                now=now - datetime.timedelta(minutes=3))
+    services.administration_start(record=record, by=nurse, ledger_lot=Lot.objects.get(), volume_ml=Decimal("0.7"),
+                                  started_at=now - datetime.timedelta(minutes=2), now=now)
+    services.record_discharge(record=record, by=nurse, discharged_at=now, activity=2, respiration=2,
+                              consciousness=2, oxygen=2, systolic=125, escort_present=True, instructions_given=True,
+                              now=now)
+    return record
 
 
 def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live_server, screenshot):
@@ -91,6 +112,17 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     give.get_by_label("Quantity given (mg)").fill("35")
     give.get_by_role("button", name="Record as given").click()
     expect(tablet.locator("#session-balance")).to_contain_text("Difference 15.00 mg")
+    # The record (built through its services: its own browser test walks the forms) took its lot from the
+    # ledger; the prescriber's signature is refused while 15 mg is neither given nor wasted.
+    record = _record_discharged(iv, nora)
+    prescriber = tablet.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(prescriber, live_server, "pat@clinic.test", TEST_PASSWORD)
+    prescriber.goto(f"{live_server.url}{record.get_absolute_url()}")
+    expect(prescriber.locator("#record-ledger-balance")).to_contain_text("difference 15.00 mg")
+    prescriber.get_by_label("Your password").fill(TEST_PASSWORD)
+    prescriber.get_by_role("button", name="Sign and lock the record").click()
+    expect(prescriber.locator("#sign")).to_contain_text("15.00 mg drawn for this session is not accounted for")
+    screenshot(prescriber, "ledger-4a-record-sign-refused")
     waste = tablet.locator("#waste-form")
     waste.get_by_label("Lot").select_option(index=1)
     waste.get_by_label("Quantity wasted (mg)").fill("15")
@@ -109,6 +141,14 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     screenshot(tablet, "ledger-4-session-balanced")
     assert LedgerEntry.objects.filter(kind="waste", witness__email="wes@clinic.test").count() == 1
 
+    # Balanced: the record now signs.
+    prescriber.goto(f"{live_server.url}{record.get_absolute_url()}")
+    expect(prescriber.locator("#record-ledger-balance")).to_contain_text("balanced")
+    prescriber.get_by_label("Your password").fill(TEST_PASSWORD)
+    prescriber.get_by_role("button", name="Sign and lock the record").click()
+    expect(prescriber.locator("#sign")).to_contain_text("Signed by Dr Pat Prescriber")
+    screenshot(prescriber, "ledger-4b-record-signed")
+
     # The manager sees the balance and prints the lot's log.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Controlled substances").click()
     expect(page.locator("#lots tr[data-lot='KX-2024'] .balance")).to_have_text("450.00")
@@ -121,8 +161,7 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     screenshot(page, "ledger-6-printed-log")
 
     # The prescriber's home counts the REMS form due; it is opened and marked submitted.
-    prescriber = tablet.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(prescriber, live_server, "pat@clinic.test", TEST_PASSWORD)
+    prescriber.goto(f"{live_server.url}/")
     prescriber.get_by_role("link", name="REMS monitoring forms due: 1").click()
     prescriber.get_by_role("link", name="Open the form").click()
     expect(prescriber.locator("#rems-missing")).to_contain_text("Blood pressure at about 40 minutes")

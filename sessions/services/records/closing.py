@@ -84,6 +84,18 @@ def _verify_secret(user, secret: str) -> str:
     raise RecordRefused("That password is not right.")
 
 
+def _ledger_balanced(record) -> None:
+    """Drawn - given - wasted for the session must be 0 (issue 11; PostgreSQL's ``record_sign_ledger_balanced``)."""
+    from sessions.selectors.ledger import session_controlled_substance_balance
+
+    balance = session_controlled_substance_balance(appointment=record.appointment)
+    if not balance.is_balanced:
+        raise RecordRefused(
+            f"{balance.difference_mg} mg drawn for this session is not accounted for (drawn {balance.drawn_mg}, "
+            f"given {balance.given_mg}, wasted {balance.wasted_mg} mg): record what was given or wasted in the "
+            "controlled-substance ledger, then sign.")
+
+
 @transaction.atomic
 def record_sign(*, record: SessionRecord, by, secret: str, now: datetime | None = None) -> SessionRecord:
     """The prescriber signs and the record locks in PostgreSQL (``session_record_signed_lock``)."""
@@ -97,6 +109,7 @@ def record_sign(*, record: SessionRecord, by, secret: str, now: datetime | None 
     stopped = latest is not None and latest.kind == "stop"
     if not stopped and not Discharge.objects.filter(record=record).exists():
         raise RecordRefused("The patient has not been discharged yet: sign once the discharge is recorded.")
+    _ledger_balanced(record)
     record.signed_with = _verify_secret(by, secret)
     record.signed_at, record.signed_by = now or timezone.now(), by
     with refused_by_database():

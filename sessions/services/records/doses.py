@@ -111,14 +111,40 @@ def _ready_to_dose(record) -> DoseOrder:
     return order
 
 
+def _lot_fields(record, ledger_lot, now, typed):
+    """What the administration records of its lot: the ledger lot's own fields, or (no lot on file) the typed."""
+    from sessions.selectors.ledger import lots_available
+
+    appointment = record.appointment
+    drug = "esketamine" if appointment.protocol.route == "intranasal" else "ketamine"
+    if ledger_lot is not None:
+        if ledger_lot.location_id != appointment.location_id:
+            raise RecordRefused(f"Lot {ledger_lot.lot_number} is kept at another location than this session.")
+        if ledger_lot.drug != drug:
+            raise RecordRefused(f"Lot {ledger_lot.lot_number} is {ledger_lot.get_drug_display()}, not {drug}.")
+        return (ledger_lot.get_drug_display(), ledger_lot.ndc, ledger_lot.lot_number, ledger_lot.expires_on,
+                ledger_lot.concentration_mg_per_ml)
+    if lots_available(location=appointment.location, drug=drug, on=timezone.localdate(now)).exists():
+        raise RecordRefused("Choose the lot from the ledger: this location has lots of this drug on file.")
+    if not all(typed[:3]) or typed[3] is None or not typed[4]:
+        raise RecordRefused("Give the drug, NDC, lot, expiry and concentration (no lot of this drug is on file "
+                            "in the ledger here).")
+    return typed
+
+
 @transaction.atomic
-def administration_start(*, record: SessionRecord, by, drug: str, ndc: str, lot: str, expiry: date,
-                         concentration: Decimal, volume_ml: Decimal, started_at: datetime, pump: str = "",
+def administration_start(*, record: SessionRecord, by, volume_ml: Decimal, started_at: datetime,
+                         ledger_lot=None, drug: str = "", ndc: str = "", lot: str = "", expiry: date | None = None,
+                         concentration: Decimal | None = None, pump: str = "",
                          rate_ml_per_h: Decimal | None = None, now: datetime | None = None) -> Administration:
+    """Start the administration. The lot is the ledger's (``ledger_lot``: NDC, lot, expiry and concentration
+    come from it); a typed lot is accepted only when the location has no lot of that drug on file."""
     now = now or timezone.now()
     record = _locked(record)
     order = _ready_to_dose(record)
     _not_past_or_future(started_at, now, "The start time")
+    drug, ndc, lot, expiry, concentration = _lot_fields(record, ledger_lot, now, (drug, ndc, lot, expiry,
+                                                                                  concentration))
     if expiry < timezone.localdate(now):
         raise RecordRefused("This lot has expired: use another.")
     if order.volume_ml is not None and volume_ml > order.volume_ml:
@@ -127,7 +153,7 @@ def administration_start(*, record: SessionRecord, by, drug: str, ndc: str, lot:
     with refused_by_database():
         return Administration.objects.create(
             record=record, created_by=by, created_at=now, drug=drug.strip(), ndc=ndc.strip(), lot=lot.strip(),
-            expiry=expiry, concentration_mg_per_ml=concentration, volume_ml=volume_ml, pump=pump.strip(),
+            ledger_lot=ledger_lot, expiry=expiry, concentration_mg_per_ml=concentration, volume_ml=volume_ml, pump=pump.strip(),
             rate_ml_per_h=rate_ml_per_h if rate_ml_per_h is not None else order.rate_ml_per_h, started_at=started_at)
 
 

@@ -14,6 +14,8 @@ RULE_MESSAGES = {
     "session_record_signed_lock": "This record is signed and locked: corrections are addenda.",
     "session_record_never_deleted": "Nothing in a session record is ever deleted: mark it entered in error.",
     "session_record_dose_on_hold": "The session is on hold: no dose until a prescriber says go.",
+    "record_sign_ledger_balanced": "Drawn, given and wasted for this session do not balance: record them in the "
+                                   "controlled-substance ledger, then sign.",
     "esketamine_device_interval": "Esketamine devices must be at least 5 minutes apart.",
     "discharge_esketamine_observation": "Esketamine: discharge is not allowed before 120 minutes from the first "
                                         "device.",
