@@ -153,7 +153,8 @@ def administration_start(*, record: SessionRecord, by, volume_ml: Decimal, start
     with refused_by_database():
         return Administration.objects.create(
             record=record, created_by=by, created_at=now, drug=drug.strip(), ndc=ndc.strip(), lot=lot.strip(),
-            ledger_lot=ledger_lot, expiry=expiry, concentration_mg_per_ml=concentration, volume_ml=volume_ml, pump=pump.strip(),
+            ledger_lot=ledger_lot, expiry=expiry, concentration_mg_per_ml=concentration, volume_ml=volume_ml,
+            pump=pump.strip(),
             rate_ml_per_h=rate_ml_per_h if rate_ml_per_h is not None else order.rate_ml_per_h, started_at=started_at)
 
 
