@@ -41,7 +41,9 @@ def rems_form_detail(request, public_id, submit_form=None):
     if not esketamine_sessions_given().filter(pk=appointment.pk).exists():
         messages.error(request, "Only an esketamine session where the drug was given has a REMS monitoring form.")
         return redirect("schedule:rems_queue")
-    form = rems.monitoring_form(appointment=appointment)
+    from sessions.selectors.record_rems import rems_record_values
+
+    form = rems.monitoring_form(appointment=appointment, record_values=rems_record_values(appointment=appointment))
     printing = request.GET.get("print") == "1"
     access_event_record(request=request, patient_id=appointment.patient.public_id,
                         object_type="REMS monitoring form", object_id=str(appointment.public_id),
