@@ -39,7 +39,8 @@ def rems_record_values(*, appointment) -> dict[str, str]:
 
     zone = zoneinfo.ZoneInfo(appointment.location.time_zone)
     wrong = set(EnteredInError.objects.filter(record=record).values_list("target_public_id", flat=True))
-    devices = [d for d in EsketamineDevice.objects.filter(record=record).order_by("given_at") if d.public_id not in wrong]
+    devices = [d for d in EsketamineDevice.objects.filter(record=record).order_by("given_at")
+               if d.public_id not in wrong]
     vitals = [v for v in VitalSign.objects.filter(record=record).order_by("taken_at") if v.public_id not in wrong]
     events = [e for e in AdverseEvent.objects.filter(record=record).order_by("occurred_at") if e.public_id not in wrong]
     discharge = Discharge.objects.filter(record=record).first()
