@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit.services import access_event_record
+from clinic.audit.services import access_event_record, access_event_record_list
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
@@ -165,4 +165,6 @@ def record_queue(request):
     overdue_after = selectors.signature_overdue_after()
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after)
             for r in selectors.records_awaiting_signature(now=now)]
+    access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
+                             object_type="session records to sign")
     return _render(request, "sessions/records/queue.html", {"rows": rows}, time_zone="UTC")
