@@ -37,7 +37,8 @@ STEPS = {
     "sign-administration": (NURSE, rf.EmptyForm, services.administration_sign),
     "sign": ("clinic_sessions.sign_record", rf.SignForm, services.record_sign),
     "addendum": ("clinic_sessions.write_addendum", rf.AddendumForm, services.addendum_add),
-    "error": (VIEW, rf.ErrorMarkForm, services.entered_in_error_mark),
+    # A write: who records (nurse) or writes addenda (prescriber); managers only read (issue 10).
+    "error": ((NURSE, "clinic_sessions.write_addendum"), rf.ErrorMarkForm, services.entered_in_error_mark),
 }
 
 
@@ -117,7 +118,7 @@ def record_step(request, public_id, step):
     if step not in STEPS:
         raise Http404("Unknown step.")
     permission, form_class, service = STEPS[step]
-    if not request.user.has_perm(permission):
+    if not any(request.user.has_perm(p) for p in ((permission,) if isinstance(permission, str) else permission)):
         raise PermissionDenied("Your role cannot record this.")
     record = _record(public_id)
     tz = record.appointment.location.time_zone
