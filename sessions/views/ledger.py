@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit.models import AccessEvent
-from clinic.audit.services import client_ip
+from clinic.audit.services import access_event_record
 from clinic.models import Location
 from sessions import ledger_forms as forms
 from sessions.models import CountLine, InventoryCount, Lot
@@ -28,13 +28,10 @@ SESSION_DRUG = {"intranasal": "esketamine"}  # every other route gives racemic k
 
 
 def access_events_record(request, patient_ids, *, object_type: str, object_id: str, action: str) -> None:
-    """One access event per patient a ledger page, print or export names, in one query (DESIGN.md §6)."""
-    ip, agent = client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300]
-    AccessEvent.objects.bulk_create([
-        AccessEvent(actor=request.user, actor_label=str(request.user), patient_id=patient_id,
-                    object_type=object_type, object_id=str(object_id)[:64], action=action, ip_address=ip,
-                    user_agent=agent)
-        for patient_id in sorted({pid for pid in patient_ids if pid is not None})])
+    """One access event for a ledger page, print or export, naming every patient it shows (DESIGN.md §6)."""
+    ids = sorted({pid for pid in patient_ids if pid is not None})
+    access_event_record(request=request, patient_id=ids[0] if len(ids) == 1 else None, patient_ids=ids,
+                        object_type=object_type, object_id=str(object_id), action=action)
 
 
 def _patients_of(entries) -> list:

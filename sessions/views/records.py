@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit.services import access_event_record
+from clinic.audit.services import access_event_record, access_event_record_list
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
@@ -38,7 +38,8 @@ STEPS = {
     "sign-administration": (NURSE, rf.EmptyForm, services.administration_sign),
     "sign": ("clinic_sessions.sign_record", rf.SignForm, services.record_sign),
     "addendum": ("clinic_sessions.write_addendum", rf.AddendumForm, services.addendum_add),
-    "error": (VIEW, rf.ErrorMarkForm, services.entered_in_error_mark),
+    # A write: who records (nurse) or writes addenda (prescriber); managers only read (issue 10).
+    "error": ((NURSE, "clinic_sessions.write_addendum"), rf.ErrorMarkForm, services.entered_in_error_mark),
 }
 
 
@@ -137,7 +138,7 @@ def record_step(request, public_id, step):
     if step not in STEPS:
         raise Http404("Unknown step.")
     permission, form_class, service = STEPS[step]
-    if not request.user.has_perm(permission):
+    if not any(request.user.has_perm(p) for p in ((permission,) if isinstance(permission, str) else permission)):
         raise PermissionDenied("Your role cannot record this.")
     record = _record(public_id)
     tz = record.appointment.location.time_zone
@@ -185,4 +186,6 @@ def record_queue(request):
     overdue_after = selectors.signature_overdue_after()
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after)
             for r in selectors.records_awaiting_signature(now=now)]
+    access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
+                             object_type="session records to sign")
     return _render(request, "sessions/records/queue.html", {"rows": rows}, time_zone="UTC")

@@ -72,6 +72,33 @@ EXPECTED = {
     "schedule:protocol_create": ("302 302 403 403 403 403 200", False),
     "schedule:protocol_update": ("302 302 403 403 403 403 200", False),
     "schedule:location_update": ("302 302 403 403 403 403 200", False),
+    # Session records (issue 10): nurses record, prescribers release and sign, managers read; front desk never
+    # sees a record. A step is a POST (405 to a GET from a role that may record; the step's own permission is
+    # checked on the POST).
+    "schedule:appointment_record": ("302 302 403 403 302 302 302", False),
+    "schedule:record": ("302 302 403 403 200 200 200", True),
+    "schedule:record_print": ("302 302 403 403 200 200 200", True),
+    "schedule:record_step": ("302 302 403 403 405 405 405", False),
+    "schedule:record_queue": ("302 302 403 403 403 200 403", True),
+    "schedule:board_layout_css": ("302 302 403 200 200 200 200", False),
+    # The controlled-substance ledger (issue 11, ROLE_GRANTS): nurses draw, give and waste at the chair;
+    # prescribers and managers read the ledger; managers receive, return, count and review differences.
+    "schedule:ledger": ("302 302 403 403 403 200 200", False),
+    "schedule:ledger_receive": ("302 302 403 403 403 403 200", False),
+    "schedule:ledger_return": ("302 302 403 403 403 403 405", False),
+    "schedule:ledger_log": ("302 302 403 403 403 200 200", True),
+    "schedule:ledger_lot": ("302 302 403 403 403 200 200", True),
+    "schedule:ledger_count_new": ("302 302 403 403 403 403 200", False),
+    "schedule:ledger_count": ("302 302 403 403 403 200 200", False),
+    "schedule:ledger_review": ("302 302 403 403 403 403 405", False),
+    "schedule:ledger_session": ("302 302 403 403 200 403 403", True),
+    "schedule:ledger_draw": ("302 302 403 403 405 403 403", False),
+    "schedule:ledger_give": ("302 302 403 403 405 403 403", False),
+    "schedule:ledger_waste": ("302 302 403 403 405 403 403", False),
+    # Spravato REMS monitoring forms: prescribers and managers read and mark them submitted.
+    "schedule:rems_queue": ("302 302 403 403 403 200 200", True),
+    "schedule:rems_form": ("302 302 403 403 403 200 200", True),
+    "schedule:rems_submit": ("302 302 403 403 403 405 405", False),
     "appointment_link": ("200 200 200 200 200 200 200", "patient_link"),
     "appointment_link_ics": ("404 200 404 404 404 404 404", "patient_link"),
     "admin:index": ("302 302 302 302 302 302 200", False),

@@ -90,7 +90,46 @@ def build_world(*, location, front_desk, nurse, prescriber, manager, stranger) -
             client.force_login(users[role])
         world.clients[role] = client
     _prove_links(world)
+    _records_and_ledger(world, location=location, nurse=nurse, manager=manager, witness=duty_nurse)
     return world
+
+
+def _records_and_ledger(world: World, *, location, nurse, manager, witness) -> None:
+    """The booked patient's past IV session with its record (checks done, completed, awaiting a signature) and
+    the ketamine it was given from a lot; an esketamine session given (its REMS form is owed); a count."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from sessions.models import Protocol
+    from sessions.services.ledger import inventory_count_record, stock_administer, stock_withdraw
+    from sessions.services.records import predose_check_record, record_open
+    from tests.factories import TEST_PASSWORD
+    from tests.sessions.helpers import move_status
+    from tests.sessions.ledger.conftest import make_appointment, receive
+
+    now = timezone.now()  # her sessions far enough apart (the minimum interval), the esketamine one still due
+    session = make_appointment(location=location, protocol=world.appointment.protocol, patient=world.patient,
+                               start=now - timedelta(days=14), status="checked_in")
+    record = record_open(appointment=session, by=nurse, now=session.start)
+    before = session.start - timedelta(minutes=10)
+    predose_check_record(
+        record=record, by=nurse, identity_confirmed=True, weight_kg=Decimal("80"), weight_entered="80 kg",
+        last_food_at=before - timedelta(hours=8), last_liquid_at=before - timedelta(hours=3), escort_name="Sam",
+        escort_phone="+1 555 0100", escort_confirmed=True, pregnancy_status="not_applicable",
+        medication_changes="", phq9_answers={f"q{i}": 0 for i in range(1, 10)}, systolic=128, diastolic=82,
+        heart_rate=72, spo2=98, respiratory_rate=14, consent_current=True, now=before)
+    lot = receive(location=location, by=manager, expires_on=timezone.localdate() + timedelta(days=365))
+    stock_withdraw(lot=lot, appointment=session, quantity_mg=Decimal("40"), actor=nurse)
+    stock_administer(lot=lot, appointment=session, quantity_mg=Decimal("40"), actor=nurse)
+    move_status(session, "completed")
+    esketamine = make_appointment(location=location, protocol=Protocol.objects.get(name="Esketamine 56 mg"),
+                                  patient=world.patient, start=now - timedelta(days=1), status="completed")
+    count = inventory_count_record(location=location, counted_by=manager, witness=witness,
+                                   witness_password=TEST_PASSWORD, counted={lot.pk: Decimal("460")}, reasons={})
+    world.session, world.record, world.lot, world.count = session, record, lot, count
+    world.esketamine = esketamine
 
 
 def _prove_links(world: World) -> None:
@@ -158,7 +197,20 @@ def _argument(world: World, name: str, key: str, admin):
         return "about"
     if key == "action":
         return "confirm"
+    if key == "pk":
+        return str(world.count.lines.get().pk)
     if key == "public_id":
+        ledger_and_records = {
+            "schedule:appointment_record": world.session.public_id, "schedule:record": world.record.public_id,
+            "schedule:record_print": world.record.public_id, "schedule:record_step": world.record.public_id,
+            "schedule:ledger_lot": world.lot.public_id, "schedule:ledger_return": world.lot.public_id,
+            "schedule:ledger_count": world.count.public_id, "schedule:ledger_session": world.session.public_id,
+            "schedule:ledger_draw": world.session.public_id, "schedule:ledger_give": world.session.public_id,
+            "schedule:ledger_waste": world.session.public_id, "schedule:rems_form": world.esketamine.public_id,
+            "schedule:rems_submit": world.esketamine.public_id,
+        }
+        if name in ledger_and_records:
+            return ledger_and_records[name]
         if name.startswith("patients:intake"):
             return world.intake.public_id
         if name.startswith("schedule:") and name.split(":")[1] in (

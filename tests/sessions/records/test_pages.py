@@ -35,7 +35,9 @@ def test_who_sees_the_record(request, iv_record, day_start, role, status):
 
 @pytest.mark.parametrize(("role", "step", "status"), [
     ("manager", "vital", 403), ("prescriber", "vital", 403), ("nurse", "release", 403), ("nurse", "sign", 403),
-    ("front_desk", "vital", 403), ("manager", "sign", 403), ("nurse", "addendum", 403)])
+    ("front_desk", "vital", 403), ("manager", "sign", 403), ("nurse", "addendum", 403),
+    # Managers read: marking an entry in error is a write, for the nurse or the prescriber (422: no reason given).
+    ("manager", "error", 403), ("nurse", "error", 422), ("prescriber", "error", 422)])
 def test_who_may_write_what(request, iv_record, day_start, role, step, status):
     with time_machine.travel(day_start, tick=False):
         response = client_for(request.getfixturevalue(role)).post(_url(iv_record, step), {})
