@@ -202,7 +202,7 @@ def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_
 
     make_cleared_patient(location=location, legal_last_name="Approvedson")
     make_submitted_intake(location=location, legal_last_name="Waitington")
-    page = prescriber_client.get(reverse("patients:intake_list")).content.decode()
+    page = prescriber_client.get(reverse("patients:intake_list"), {"status": "all"}).content.decode()
     decided = Intake.objects.get(patient__legal_last_name="Approvedson")
     row = page[page.index("Approvedson"):]
     row = row[:row.index("</tr>")]
