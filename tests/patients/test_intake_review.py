@@ -279,7 +279,8 @@ def test_intake_queue_does_not_load_the_answers(prescriber_client, location):
     make_submitted_intake(legal_last_name="Okafor")
     with CaptureQueriesContext(connection) as ctx:
         prescriber_client.get(reverse("patients:intake_list"))
-    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "patients_intake"' in q["sql"] and "ORDER BY" in q["sql"]]
+    listing = [query["sql"] for query in ctx.captured_queries
+               if 'FROM "patients_intake"' in query["sql"] and "ORDER BY" in query["sql"]]
     assert listing and all('"patients_intake"."answers"' not in sql and '"patients_intake"."drafts"' not in sql
                            and '"patients_intake"."screening"' not in sql for sql in listing)
 
