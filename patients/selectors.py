@@ -6,7 +6,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Greatest
 
 from patients.models import (
     Assessment,
@@ -22,6 +24,8 @@ from patients.models import (
 )
 from patients.models.patient import UnaccentUpper
 
+# How many names a misspelt search shows (the closest by trigram similarity).
+FUZZY_SEARCH_LIMIT = 25
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
 
 
@@ -46,7 +50,13 @@ def patients_search(*, query: str = "") -> QuerySet[Patient]:
     exact = _patients_matching(words, fuzzy=False)
     if not any(_is_name_word(word) for word in words) or exact.exists():
         return exact
-    return _patients_matching(words, fuzzy=True)
+    # A misspelling matches many names in a large registry: show the closest few, closest first, and never
+    # sort or count every candidate (issue 13).
+    similarity = sum(Greatest(TrigramSimilarity("last_upper", UnaccentUpper(Value(word))),
+                              TrigramSimilarity("first_upper", UnaccentUpper(Value(word))))
+                     for word in words if _is_name_word(word))
+    return (_patients_matching(words, fuzzy=True).annotate(similarity=similarity)
+            .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
 
 
 def _is_name_word(word: str) -> bool:
