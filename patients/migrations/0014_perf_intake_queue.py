@@ -18,4 +18,9 @@ class Migration(migrations.Migration):
             " WHERE urgent_at IS NOT NULL AND urgent_acknowledged_at IS NULL",
             "DROP INDEX intake_urgent_open_idx",
         ),
+        # The admin's patient list, in name order (issue 13).
+        migrations.RunSQL(
+            "CREATE INDEX patient_name_order_idx ON patients_patient (legal_last_name, legal_first_name, id)",
+            "DROP INDEX patient_name_order_idx",
+        ),
     ]
