@@ -56,6 +56,12 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def idle_clock_start(sender, request, user, **kwargs) -> None:
+    """At sign-in (the session is written then anyway): the first activity of the idle clock."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleTimeoutMiddleware.KEY] = int(time.time())
+
+
 class HistoryContextMiddleware(HistoryMiddleware):
     """pghistory's context (who, which page) plus the client's address, as the access log takes it, so that
     the access report says from where each change was made as well as each view (issue 8, item 10)."""
