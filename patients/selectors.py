@@ -6,7 +6,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Greatest
 
 from patients.models import (
     Assessment,
@@ -22,6 +24,8 @@ from patients.models import (
 )
 from patients.models.patient import UnaccentUpper
 
+# How many names a misspelt search shows (the closest by trigram similarity).
+FUZZY_SEARCH_LIMIT = 25
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
 
 
@@ -46,7 +50,13 @@ def patients_search(*, query: str = "") -> QuerySet[Patient]:
     exact = _patients_matching(words, fuzzy=False)
     if not any(_is_name_word(word) for word in words) or exact.exists():
         return exact
-    return _patients_matching(words, fuzzy=True)
+    # A misspelling matches many names in a large registry: show the closest few, closest first, and never
+    # sort or count every candidate (issue 13).
+    similarity = sum(Greatest(TrigramSimilarity("last_upper", UnaccentUpper(Value(word))),
+                              TrigramSimilarity("first_upper", UnaccentUpper(Value(word))))
+                     for word in words if _is_name_word(word))
+    return (_patients_matching(words, fuzzy=True).annotate(similarity=similarity)
+            .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
 
 
 def _is_name_word(word: str) -> bool:
@@ -89,26 +99,44 @@ def intake_latest(*, patient: Patient) -> Intake | None:
     return patient.intakes.order_by("-created_at", "-id").first()
 
 
+# What someone must act on: the default tab of the intake queue (issue 13). Decided and not-yet-submitted
+# intakes are most of the table and grow for ever; they stay one click away. Migration 0014_perf_intake_queue
+# adds the partial indexes that serve this tab's order.
+OPEN_STATUSES = (IntakeStatus.SUBMITTED, IntakeStatus.NEEDS_INFO)
+OPEN = "open"
+ALL = "all"
+# The list never shows answers: leave the large JSON columns in the database.
+_QUEUE_DEFERRED = ("answers", "drafts", "screening")
+
+
 def intake_queue(*, status: str | None = None, urgent_first: bool = False) -> QuerySet[Intake]:
-    """Intakes for the staff queue, the longest waiting first. ``urgent_first`` (clinicians only: the flag
-    is a clinical answer, which front desk never sees, not even as an order) puts unacknowledged urgent
-    ones on top."""
-    intakes = Intake.objects.select_related("patient", "patient__location")
-    if status:
+    """Intakes for the staff queue, the longest waiting first. ``status``: one status, ``"all"``, or
+    ``"open"`` / None (submitted or needing information; for clinicians an unacknowledged urgent flag too,
+    even on an unfinished intake). ``urgent_first`` (clinicians only: the flag is a clinical answer, which
+    front desk never sees, not even as an order) puts unacknowledged urgent ones on top."""
+    intakes = Intake.objects.select_related("patient", "patient__location").defer(*_QUEUE_DEFERRED)
+    urgent = Q(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True)
+    if status in (None, "", OPEN):
+        intakes = intakes.filter(Q(status__in=OPEN_STATUSES) | urgent if urgent_first else Q(status__in=OPEN_STATUSES))
+    elif status != ALL:
         intakes = intakes.filter(status=status)
     if not urgent_first:
         return intakes.order_by("status_changed_at", "id")
     intakes = intakes.annotate(
-        urgent_rank=Case(When(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True, then=Value(0)),
-                         default=Value(1), output_field=IntegerField()))
+        urgent_rank=Case(When(urgent, then=Value(0)), default=Value(1), output_field=IntegerField()))
     return intakes.order_by("urgent_rank", "status_changed_at", "id")
 
 
 def intake_status_counts() -> dict[str, int]:
+    """How many intakes wait in each status that is still someone's work (an index-only count of those
+    statuses, migration 0014_perf_intake_queue). Approved and declined intakes are history: they grow for
+    ever, so they are not counted on every view of the queue."""
     from django.db.models import Count
 
-    counts = dict(Intake.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return {status: counts.get(status, 0) for status in IntakeStatus.values}
+    undecided = [IntakeStatus.INVITED, IntakeStatus.IN_PROGRESS, *OPEN_STATUSES]
+    counts = dict(Intake.objects.filter(status__in=undecided).order_by().values_list("status")
+                  .annotate(n=Count("status")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in undecided}
 
 
 def intake_latest_assessments(*, intake: Intake) -> QuerySet[Assessment]:

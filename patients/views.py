@@ -120,15 +120,16 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.status = self.request.GET.get("status") or ""
-        if self.status not in IntakeStatus.values:
-            self.status = ""
+        if self.status not in (*IntakeStatus.values, "all"):
+            self.status = ""  # the default tab: open work
         return intake_queue(status=self.status or None,
                             urgent_first=self.request.user.has_perm("patients.view_intake_answers"))
 
     def get_context_data(self, **kwargs):
-        counts = intake_status_counts()
-        tabs = [(value, label, counts[value]) for value, label in IntakeStatus.choices]
-        context = super().get_context_data(status=self.status, tabs=tabs, total=sum(counts.values()), **kwargs)
+        counts = intake_status_counts()  # decided statuses are not counted (history, growing for ever)
+        tabs = [(value, label, counts.get(value)) for value, label in IntakeStatus.choices]
+        open_count = sum(counts[value] for value in (IntakeStatus.SUBMITTED, IntakeStatus.NEEDS_INFO))
+        context = super().get_context_data(status=self.status, tabs=tabs, open_count=open_count, **kwargs)
         access_event_record_list(request=self.request, patients=context["intakes"], object_type="intake queue")
         return context
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from clinic.admin import LocationAdmin as ClinicLocationAdmin
 from clinic.audit.mixins import AccessLoggedAdminMixin
 from clinic.models import Location
+from clinic.paging import LargeTableAdminMixin
 from sessions.forms import ChairForm, LocationAdminForm
 from sessions.models import Appointment, Chair, Course, Protocol
 
@@ -45,14 +46,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+class AppointmentAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, ReadOnlyAdmin):
     list_select_related = ["patient", "location", "chair"]
     list_display = ["public_id", "location", "chair", "start", "status"]
     list_filter = ["location", "status"]
-    date_hierarchy = "start"
+    ordering = ["-start", "-id"]  # index appointment_start_order_idx (0014_perf_admin_order)
 
 
 @admin.register(Course)
-class CourseAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+class CourseAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, ReadOnlyAdmin):
     list_select_related = ["patient", "protocol"]
+    ordering = ["-created_at", "-id"]  # index course_created_order_idx (0014_perf_admin_order)
     list_display = ["public_id", "protocol", "kind", "planned_sessions", "created_at"]

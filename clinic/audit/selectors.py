@@ -1,3 +1,7 @@
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
@@ -12,14 +16,73 @@ def access_events_list(*, patient_id=None, actor=None) -> QuerySet[AccessEvent]:
     return events
 
 
+@dataclass
+class KeysetPage:
+    """One page of the access log, newest first, and the query strings of the pages around it ("?…", filters
+    kept) or None at either end. No page numbers: counting a million events on every view costs more than the
+    page (issue 13)."""
+
+    object_list: list
+    newer: str | None
+    older: str | None
+
+
+def _cursor(event: AccessEvent) -> str:
+    return f"{event.occurred_at.isoformat()}_{event.pk}"
+
+
+def _parse_cursor(value: str | None) -> tuple[datetime.datetime, int] | None:
+    try:
+        when, pk = (value or "").rsplit("_", 1)
+        moment = datetime.datetime.fromisoformat(when)
+        return (moment, int(pk)) if moment.tzinfo is not None else None
+    except ValueError:
+        return None  # a damaged link opens the newest page
+
+
+def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = 50) -> KeysetPage:
+    """The page of ``events`` before (older than) or after (newer than) the cursor in ``params``, walking the
+    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included."""
+    filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
+    before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
+    if after is not None:
+        rows = list(events.filter(Q(occurred_at__gt=after[0]) | Q(occurred_at=after[0], pk__gt=after[1]))
+                    .order_by("occurred_at", "id")[:size + 1])
+        more_newer, rows = len(rows) > size, rows[:size][::-1]
+        more_older = bool(rows)
+    else:
+        if before is not None:
+            events = events.filter(Q(occurred_at__lt=before[0]) | Q(occurred_at=before[0], pk__lt=before[1]))
+        rows = list(events.order_by("-occurred_at", "-id")[:size + 1])
+        more_older, rows = len(rows) > size, rows[:size]
+        more_newer = before is not None and bool(rows)
+
+    def link(key: str, event: AccessEvent) -> str:
+        return "?" + urlencode({**filters, key: _cursor(event)})
+
+    return KeysetPage(object_list=rows, newer=link("after", rows[0]) if more_newer else None,
+                      older=link("before", rows[-1]) if more_older else None)
+
+
 def access_log_day_heads(*, days: int = 14) -> list[dict]:
     """The last hash of each of the latest ``days`` days (UTC): note one down elsewhere, and a later
     rewrite of anything up to it shows (``manage.py audit_verify``)."""
     from django.db import connection
 
+    # Day by day from the newest, each day's events read through the index on occurred_at (``chain_seq + 0``
+    # keeps the planner off the chain_seq index, which would walk back through every later event): the cost
+    # follows the events of those days, not the whole log (issue 13).
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT ON (day) day, chain_seq, hash FROM ("
-            " SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, chain_seq, hash FROM audit_accessevent"
-            " WHERE chain_seq IS NOT NULL) e ORDER BY day DESC, chain_seq DESC LIMIT %s", [days])
+            "WITH RECURSIVE days(day, n) AS ("
+            " SELECT (max(occurred_at) AT TIME ZONE 'UTC')::date, 1 FROM audit_accessevent WHERE chain_seq IS NOT NULL"
+            " UNION ALL"
+            " SELECT (SELECT (max(occurred_at) AT TIME ZONE 'UTC')::date FROM audit_accessevent"
+            "  WHERE chain_seq IS NOT NULL AND occurred_at < (d.day::timestamp AT TIME ZONE 'UTC')), n + 1"
+            " FROM days d WHERE d.day IS NOT NULL AND n < %s)"
+            " SELECT d.day, h.chain_seq, h.hash FROM days d CROSS JOIN LATERAL ("
+            "  SELECT chain_seq, hash FROM audit_accessevent WHERE chain_seq IS NOT NULL"
+            "  AND occurred_at >= (d.day::timestamp AT TIME ZONE 'UTC')"
+            "  AND occurred_at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC')"
+            "  ORDER BY chain_seq + 0 DESC LIMIT 1) h ORDER BY d.day DESC", [days])
         return [{"day": day, "chain_seq": seq, "hash": digest} for day, seq, digest in cursor.fetchall()]

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
 from clinic.audit.models import AccessEvent
-from clinic.audit.selectors import access_events_list, access_log_day_heads
+from clinic.audit.selectors import access_events_list, access_events_page, access_log_day_heads
 from clinic.audit.services import access_event_record
 
 
@@ -20,7 +19,7 @@ def access_log(request):
     else:
         filters = form.cleaned_data if form.is_bound else {}
         events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = access_events_page(events, params=request.GET.dict())
     _label_patients(page.object_list)
     shown = {event.patient_id for event in page.object_list if event.patient_id}
     shown.update(patient_id for event in page.object_list for patient_id in event.patient_ids)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clinic.middleware.IdleTimeoutMiddleware",
     "clinic.middleware.NoStoreForPeopleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "clinic.accounts.middleware.SecondFactorRequiredMiddleware",
@@ -121,10 +122,12 @@ AXES_VERBOSE = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = os.environ.get("CLINIC_NAME", "Ketamine Clinic")
 
-# Staff sessions end after 15 idle minutes (DESIGN.md §6); every request pushes the expiry back.
+# Staff sessions end after 15 idle minutes (DESIGN.md §6): clinic.middleware.IdleTimeoutMiddleware checks
+# it on every request and writes the last activity at most once a minute (no session save per request); the
+# session row lives that minute longer so that it never expires before the check would sign out.
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "15"))
-SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = (IDLE_TIMEOUT_MINUTES + 1) * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

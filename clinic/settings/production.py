@@ -25,6 +25,11 @@ SITE_URL = required("SITE_URL")
 # A high-risk intake answer e-mails this address at once (CLINICAL.md §3): nobody would hear of it otherwise.
 CLINIC_ONCALL_EMAIL = required("CLINIC_ONCALL_EMAIL")
 DEBUG = False
+# Keep each worker's database connection open between requests (a new connection per request costs a
+# PostgreSQL backend start and authentication); check it before reuse so that a restarted server or a
+# dropped connection costs one reconnect, not an error page (issue 13).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 DEMO_DATA_ALLOWED = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", True)
 

@@ -114,3 +114,79 @@ def test_a_malformed_filter_shows_no_events_rather_than_all_of_them(manager_clie
     nurse_client.get(patient.get_absolute_url())
     response = manager_client.get(reverse("audit:access_log"), {"patient": "Rivera"})
     assert list(response.context["page"].object_list) == []
+
+
+def _access_log_events(manager, count, *, patient_id=None):
+    from django.test import RequestFactory
+
+    from clinic.audit.services import access_event_record
+
+    request = RequestFactory().get("/")
+    request.user = manager
+    for _ in range(count):
+        access_event_record(request=request, patient_id=patient_id, object_type="bench")
+
+
+def test_access_log_pages_by_keyset_older_and_newer_keeping_the_filter(manager_client, manager):
+    """Issue 13: the log pages "older / newer" from the last row seen, with no count of all events; a filter
+    stays on through the pages."""
+    import uuid
+
+    patient_id = uuid.uuid4()
+    _access_log_events(manager, 60, patient_id=patient_id)
+    url = reverse("audit:access_log")
+    first = manager_client.get(url, {"patient": str(patient_id)})
+    rows = list(first.context["page"].object_list)
+    assert len(rows) == 50 and first.context["page"].newer is None
+    older = first.context["page"].older
+    assert older and f"patient={patient_id}" in older
+    second = manager_client.get(url + older)
+    rest = list(second.context["page"].object_list)
+    assert len(rest) == 10 and {event.pk for event in rest}.isdisjoint({event.pk for event in rows})
+    assert all(event.patient_id == patient_id for event in rest)
+    assert max(event.occurred_at for event in rest) <= min(event.occurred_at for event in rows)
+    assert second.context["page"].older is None
+    back = manager_client.get(url + second.context["page"].newer)
+    assert [event.pk for event in back.context["page"].object_list] == [event.pk for event in rows]
+
+
+def test_access_log_counts_nothing_and_its_query_count_does_not_grow_with_rows(manager_client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert manager_client.get(reverse("audit:access_log")).status_code == 200
+        return [query["sql"] for query in ctx.captured_queries]
+
+    _access_log_events(manager, 1)
+    one = queries()
+    _access_log_events(manager, 50)
+    fifty = queries()
+    assert len(fifty) == len(one)
+    assert not [sql for sql in fifty if "COUNT(" in sql.upper() and "audit_accessevent" in sql]
+
+
+def test_a_malformed_page_cursor_opens_the_newest_page(manager_client, manager):
+    _access_log_events(manager, 3)
+    response = manager_client.get(reverse("audit:access_log"), {"before": "not-a-cursor"})
+    assert response.status_code == 200 and len(response.context["page"].object_list) >= 3
+
+
+def test_the_day_heads_name_the_last_chained_event_of_each_of_the_latest_days(manager):
+    import datetime
+
+    import time_machine
+
+    from clinic.audit.selectors import access_log_day_heads
+
+    for day in (1, 2, 2, 4, 4, 4):
+        with time_machine.travel(datetime.datetime(2026, 3, day, 23, 30, tzinfo=datetime.UTC), tick=False):
+            _access_log_events(manager, 1)
+    last = {}
+    for event in AccessEvent.objects.order_by("chain_seq"):
+        last[event.occurred_at.date()] = event
+    heads = access_log_day_heads(days=2)
+    assert [(head["day"], head["chain_seq"], head["hash"]) for head in heads] == [
+        (day, last[day].chain_seq, last[day].hash) for day in sorted(last, reverse=True)[:2]]
+    assert len(access_log_day_heads()) == 3

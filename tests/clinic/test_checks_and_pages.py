@@ -186,3 +186,14 @@ def test_a_process_stopped_with_sigterm_lets_go_of_the_embedded_server():
         child.kill()
     time.sleep(0.2)
     assert child.pid not in json.loads(handles.read_text())
+
+
+def test_production_keeps_database_connections_open_and_checks_them_before_reuse():
+    env = {"DATABASE_URL": "postgres://u:p@db.invalid:5432/x", "DJANGO_SECRET_KEY": "k" * 50,
+           "DJANGO_ALLOWED_HOSTS": "clinic.example.org", "SITE_URL": "https://clinic.example.org",
+           "CLINIC_ONCALL_EMAIL": "oncall@clinic.example.org", "DJANGO_SETTINGS_MODULE": "clinic.settings.production"}
+    code = ("import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default'];"
+            " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.split() == ["600", "True"], result.stderr

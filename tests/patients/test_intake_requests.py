@@ -156,3 +156,29 @@ def test_postgresql_refuses_a_decided_request_going_back_to_waiting(client, fron
             transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE patients_intakerequest SET status = 'pending', decided_at = NULL WHERE id = %s",
                        [intake_request.pk])
+
+
+def test_intake_requests_query_count_is_the_same_for_1_and_50_requests(front_desk_client, location):
+    """Issue 13: each request's possible match on file is found for the whole page at once, not per row."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PatientFactory
+
+    def add(number):
+        PatientFactory(location=location, legal_last_name=f"Match{number}", email=f"p{number}@example.org")
+        IntakeRequest.objects.create(first_name="Pat", last_name=f"Match{number}", email=f"p{number}@example.org",
+                                     date_of_birth=datetime.date(1990, 1, 1), location=location)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert front_desk_client.get(reverse("patients:intake_requests")).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(0)
+    one = queries()
+    for number in range(1, 50):
+        add(number)
+    assert queries() == one

@@ -233,11 +233,56 @@ def test_intake_queue_query_count_does_not_grow_with_rows(prescriber_client, loc
     from tests.factories import PatientFactory
 
     url = reverse("patients:intake_list")
-    Intake.objects.create(patient=PatientFactory(location=location))
+    from django.utils import timezone
+
+    def submitted():
+        Intake.objects.create(patient=PatientFactory(location=location), status=IntakeStatus.SUBMITTED,
+                              submitted_at=timezone.now())
+
+    submitted()
     one = _queries(prescriber_client, url)
+    assert len(prescriber_client.get(url).context["intakes"]) == 1
     for _ in range(49):
-        Intake.objects.create(patient=PatientFactory(location=location))
+        submitted()
+    assert len(prescriber_client.get(url).context["intakes"]) == 25
     assert _queries(prescriber_client, url) == one
+
+
+def test_intake_queue_opens_on_open_work_and_keeps_decided_intakes_behind_their_tabs(prescriber_client, location):
+    """Issue 13: the default tab is what someone must act on (submitted, needs information, and an unacknowledged
+    urgent flag even on an unfinished intake); approved, declined and invited intakes are one click away."""
+    from patients.models import Intake
+    from tests.factories import PatientFactory
+
+    def make(status, **fields):
+        return Intake.objects.create(patient=PatientFactory(location=location), status=status,
+                                     submitted_at=timezone.now(), **fields)
+
+    from django.utils import timezone
+    submitted, needs_info = make(IntakeStatus.SUBMITTED), make(IntakeStatus.NEEDS_INFO)
+    urgent_unfinished = make(IntakeStatus.IN_PROGRESS, urgent_at=timezone.now(), urgent_reasons=["PHQ-9 item 9"])
+    approved, invited = make(IntakeStatus.APPROVED), make(IntakeStatus.INVITED)
+    url = reverse("patients:intake_list")
+    response = prescriber_client.get(url)
+    assert list(response.context["intakes"]) == [urgent_unfinished, submitted, needs_info]
+    assert list(prescriber_client.get(url, {"status": "approved"}).context["intakes"]) == [approved]
+    everything = set(prescriber_client.get(url, {"status": "all"}).context["intakes"])
+    assert everything == {submitted, needs_info, urgent_unfinished, approved, invited}
+
+
+def test_intake_queue_does_not_load_the_answers(prescriber_client, location):
+    """The list shows status and waiting time: the answers, drafts and screening (large JSON) stay in the
+    database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_submitted_intake(legal_last_name="Okafor")
+    with CaptureQueriesContext(connection) as ctx:
+        prescriber_client.get(reverse("patients:intake_list"))
+    listing = [query["sql"] for query in ctx.captured_queries
+               if 'FROM "patients_intake"' in query["sql"] and "ORDER BY" in query["sql"]]
+    assert listing and all('"patients_intake"."answers"' not in sql and '"patients_intake"."drafts"' not in sql
+                           and '"patients_intake"."screening"' not in sql for sql in listing)
 
 
 def test_patient_list_query_count_does_not_grow_with_rows(front_desk_client, location):

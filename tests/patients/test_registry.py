@@ -147,6 +147,32 @@ def test_search_tries_misspellings_only_when_no_name_matches_as_typed(location):
     assert [p.legal_last_name for p in patients_search(query="nobody-like-this")] == []
 
 
+def test_a_misspelt_search_shows_only_the_closest_names_closest_first(location):
+    """Issue 13: a misspelling matches many names in a large registry; the list is the top few by
+    similarity, never every candidate sorted and counted."""
+    from patients.selectors import FUZZY_SEARCH_LIMIT, patients_search
+
+    PatientFactory.create_batch(FUZZY_SEARCH_LIMIT + 5, location=location, legal_first_name="Al",
+                                legal_last_name="Rivera")
+    closest = PatientFactory(location=location, legal_first_name="Rivrra", legal_last_name="Zed")
+    found = list(patients_search(query="Rivra"))
+    assert len(found) == FUZZY_SEARCH_LIMIT and found[0] == closest
+
+
+def test_a_misspelt_search_page_counts_only_what_it_shows(front_desk_client, location):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PatientFactory.create_batch(3, location=location, legal_last_name="Rivera")
+    response = front_desk_client.post(reverse("patients:list"), {"q": "Rivra"})
+    with CaptureQueriesContext(connection) as ctx:
+        page = front_desk_client.get(response.url)
+    assert len(page.context["patients"]) == 3
+    counts = [query["sql"] for query in ctx.captured_queries if "COUNT(" in query["sql"].upper()
+              and "patients_patient" in query["sql"]]
+    assert counts and all("LIMIT" in sql for sql in counts)
+
+
 @pytest.mark.parametrize("query", ["nunez", "Nunez Zoe", "NUÑEZ zoë", "ñúñez-o'brien"])
 def test_search_ignores_accents_in_the_registry(location, query):
     from patients.selectors import patients_search
@@ -204,7 +230,7 @@ def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_
 
     make_cleared_patient(location=location, legal_last_name="Approvedson")
     make_submitted_intake(location=location, legal_last_name="Waitington")
-    page = prescriber_client.get(reverse("patients:intake_list")).content.decode()
+    page = prescriber_client.get(reverse("patients:intake_list"), {"status": "all"}).content.decode()
     decided = Intake.objects.get(patient__legal_last_name="Approvedson")
     row = page[page.index("Approvedson"):]
     row = row[:row.index("</tr>")]

@@ -100,4 +100,4 @@ def test_the_record_page_query_count_does_not_grow_with_the_vitals(iv_record, nu
     assert len(queries) == PINNED_QUERIES, [q["sql"][:80] for q in queries]
 
 
-PINNED_QUERIES = 24  # the same with 3 and with 60 readings (incl. the ledger balance and the lots offered)
+PINNED_QUERIES = 21  # the same with 3 and with 60 readings (incl. the ledger balance and lots offered; no session save)
