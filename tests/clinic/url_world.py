@@ -168,6 +168,8 @@ def url_for(world: World, name: str, pattern: URLPattern) -> str:
         params = f"?day={world.day}"
     if name == "schedule:find":
         params = f"?patient={world.patient.public_id}"
+    if name == "patients:intake_list":
+        params = "?status=all"  # the default tab is open work; the world's intakes are invited and approved
     url = reverse(name, kwargs=kwargs)
     if name == "schedule:book_start":
         url += "?s=" + _remembered_search(world)
