@@ -45,7 +45,7 @@ class DayBoard:
     columns: list[list[BoardCard]]  # one list per chair
     now_row: int | None
     outside_hours: list[BoardCard]
-    released: list[BoardCard] = field(default_factory=list)  # cancelled and no-shows: listed, not in a chair
+    released: list[BoardCard] = field(default_factory=list)  # cancelled, no-shows, not given: listed, no chair
 
     @property
     def cards(self) -> list[BoardCard]:
