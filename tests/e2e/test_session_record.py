@@ -205,6 +205,12 @@ def test_esketamine_three_devices_then_discharge_refused_at_115_minutes_and_acce
     from sessions.services.records import dose_order_prepare
     from tests.sessions.records.conftest import record_checks
 
+    import importlib
+
+    from django.apps import apps
+
+    # An earlier browser test emptied the tables: the protocols come back as the data migration makes them.
+    importlib.import_module("sessions.migrations.0002_protocols_and_roles").seed_protocols(apps)
     page = portrait_tablet
     zone = _zone_at_midday()
     location = LocationFactory(name="Downtown", time_zone=zone, rems_certification_number="REMS-E2E-1",
