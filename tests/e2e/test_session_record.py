@@ -194,20 +194,18 @@ def test_esketamine_three_devices_then_discharge_refused_at_115_minutes_and_acce
     """CLINICAL.md §4 [REG]: Spravato not discharged before 120 min from the first device. The session was
     checked in through the services (``now=`` 140 minutes ago); the nurse records the three devices 5 minutes
     apart in the page, then tries to discharge at 115 minutes, and again (time-machine: 5 minutes later) at 120."""
+    import importlib
     import zoneinfo
     from datetime import date
 
     import time_machine
+    from django.apps import apps
     from django.urls import reverse
 
     from sessions.models import Discharge, EsketamineDevice, Protocol
     from sessions.services import appointment_transition
     from sessions.services.records import dose_order_prepare
     from tests.sessions.records.conftest import record_checks
-
-    import importlib
-
-    from django.apps import apps
 
     # An earlier browser test emptied the tables: the protocols come back as the data migration makes them.
     importlib.import_module("sessions.migrations.0002_protocols_and_roles").seed_protocols(apps)
