@@ -184,6 +184,9 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     RESCHEDULED = "rescheduled", "Rescheduled"
     NO_SHOW = "no_show", "No-show"
+    # The patient came and was checked in, and a prescriber stopped the session before any dose (the record's
+    # Stop): neither a no-show nor a cancellation, and it frees the chair.
+    NOT_GIVEN = "not_given", "Not given"
 
 S = AppointmentStatus
 
@@ -192,13 +195,14 @@ S = AppointmentStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.BOOKED: frozenset({S.CONFIRMED, S.CANCELLED, S.RESCHEDULED, S.NO_SHOW}),
     S.CONFIRMED: frozenset({S.CHECKED_IN, S.CANCELLED, S.RESCHEDULED, S.NO_SHOW}),
-    S.CHECKED_IN: frozenset({S.IN_SESSION}),
+    S.CHECKED_IN: frozenset({S.IN_SESSION, S.NOT_GIVEN}),
     S.IN_SESSION: frozenset({S.RECOVERING}),
     S.RECOVERING: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),
     S.RESCHEDULED: frozenset(),
     S.NO_SHOW: frozenset(),
+    S.NOT_GIVEN: frozenset(),
 }
 
 # Statuses that hold the chair, the patient and the nurse's slot (the exclusion constraints' condition).

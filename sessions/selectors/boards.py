@@ -25,6 +25,8 @@ class BoardCard:
     row: int  # 1-based time row of the start (grid row = row + 1, under the chair names)
     span: int  # rows covered
     column: int = 0  # grid column (1 is the time labels)
+    overrunning: bool = False  # in session or recovering, and now past its booked end
+    next_on_chair: BoardCard | None = None  # for an overrunning card: the next booking on its chair, if any
 
     @property
     def grid_row(self) -> int:
@@ -45,7 +47,7 @@ class DayBoard:
     columns: list[list[BoardCard]]  # one list per chair
     now_row: int | None
     outside_hours: list[BoardCard]
-    released: list[BoardCard] = field(default_factory=list)  # cancelled and no-shows: listed, not in a chair
+    released: list[BoardCard] = field(default_factory=list)  # cancelled, no-shows, not given: listed, no chair
 
     @property
     def cards(self) -> list[BoardCard]:
@@ -97,8 +99,25 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
             card.column = index[appointment.chair_id] + 2
             columns[index[appointment.chair_id]].append(card)
     now = now or timezone.now()
+    for column in columns:
+        _mark_overruns(column, now)
     now_row = int((now - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 2 if opens <= now < closes else None
     return DayBoard(location, day, chairs, rows, columns, now_row, outside, released)
+
+# A session under way: past its booked end it is overrunning (CLINICAL.md §4: discharge decides the end).
+UNDER_WAY = (Appointment.Status.IN_SESSION, Appointment.Status.RECOVERING)
+
+
+def _mark_overruns(column: list[BoardCard], now: datetime) -> None:
+    """Mark the chair's sessions under way past their booked end, with the next booking still to start on that
+    chair, so the board warns before the next patient sits waiting. From the cards already loaded: no query."""
+    for card in column:
+        appointment = card.appointment
+        if appointment.status in UNDER_WAY and now > appointment.end:
+            card.overrunning = True
+            card.next_on_chair = next((later for later in column if later.appointment.start >= appointment.end
+                                       and later.appointment.status in NOT_STARTED), None)
+
 
 # Statuses before the session starts: the ones a consent that is no longer current still holds up.
 NOT_STARTED = (Appointment.Status.BOOKED, Appointment.Status.CONFIRMED, Appointment.Status.CHECKED_IN)

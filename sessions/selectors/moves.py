@@ -50,6 +50,9 @@ MOVES: tuple[Move, ...] = (
     Move(Status.NO_SHOW, "no-show", "No-show", "outline-secondary", "marked as a no-show"),
     Move(Status.RESCHEDULED, "", "Reschedule", "outline-secondary", "rescheduled"),
     Move(Status.CANCELLED, "", "Cancel", "outline-danger", "cancelled"),
+    # No button: only the prescriber's Stop on the session record makes it (services.appointment_not_given).
+    Move(Status.NOT_GIVEN, "", "Not given", "outline-danger", "ended as not given",
+         ("clinic_sessions.release_hold",)),
 )
 MOVES_BY_STATUS: dict[str, Move] = {move.status: move for move in MOVES}
 # The one-click moves of the board and the appointment page: URL action -> move.

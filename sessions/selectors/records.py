@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -23,6 +24,19 @@ from sessions.models import (
     SessionRecord,
     VitalSign,
 )
+
+
+def patient_height_and_sex(*, patient) -> tuple[Decimal | None, str | None]:
+    """Height (cm) and sex from the patient's latest intake with its "about you" step filled in (CLINICAL.md §1:
+    ideal and adjusted weight need both; the Devine formula defines male and female only). ``(None, None)``
+    when they are not on file there."""
+    for answers in patient.intakes.order_by("-created_at").values_list("answers", flat=True):
+        about = (answers or {}).get("about")
+        if about:
+            if about.get("height_cm") and about.get("sex") in ("male", "female"):
+                return Decimal(str(about["height_cm"])), about["sex"]
+            break
+    return None, None
 
 
 def record_get(*, public_id) -> SessionRecord:

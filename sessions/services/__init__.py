@@ -32,6 +32,7 @@ from .status import (
     appointment_cancel,
     appointment_discharge,
     appointment_escort_record,
+    appointment_not_given,
     appointment_reschedule,
     appointment_transition,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "TransitionRefused",
     "appointment_book",
     "appointment_cancel",
+    "appointment_not_given",
     "appointment_discharge",
     "appointment_escort_record",
     "appointment_link_issue",

@@ -24,7 +24,8 @@ from .errors import _constraint_name
 
 Kind = LedgerEntry.Kind
 # Sessions that are over without a dose: nothing is drawn for them.
-_NO_DOSE = (Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED, Appointment.Status.NO_SHOW)
+_NO_DOSE = (Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED, Appointment.Status.NO_SHOW,
+            Appointment.Status.NOT_GIVEN)
 
 
 class LedgerRefused(Exception):
@@ -115,8 +116,9 @@ def lot_receive(*, location: Location, drug: str, ndc: str, lot_number: str, con
     return lot
 
 
-def _session_checks(*, lot: Lot, appointment: Appointment) -> None:
-    if appointment.status in _NO_DOSE:
+def _session_checks(*, lot: Lot, appointment: Appointment, wasting: bool = False) -> None:
+    # A session stopped by the prescriber may have had its dose drawn before the stop: that is wasted.
+    if appointment.status in _NO_DOSE and not (wasting and appointment.status == Appointment.Status.NOT_GIVEN):
         raise LedgerRefused(f"This session is {appointment.get_status_display().lower()}: nothing is drawn, given "
                             "or wasted for it.")
     if lot.location_id != appointment.location_id:
@@ -154,7 +156,7 @@ def stock_waste(*, lot: Lot, appointment: Appointment, quantity_mg: Decimal, man
     _positive(quantity_mg, "wasted")
     if not manner.strip():
         raise LedgerRefused("Say how it was wasted (e.g. into a drug disposal container).")
-    _session_checks(lot=lot, appointment=appointment)
+    _session_checks(lot=lot, appointment=appointment, wasting=True)
     _witness_confirm(witness=witness, password=witness_password, actor=actor)
     return _insert(lot=lot, kind=Kind.WASTE, quantity_mg=quantity_mg, appointment=appointment, actor=actor,
                    witness=witness, manner=manner.strip(), occurred_at=occurred_at or timezone.now())

@@ -63,6 +63,8 @@ def appointment_transition(*, appointment: Appointment, to_status: str, by, now:
     Cancelling and rescheduling have their own services (they need a reason or a new time)."""
     if to_status in (Status.CANCELLED, Status.RESCHEDULED):
         raise TransitionRefused(["Use cancel or reschedule for that."])
+    if to_status == Status.NOT_GIVEN:
+        raise TransitionRefused(["A session ends as not given only by the prescriber's stop on its record."])
     appointment = _locked(appointment)
     now = now or timezone.now()
     _refuse_move(appointment, to_status, now)
@@ -102,6 +104,17 @@ def appointment_discharge(*, appointment: Appointment, by, discharged_at: dateti
         appointment.end = min(appointment.end, discharged_at)
         appointment.blocked_until = max(free_from, appointment.end)
         _save_status(appointment, ["end", "blocked_until"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_not_given(*, appointment: Appointment, by, now: datetime | None = None) -> Appointment:
+    """The prescriber's Stop on a checked-in session (``services.records.hold_release``): the appointment ends
+    as not given, which no longer occupies the chair, the patient's time or the nurse's slot."""
+    appointment = _locked(appointment)
+    now = now or timezone.now()
+    _refuse_move(appointment, Status.NOT_GIVEN, now)
+    _set_status(appointment, Status.NOT_GIVEN, by=by, now=now)
     return appointment
 
 

@@ -87,8 +87,8 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "manager@demo.clinic" in out
-    assert get_user_model().objects.filter(email__endswith="@demo.clinic").count() == 4
-    assert Patient.objects.count() == 5  # one per intake state (issue 3), and one with a booked course
+    assert get_user_model().objects.filter(email__endswith="@demo.clinic").count() == 5
+    assert Patient.objects.count() == 7  # one per intake state (issue 3), a booked course, two session records
     from sessions.models import Appointment
 
     assert Appointment.objects.filter(patient__legal_last_name="Chen").count() == 6

@@ -178,3 +178,91 @@ def test_iv_session_from_check_in_to_signed_record(tablet, live_server, screensh
     expect(prescriber_page.locator(".vitals-table tr.entered-in-error")).to_contain_text("Cuff on the wrong arm")
     screenshot(prescriber_page, "record-4-signed")
     assert VitalSign.objects.filter(record=record).count() == 2
+
+
+@pytest.fixture
+def portrait_tablet(browser):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def test_esketamine_three_devices_then_discharge_refused_at_115_minutes_and_accepted_at_120(
+        portrait_tablet, live_server, screenshot):
+    """CLINICAL.md §4 [REG]: Spravato not discharged before 120 min from the first device. The session was
+    checked in through the services (``now=`` 140 minutes ago); the nurse records the three devices 5 minutes
+    apart in the page, then tries to discharge at 115 minutes, and again (time-machine: 5 minutes later) at 120."""
+    import importlib
+    import zoneinfo
+    from datetime import date
+
+    import time_machine
+    from django.apps import apps
+    from django.urls import reverse
+
+    from sessions.models import Discharge, EsketamineDevice, Protocol
+    from sessions.services import appointment_transition
+    from sessions.services.records import dose_order_prepare
+    from tests.sessions.records.conftest import record_checks
+
+    # An earlier browser test emptied the tables: the protocols come back as the data migration makes them.
+    importlib.import_module("sessions.migrations.0002_protocols_and_roles").seed_protocols(apps)
+    page = portrait_tablet
+    zone = _zone_at_midday()
+    location = LocationFactory(name="Downtown", time_zone=zone, rems_certification_number="REMS-E2E-1",
+                               rems_certification_expires_on=date.today() + timedelta(days=300))
+    chair = ChairFactory(location=location, name="Chair 2")
+    nurse = make_nurse(email="nurse.esk@clinic.test", full_name="Nia Nurse")
+    patient = make_cleared_patient(location=location, route="intranasal", number_of_sessions=8,
+                                   esketamine_dose_mg=84, legal_first_name="Jordan", legal_last_name="Lee")
+    t0 = datetime.now(UTC).replace(second=0, microsecond=0)
+    first = t0 - timedelta(minutes=115)
+    start = first - timedelta(minutes=25)
+    appointment = Appointment.objects.create(
+        patient=patient, protocol=Protocol.objects.get(name="Esketamine 84 mg"), location=location, chair=chair,
+        nurse=nurse, nurse_slot=1, start=start, end=start + timedelta(minutes=155),
+        blocked_until=start + timedelta(minutes=170), status="confirmed", booked_by=nurse,
+        escort_name="Sam Escort", escort_phone="+1 555 0100")
+    appointment = appointment_transition(appointment=appointment, to_status="checked_in", by=nurse, now=start)
+    record = appointment.records.get()
+    record_checks(record, nurse, start + timedelta(minutes=5))
+    dose_order_prepare(record=record, by=nurse, mg_per_kg=None, concentration=None, esketamine_mg=84,
+                       now=start + timedelta(minutes=10))
+
+    def hhmm(moment):
+        return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H:%M")
+
+    sign_in(page, live_server, "nurse.esk@clinic.test", TEST_PASSWORD)
+    record_url = f"{live_server.url}{reverse('schedule:record', kwargs={'public_id': record.public_id})}"
+    page.goto(record_url)
+    for number in range(3):
+        device = page.locator("form[action$='/device/']")
+        device.get_by_label("Device given at").fill(hhmm(first + timedelta(minutes=5 * number)))
+        page.get_by_role("button", name="Record device").click()
+        expect(page.locator("#administration")).to_contain_text(
+            f"Device {number + 1} (28 mg) at {hhmm(first + timedelta(minutes=5 * number))}")
+    expect(page.locator("form[action$='/device/']")).to_have_count(0)  # all three recorded
+    screenshot(page, "esketamine-1-three-devices")
+
+    def discharge_at(moment):
+        discharge = page.locator("form[action$='/discharge/']")
+        discharge.get_by_label("Discharge time").fill(hhmm(moment))
+        discharge.get_by_label("Systolic BP now").fill("126")
+        discharge.get_by_label("Escort present").check()
+        discharge.get_by_label("Written instructions given").check()
+        page.get_by_role("button", name="Discharge").click()
+
+    discharge_at(first + timedelta(minutes=115))
+    expect(page.get_by_role("alert").filter(has_text="120 minutes")).to_be_visible()
+    assert not Discharge.objects.filter(record=record).exists()
+    screenshot(page, "esketamine-2-discharge-refused-at-115")
+
+    with time_machine.travel(t0 + timedelta(minutes=5, seconds=10), tick=True):
+        page.goto(record_url)
+        discharge_at(first + timedelta(minutes=120))
+        expect(page.locator("#discharge")).to_contain_text("Modified Aldrete 10")
+        screenshot(page, "esketamine-3-discharged-at-120")
+    assert EsketamineDevice.objects.filter(record=record).count() == 3
+    assert Discharge.objects.get(record=record).discharged_at == first + timedelta(minutes=120)

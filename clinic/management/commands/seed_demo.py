@@ -21,6 +21,7 @@ DEMO_STAFF = [
     # (e-mail, full name, credentials, role, can open the admin)
     ("frontdesk@demo.clinic", "Frankie Desk", "", "front_desk", False),
     ("nurse@demo.clinic", "Nora Nurse", "RN", "nurse", False),
+    ("nurse2@demo.clinic", "Nico Nurse", "RN", "nurse", False),  # the second person who witnesses a waste
     ("prescriber@demo.clinic", "Dr Priya Prescriber", "MD", "prescriber", False),
     ("manager@demo.clinic", "Morgan Manager", "", "manager", True),
 ]
@@ -31,6 +32,8 @@ DEMO_PATIENTS = [
     ("Sam", "Okafor", datetime.date(1978, 7, 28), "sam.okafor@example.com", "+1 555 0103"),
     ("Casey", "Morgan", datetime.date(1990, 5, 20), "casey.morgan@example.com", "+1 555 0104"),
     ("Riley", "Chen", datetime.date(1988, 9, 9), "riley.chen@example.com", "+1 555 0105"),
+    ("Taylor", "Brooks", datetime.date(1983, 2, 14), "taylor.brooks@example.com", "+1 555 0106"),
+    ("Jamie", "Patel", datetime.date(1995, 6, 30), "jamie.patel@example.com", "+1 555 0107"),
 ]
 
 
@@ -47,6 +50,7 @@ class Command(BaseCommand):
             self._intakes(location)
             self._schedule(location)
             self._booked_course(location)
+            self._session_records(location)
         self._print_logins()
 
     def _location(self) -> Location:
@@ -110,6 +114,35 @@ class Command(BaseCommand):
             self.stdout.write(f"  {len(slots)} IV sessions booked for {patient.full_name}, the first on "
                               f"{first:%A %d %B at %H:%M} (day board).")
 
+    def _session_records(self, location: Location) -> None:
+        """Issue 10: Taylor Brooks's IV session completed and signed on the last open day, Jamie Patel's IV
+        session in progress today (while the clinic is open), and the ketamine lot they draw from."""
+        from sessions.models import Chair
+
+        from ._demo_records import demo_completed_record, demo_lot, demo_record_in_progress
+
+        User = get_user_model()
+        staff = {role: User.objects.get(email=email) for role, email in (
+            ("front_desk", "frontdesk@demo.clinic"), ("nurse", "nurse@demo.clinic"),
+            ("witness", "nurse2@demo.clinic"), ("prescriber", "prescriber@demo.clinic"),
+            ("manager", "manager@demo.clinic"))}
+        staff["password"] = DEMO_PASSWORD
+        lot = demo_lot(location=location, manager=staff["manager"])
+        chairs = list(Chair.objects.filter(location=location).order_by("position"))
+        patient = Patient.objects.get(legal_last_name="Brooks", location=location)
+        done = demo_completed_record(patient=patient, location=location, chair=chairs[2], lot=lot, staff=staff)
+        if done:
+            self.stdout.write(f"  A signed IV session record for {patient.full_name} on {done} (patient page).")
+        patient = Patient.objects.get(legal_last_name="Patel", location=location)
+        running = demo_record_in_progress(patient=patient, location=location, chair=chairs[3], lot=lot,
+                                          staff=staff)
+        if running:
+            self.stdout.write(f"  {patient.full_name}'s IV session is in progress on Chair 4 since {running} "
+                              "(day board).")
+        elif running == "":
+            self.stdout.write("  The clinic is closed now: no session in progress today (run seed_demo again "
+                              "in opening hours).")
+
     def _intakes(self, location: Location) -> None:
         """Issue 3: a published consent and demo patients in each intake state. Only patients without an
         intake get one, so a second run changes nothing; a link is printed only when it is made."""
@@ -123,7 +156,7 @@ class Command(BaseCommand):
             services.consent_document_publish(title="Consent to ketamine treatment", body=DEMO_CONSENT_TEXT,
                                               published_by=manager)
         states = {"Rivera": "invited", "Lee": "submitted", "Okafor": "approved", "Morgan": "urgent",
-                  "Chen": "approved"}
+                  "Chen": "approved", "Brooks": "approved", "Patel": "approved"}
         for last_name, state in states.items():
             patient = Patient.objects.filter(legal_last_name=last_name, location=location).first()
             if patient is None or patient.intakes.exists():

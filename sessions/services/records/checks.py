@@ -121,6 +121,12 @@ def hold_release(*, record: SessionRecord, by, decision: str, reason: str,
         raise RecordRefused("Choose go or stop.")
     if not (reason or "").strip():
         raise RecordRefused("Write the reason for your decision.")
+    now = now or timezone.now()
     with refused_by_database():
-        return SessionHoldEvent.objects.create(record=record, created_by=by, created_at=now or timezone.now(),
-                                               kind=decision, reasons=reason.strip())
+        event = SessionHoldEvent.objects.create(record=record, created_by=by, created_at=now, kind=decision,
+                                                reasons=reason.strip())
+    if decision == HoldKind.STOP and record.appointment.status == Appointment.Status.CHECKED_IN:
+        from sessions.services.status import appointment_not_given
+
+        appointment_not_given(appointment=record.appointment, by=by, now=now)
+    return event

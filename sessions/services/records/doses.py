@@ -17,6 +17,7 @@ from sessions.models import (
     PreDoseCheck,
     SessionRecord,
 )
+from sessions.selectors.records import patient_height_and_sex
 
 from .checks import _locked, _not_past_or_future, record_hold_state
 from .errors import RecordRefused, refused_by_database
@@ -31,12 +32,17 @@ def _on_hold(record) -> bool:
 
 def dose_working(*, route: str, mg_per_kg: Decimal | None, actual_kg: Decimal, basis: str, cap: Decimal | None,
                  concentration: Decimal | None, final_volume_ml: Decimal | None, infusion_minutes: int | None,
-                 esketamine_mg: int | None = None) -> dict:
-    """Every number of the order from ``sessions.dosing`` (the one place the arithmetic lives)."""
+                 esketamine_mg: int | None = None, height_cm: Decimal | None = None,
+                 sex: str | None = None) -> dict:
+    """Every number of the order from ``sessions.dosing`` (the one place the arithmetic lives). Ideal and
+    adjusted weight need the patient's height and sex (from the intake)."""
     if route == "intranasal":
         return {"dose_mg": Decimal(esketamine_mg), "devices": esketamine_mg // DEVICE_MG}
+    if basis != "actual" and (height_cm is None or sex is None):
+        raise RecordRefused(f"The patient's height and sex are not on file (intake), so {basis} weight cannot be "
+                            "worked out: dose on actual weight.")
     try:
-        weight = dosing.dosing_weight_kg(basis=basis, actual_kg=actual_kg)
+        weight = dosing.dosing_weight_kg(basis=basis, actual_kg=actual_kg, height_cm=height_cm, sex=sex)
         dose = dosing.dose_mg(mg_per_kg=mg_per_kg, weight_kg=weight)
         volume = dosing.volume_ml(dose_mg=dose, concentration_mg_per_ml=concentration)
     except ValueError as exc:
@@ -68,9 +74,11 @@ def dose_order_prepare(*, record: SessionRecord, by, mg_per_kg: Decimal | None, 
     cap = Decimal(caps[route]) if caps.get(route) else None
     if route == "intranasal" and esketamine_mg not in (56, 84):
         raise RecordRefused("Esketamine is 56 or 84 mg (2 or 3 devices of 28 mg).")
+    height_cm, sex = patient_height_and_sex(patient=record.appointment.patient)
     working = dose_working(route=route, mg_per_kg=mg_per_kg, actual_kg=check.weight_kg, basis=basis, cap=cap,
                            concentration=concentration, final_volume_ml=final_volume_ml,
-                           infusion_minutes=infusion_minutes, esketamine_mg=esketamine_mg)
+                           infusion_minutes=infusion_minutes, esketamine_mg=esketamine_mg, height_cm=height_cm,
+                           sex=sex)
     override_by = None
     if working.get("above_cap"):
         if not by.has_perm("clinic_sessions.override_dose_cap"):
