@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -17,3 +18,8 @@ def home(request):
     return render(request, "clinic/home.html", {
         "role_labels": [Role(name).label for name in roles], "destinations": destinations,
         "destination_rows": rows, "panels": home_panels_for(roles=roles, now=timezone.now())})
+
+
+def favicon(request):
+    """No patient data, no sign-in: the icon browsers ask for at the root."""
+    return redirect(static("favicon.ico"), permanent=True)
