@@ -8,10 +8,10 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients"
     default_auto_field = "django.db.models.BigAutoField"
     home_panels = (
-        HomePanel("Intakes", ("prescriber",), "patients.home.prescriber_intakes",
+        HomePanel("Intakes to review", ("prescriber",), "patients.home.prescriber_intakes",
                   "clinic/includes/_home_counts.html", order=10),
         HomePanel("Intakes and requests", ("front_desk",), "patients.home.front_desk_intakes",
                   "clinic/includes/_home_counts.html", order=30),
-        HomePanel("Consent", ("manager",), "patients.home.manager_consent",
+        HomePanel("Consent in force", ("manager",), "patients.home.manager_consent",
                   "patients/includes/_home_consent.html", order=80),
     )
