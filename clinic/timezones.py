@@ -28,7 +28,7 @@ def zones_by_country() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for row in _tab("zone.tab"):
         out.setdefault(row[0], []).append(row[2])
-    return {country: sorted(zones) for country, zones in out.items()}
+    return out  # in zone.tab's order: a country's most populous zone first (America/New_York for the US)
 
 
 @functools.cache
