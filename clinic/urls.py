@@ -26,6 +26,8 @@ auth_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever base.html says; send them to the static file.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include(auth_patterns)),
     path("patients/", include("patients.urls")),
     path("intake/", include("patients.intake_urls")),

@@ -41,7 +41,10 @@ def _helper(button: str, css_class: str = "btn-primary", form_tag: bool = False)
     helper = FormHelper()
     helper.form_tag = form_tag
     helper.disable_csrf = not form_tag
-    helper.add_input(Submit("save", button, css_class=css_class))
+    submit = Submit("save", button, css_class=css_class)
+    # crispy's Submit is "btn btn-primary" plus css_class: white text stayed on a yellow .btn-warning (axe-core).
+    submit.field_classes = f"btn {css_class}"
+    helper.add_input(submit)
     return helper
 
 

@@ -64,11 +64,14 @@ def clinic_phone(link: PatientLinkBase | None) -> str:
     return location.phone if location else ""
 
 
-def dead_link(request, link: PatientLinkBase | None = None) -> HttpResponse:
+def dead_link(request, link: PatientLinkBase | None = None, *, just_locked: bool = False) -> HttpResponse:
     """The one page for a link that does not work, whatever the reason (unknown, expired, revoked, used,
-    locked): one status and the same words, with the clinic's phone."""
-    return render(request, "patient_links/dead.html",
-                  {"crisis_line": settings.CRISIS_LINE, "clinic_phone": clinic_phone(link)}, status=404)
+    locked): one status and the same words, with the clinic's phone. Only the answer that locks the link says
+    so (``just_locked``): that person has just been told how many tries were left, so it tells them nothing
+    new, and a visit after that sees the same page as any dead link."""
+    return render(request, "patient_links/dead.html", {
+        "crisis_line": settings.CRISIS_LINE, "clinic_phone": clinic_phone(link), "just_locked": just_locked},
+        status=404)
 
 
 def rate_limited(request) -> HttpResponse:
@@ -98,7 +101,7 @@ def dob_gate(request, link: PatientLinkBase, *, intro: str,
                 _proof_record(request, link)
                 return on_proof()
             if link.locked_at:
-                return dead_link(request, link)
+                return dead_link(request, link, just_locked=True)
             left = link_attempts_left(link)
             form.add_error("date_of_birth", f"That date of birth does not match our records. "
                                             f"{left} more tr{'y' if left == 1 else 'ies'} before this link locks.")

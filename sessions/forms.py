@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from clinic.clinical import dose_cap_mg_per_kg
 from clinic.models import Location
+from clinic.timezones import canonical_zones, time_zone_choices
 from patients.intake_forms import clean_phone  # the intake's phone rule: the same number is typed in both
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, Course, Protocol
@@ -22,10 +22,6 @@ from sessions.selectors import nurses
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-# The zones most clinics using this app are in, offered first; every other IANA zone follows, sorted.
-COMMON_TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-                     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
-                     "America/Vancouver", "Europe/London", "UTC"]
 MAX_SEARCH_DAYS = 31
 BOOKING_HORIZON = timedelta(days=730)  # dates further than this either side are typing mistakes
 
@@ -264,15 +260,6 @@ class ProtocolForm(forms.ModelForm):
         return data
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """IANA zones for a select (a typed zone is easy to misspell), the common ones first."""
-    available = zoneinfo.available_timezones()
-    common = [zone for zone in COMMON_TIME_ZONES if zone in available]
-    rest = sorted(available - set(common))
-    return [("Common", [(z, z.replace("_", " ")) for z in common]),
-            ("All time zones", [(z, z.replace("_", " ")) for z in rest])]
-
-
 class LocationScheduleForm(forms.ModelForm):
     open_weekdays = forms.TypedMultipleChoiceField(
         choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, widget=forms.CheckboxSelectMultiple)
@@ -290,6 +277,9 @@ class LocationScheduleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save opening hours")
+        current = self.instance.time_zone if self.instance.pk else ""
+        if current and current not in canonical_zones():  # saved before the list was canonical: keep it choosable
+            self.fields["time_zone"].choices = [("Current", [(current, current)]), *time_zone_choices()]
 
     def clean(self):
         data = super().clean()

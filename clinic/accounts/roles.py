@@ -104,7 +104,7 @@ class NavItem:
 
 # The one list of staff destinations: the top navigation and the home page are both made from it.
 NAVIGATION: list[NavItem] = [
-    NavItem("Patients", "patients:list", "Find a patient, register a new one, see intake status.",
+    NavItem("Patients", "patients:list", "Find a patient, open their page, see intake status.",
             "patients.view_patient"),
     NavItem("Day board", "schedule:board", "Today's chairs and appointments: confirm, check in, cancel.",
             "clinic_sessions.view_appointment"),

@@ -7,6 +7,7 @@ from clinic.audit.forms import AccessLogFilterForm
 from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import access_events_list, access_events_page, access_log_day_heads
 from clinic.audit.services import access_event_record
+from clinic.templatetags.local_time import clinic_time_zone
 
 
 @login_required
@@ -26,7 +27,8 @@ def access_log(request):
     # The log names patients, so reading it is itself an access event (issue 8, item 6).
     access_event_record(request=request, patient_id=None, patient_ids=sorted(shown, key=str), object_type="access log")
     return render(request, "audit/access_log.html", {"form": form, "page": page,
-                                                     "day_heads": access_log_day_heads()})
+                                                     "day_heads": access_log_day_heads(),
+                                                     "clinic_zone": clinic_time_zone()})
 
 
 def _label_patients(events) -> None:

@@ -183,6 +183,8 @@ ACCESS_LOG_PATIENT_LABELS = "patients.labels.patient_labels"
 DEMO_DATA_ALLOWED = True
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Clinic")
+# ISO 3166 country of the clinic: its time zones are offered first in the time-zone select (issue 12).
+CLINIC_COUNTRY = os.environ.get("CLINIC_COUNTRY", "US").upper()
 
 LOGGING = {
     "version": 1,

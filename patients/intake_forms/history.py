@@ -145,6 +145,14 @@ class TrialForm(forms.Form):
     response = forms.ChoiceField(label="How much did it help?", choices=TRIAL_RESPONSE_CHOICES)
     why_stopped = forms.CharField(label="Why you stopped", max_length=200, required=False)
 
+    def clean(self):
+        data = super().clean()
+        for name in getattr(self, "required_when_filled", ()):
+            if data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"],
+                                                           code="required"))
+        return data
+
     def to_answer(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("DELETE", None)  # the formset's "remove this medicine" box, not an answer
@@ -172,6 +180,12 @@ class BaseTrialFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove this medicine from my list"
+        if form.empty_permitted:
+            # The blank row a patient may leave empty: no "required" marks on it (issue 12 #8); once anything is
+            # typed in it, TrialForm.clean asks for the rest as before.
+            form.required_when_filled = [name for name in TrialForm.base_fields if form.fields[name].required]
+            for name in form.required_when_filled:
+                form.fields[name].required = False
 
     def posted_names(self) -> set[str]:
         """The POST names this formset reads (management form and each row's fields), for drafts."""

@@ -165,12 +165,15 @@ def _free_at(window, busy: _Busy, chairs, staff, ratio, patient, protocol, zone)
 
 
 def next_free_times(*, protocol: Protocol, location: Location, after: datetime, patient=None,
-                    limit: int = 3) -> list[FreeSlot]:
-    """The soonest free slots at or after ``after``, one per start time (for a conflict message)."""
+                    limit: int = 3, leave_out: tuple = ()) -> list[FreeSlot]:
+    """The soonest free slots at or after ``after``, one per start time (for a conflict message). ``leave_out``:
+    (start, chair id) pairs not to offer, e.g. the slot an appointment being moved holds now."""
     first_day = to_local(after, location.time_zone).date()
     seen, out = set(), []
     for slot in free_slots(protocol=protocol, location=location, first_day=first_day,
                            last_day=first_day + timedelta(days=14), patient=patient, not_before=after, limit=60):
+        if (slot.start, slot.chair.pk) in leave_out:
+            continue
         if slot.start not in seen:
             seen.add(slot.start)
             out.append(slot)

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sessions.models import Appointment, Chair
+from sessions.selectors import next_free_times
 from sessions.selectors.moves import appointment_move_refusal
 
 from .booking import _intake_blockers, appointment_book
-from .errors import BookingRefused, TransitionRefused, _constraint_name
+from .errors import BookingConflict, BookingRefused, TransitionRefused, _constraint_name
 from .links import appointment_links_revoke
 from .locks import _lock_patient, _locked
 from .notify import _notify
@@ -150,8 +151,14 @@ def appointment_reschedule(*, appointment: Appointment, start: datetime, chair: 
         raise BookingRefused(["Choose a different time or chair: this is the appointment's current time and "
                               "chair."])
     _set_status(old, Status.RESCHEDULED, by=by, now=now)
-    return appointment_book(patient=old.patient, protocol=old.protocol, chair=chair, nurse=nurse, start=start,
-                            booked_by=by, course=old.course, rescheduled_from=old, now=now)
+    try:
+        return appointment_book(patient=old.patient, protocol=old.protocol, chair=chair, nurse=nurse, start=start,
+                                booked_by=by, course=old.course, rescheduled_from=old, now=now)
+    except BookingConflict as conflict:
+        # The alternatives never offer the slot being moved (it looks free only because the move is under way).
+        conflict.next_free = next_free_times(protocol=old.protocol, location=old.location, after=start,
+                                             patient=old.patient, leave_out=((old.start, old.chair_id),))
+        raise
 
 
 @transaction.atomic

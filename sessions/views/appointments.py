@@ -21,7 +21,7 @@ from sessions.courses import to_local
 from sessions.models import Appointment
 from sessions.selectors.moves import ACTIONS, user_may_move
 
-from .common import _appointment, _emailed, _next_url, _render, staff_view
+from .common import _appointment, _chosen_slot, _emailed, _next_url, _render, staff_view
 
 
 @staff_view("clinic_sessions.view_appointment")
@@ -127,8 +127,9 @@ def appointment_cancel(request, public_id):
 @staff_view("clinic_sessions.change_appointment")
 def appointment_reschedule(request, public_id):
     appointment = _appointment(public_id)
-    form = forms.RescheduleForm(request.POST or None, location=appointment.location,
-                                initial=forms.local_initial(appointment))
+    # "Use this time" under a refused move comes back here with the alternative in the query string.
+    initial = {**forms.local_initial(appointment), **_chosen_slot(request)}
+    form = forms.RescheduleForm(request.POST or None, location=appointment.location, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,7 +148,7 @@ def appointment_reschedule(request, public_id):
     access_event_record(request=request, patient_id=appointment.patient.public_id, object_type="reschedule page",
                         object_id=str(appointment.public_id))
     return _render(request, "sessions/appointment_reschedule.html", {
-        "appointment": appointment, "form": form, "conflict": conflict,
+        "appointment": appointment, "form": form, "conflict": conflict, "move": appointment,
         "local_start": to_local(appointment.start, appointment.location.time_zone)},
         time_zone=appointment.location.time_zone)
 

@@ -20,9 +20,9 @@ from patients.selectors import (
     patients_search,
 )
 from sessions import forms, selectors, services
-from sessions.models import Chair, Protocol
+from sessions.models import Chair
 
-from .common import _emailed, _is_uuid, _location, _render, _warn_if_fasting_started, staff_view
+from .common import _chosen_slot, _emailed, _is_uuid, _location, _render, _warn_if_fasting_started, staff_view
 
 
 @staff_view("clinic_sessions.view_appointment")
@@ -79,10 +79,7 @@ def _patient_context(patient: Patient, route: str | None = None) -> dict:
 def book(request, public_id):
     patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
     plan = current_treatment_plan(patient=patient)
-    initial = {key: request.GET[key] for key in ("date", "time") if key in request.GET}
-    for key, model in (("protocol", Protocol), ("chair", Chair), ("nurse", get_user_model())):
-        if _is_uuid(request.GET.get(key, "")):
-            initial[key] = model.objects.filter(public_id=request.GET[key]).first()
+    initial = _chosen_slot(request, with_protocol=True)
     if initial.get("protocol") is None:
         initial["protocol"] = selectors.plan_protocol(plan)  # as the course form does
     initial.setdefault("nurse", selectors.nurses().first())

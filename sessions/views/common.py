@@ -38,6 +38,22 @@ def _location(request) -> Location | None:
     return location or locations.first()
 
 
+def _chosen_slot(request, *, with_protocol: bool = False) -> dict:
+    """The date, time, chair and nurse (and protocol) a "use this time" link carries, as form initial values."""
+    from django.contrib.auth import get_user_model
+
+    from sessions.models import Chair, Protocol
+
+    initial = {key: request.GET[key] for key in ("date", "time") if key in request.GET}
+    models = [("chair", Chair), ("nurse", get_user_model())] + ([("protocol", Protocol)] if with_protocol else [])
+    for key, model in models:
+        if _is_uuid(request.GET.get(key, "")):
+            found = model.objects.filter(public_id=request.GET[key]).first()
+            if found is not None:
+                initial[key] = found
+    return initial
+
+
 def _is_uuid(value: str) -> bool:
     import uuid
 

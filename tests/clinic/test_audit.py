@@ -103,8 +103,8 @@ def test_access_log_names_each_patient_in_one_query_per_page(manager_client, nur
 
     for number in range(5):
         nurse_client.get(PatientFactory(location=location, legal_last_name=f"Viewed{number}").get_absolute_url())
-    with django_assert_max_num_queries(13):  # session, user, permissions, count, events, names, staff list, day heads,
-        # and the access event that reading the log writes
+    with django_assert_max_num_queries(14):  # session, user, permissions, count, events, names, staff list, day heads,
+        # the clinic's time zone (issue 12 #3, once per page) and the access event that reading the log writes
         response = manager_client.get(reverse("audit:access_log"))
     page = response.content.decode()
     assert all(f"Viewed{number}," in page for number in range(5))

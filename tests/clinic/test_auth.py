@@ -14,6 +14,7 @@ PUBLIC_URL_NAMES = {
     # The patient-facing intake (patients/intake_urls.py): no account, a token and a date of birth instead.
     "intake:start", "intake:start_done", "intake:link", "intake:step", "intake:submit", "intake:crisis",
     "intake:consent_only",
+    "favicon",  # the icon browsers ask for at the root: no data
 }
 
 

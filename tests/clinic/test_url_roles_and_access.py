@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "home": ("302 302 200 200 200 200 200", False),
+    "favicon": ("301 301 301 301 301 301 301", False),
     "login": ("200 200 302 302 302 302 302", False),
     "logout": ("405 405 405 405 405 405 405", False),
     "password_change": ("302 302 200 200 200 200 200", False),

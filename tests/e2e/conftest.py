@@ -84,3 +84,16 @@ def sign_in(page, live_server, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+VIEWPORTS = {"phone": (390, 844), "tablet": (1024, 768), "desktop": (1366, 900)}
+
+
+def assert_accessible(page, label: str) -> None:
+    """axe-core on the page as it is now: no serious or critical violation (staff and patient pages alike)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not serious, f"{label}: " + "; ".join(
+        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes']]}" for v in serious)

@@ -6,25 +6,16 @@ import datetime
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from patients.models import Intake, IntakeStatus
 from patients.screening import MEDICAL_CHECKLIST, MEDICATION_CLASS_QUESTIONS
 from patients.services import invitation_send
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, LocationFactory, PatientFactory, UserFactory, published_consent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 DOB = datetime.date(1984, 3, 9)
-_axe = Axe()
-
-
-def assert_accessible(page, label: str) -> None:
-    results = _axe.run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, f"{label}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes']]}" for v in serious)
 
 
 def _save(page):

@@ -209,3 +209,15 @@ def test_dob_check_is_rate_limited_per_address(client, settings):
     prove(client, issued.token, datetime.date(1990, 1, 1))
     prove(client, issued.token, datetime.date(1990, 1, 2))
     assert prove(client, issued.token, DOB).status_code == 429
+
+
+def test_the_answer_that_locks_a_link_says_it_was_locked_and_to_call_the_clinic(client):
+    """Issue 12 #8: a locked link said only "no longer active"; the answer that locks it says why and what to do
+    (later visits see the page every dead link shows)."""
+    _, issued = invite(date_of_birth=DOB)
+    for attempt in range(1, 5):
+        prove(client, issued.token, datetime.date(1990, 1, attempt))
+    page = prove(client, issued.token, datetime.date(1990, 1, 5)).content.decode()
+    assert "locked after too many tries" in page and "call the clinic" in page
+    later = client.get(reverse("intake:link", kwargs={"token": issued.token})).content.decode()
+    assert "locked" not in later

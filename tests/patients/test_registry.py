@@ -223,6 +223,8 @@ def test_with_several_locations_front_desk_chooses(front_desk_client, location):
 
 
 def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_client, prescriber, location):
+    from zoneinfo import ZoneInfo
+
     from django.utils import timezone
 
     from patients.models import Intake
@@ -234,7 +236,8 @@ def test_a_decided_intake_shows_its_decision_date_not_a_waiting_time(prescriber_
     decided = Intake.objects.get(patient__legal_last_name="Approvedson")
     row = page[page.index("Approvedson"):]
     row = row[:row.index("</tr>")]
-    assert f"Decided {timezone.localtime(decided.status_changed_at):%Y-%m-%d}" in row
+    # The location's local date (issue 12 #3), not the server's UTC date.
+    assert f"Decided {timezone.localtime(decided.status_changed_at, ZoneInfo(location.time_zone)):%Y-%m-%d}" in row
     waiting = page[page.index("Waitington"):]
     assert "Decided" not in waiting[:waiting.index("</tr>")]
 

@@ -48,3 +48,13 @@ def test_staff_escort_form_refuses_phone_zzz_and_says_why(front_desk_client, boo
     assert "Enter a phone number" in response.content.decode()
     booked.refresh_from_db()
     assert booked.escort_confirmed_at is None
+
+
+def test_after_the_escort_is_confirmed_the_box_says_so_not_no_escort(front_desk_client, booked):
+    """Issue 12 #8: the box kept saying "No escort confirmed, no session" after the escort was confirmed."""
+    url = reverse("schedule:appointment", args=[booked.public_id])
+    assert "No escort confirmed" in front_desk_client.get(url).content.decode()
+    front_desk_client.post(reverse("schedule:escort", args=[booked.public_id]),
+                           {"escort_name": "Sam Rivera", "escort_phone": "+1 555 010 0123"})
+    page = front_desk_client.get(url).content.decode()
+    assert "No escort confirmed" not in page and "Escort confirmed" in page and "Sam Rivera" in page

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from sessions.courses import to_local
 from sessions.models import Appointment, AppointmentLink, Course
@@ -247,3 +248,28 @@ def test_free_slots_for_a_patient_respect_their_minimum_interval(booked, alex, l
     slots = free_slots(protocol=protocol, location=location, first_day=next_monday,
                        last_day=next_monday + timedelta(days=3), patient=alex, limit=5)
     assert slots and all(s.start >= booked.start + timedelta(hours=48) for s in slots)
+
+
+def test_reschedule_alternatives_leave_out_the_slot_being_moved_and_fill_the_move_form(
+        booked, front_desk, front_desk_client, location, protocol, chairs, nurse_on_duty, next_monday):
+    """Issue 12 #1: the alternatives of a refused move offered the appointment's own chair and time, and "use this
+    time" opened a new booking (which then refused the patient's own appointment as the 48 h conflict)."""
+    appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chairs[1], nurse=nurse_on_duty,
+                     start=booked.start, booked_by=front_desk)
+    with pytest.raises(BookingConflict) as conflict:
+        appointment_reschedule(appointment=booked, start=booked.start, chair=chairs[1], nurse=nurse_on_duty,
+                               by=front_desk)
+    offered = {(slot.start, slot.chair.pk) for slot in conflict.value.next_free}
+    assert offered and (booked.start, booked.chair.pk) not in offered
+    url = reverse("schedule:reschedule", args=[booked.public_id])
+    body = front_desk_client.post(url, {"date": next_monday.isoformat(), "time": "09:00", "chair": chairs[1].pk,
+                                        "nurse": nurse_on_duty.pk}).content.decode()
+    assert reverse("schedule:book", args=[booked.patient.public_id]) not in body
+    assert f"{url}?date=" in body
+    first = conflict.value.next_free[0]
+    page = front_desk_client.get(url, {"date": first.local_start.date().isoformat(),
+                                       "time": first.local_start.strftime("%H:%M"),
+                                       "chair": first.chair.public_id, "nurse": first.nurse.public_id})
+    form = page.context["form"]
+    assert form.initial["time"] == first.local_start.strftime("%H:%M")
+    assert form.initial["chair"] == first.chair
