@@ -32,7 +32,7 @@ def test_intake_list_shows_the_local_date_of_a_decision(prescriber_client, eveni
         intake_decide(intake=evening_intake, decided_by=UserFactory(role="prescriber"), kind="decline",
                       message="Not a candidate")
     assert Intake.objects.get().status == "declined"
-    page = prescriber_client.get(reverse("patients:intake_list")).content.decode()
+    page = prescriber_client.get(reverse("patients:intake_list") + "?status=declined").content.decode()
     assert "Decided 2026-11-29" in page and "Decided 2026-11-30" not in page
 
 
