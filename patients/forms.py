@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from clinic.phones import PhoneField
 from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
 from patients.models import Patient, Route
 from patients.models.plan import DOSE_DB_CEILING_MG_PER_KG, DOSE_MIN_MG_PER_KG, ESKETAMINE_DOSES_MG
@@ -15,6 +16,7 @@ class PatientForm(forms.ModelForm):
         fields = ["legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "email", "phone",
                   "location"]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"phone": PhoneField}  # E.164, the clinic's format on the page (issue 12 #6)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from clinic.clinical import dose_cap_mg_per_kg
 from clinic.models import Location
+from clinic.phones import PhoneField
 from clinic.timezones import canonical_zones, time_zone_choices
-from patients.intake_forms import clean_phone  # the intake's phone rule: the same number is typed in both
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, Course, Protocol
 from sessions.models.scheduling import ESKETAMINE_DOSES_MG, ESKETAMINE_MIN_OBSERVATION_MINUTES
@@ -318,6 +318,7 @@ class LocationAdminForm(forms.ModelForm):
         model = Location
         fields = ["name", "address", "phone", "time_zone", "is_active", "opens_at", "closes_at", "open_weekdays",
                   "nurse_patient_ratio"]
+        field_classes = {"phone": PhoneField}
 
     def clean_nurse_patient_ratio(self):
         ratio = self.cleaned_data["nurse_patient_ratio"]
@@ -340,13 +341,10 @@ class _EscortFieldsMixin:
     def clean_escort_name(self):
         return clean_escort_name(self.cleaned_data["escort_name"])
 
-    def clean_escort_phone(self):
-        return clean_phone(self.cleaned_data["escort_phone"])
-
 
 class EscortForm(_EscortFieldsMixin, forms.Form):
     escort_name = forms.CharField(max_length=120, label="Escort's name")
-    escort_phone = forms.CharField(max_length=40, label="Escort's phone", widget=forms.TextInput(attrs={"type": "tel"}))
+    escort_phone = PhoneField(label="Escort's phone")
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -357,8 +355,7 @@ class EscortForm(_EscortFieldsMixin, forms.Form):
 class PrepareForm(_EscortFieldsMixin, forms.Form):
     escort_name = forms.CharField(max_length=120, label="Name of the adult taking you home",
                                   widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    escort_phone = forms.CharField(max_length=40, label="Their phone number",
-                                   widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    escort_phone = PhoneField(label="Their phone number", widget=forms.TextInput(attrs={"autocomplete": "off"}))
     fasting_understood = forms.BooleanField(label="I have read the fasting instructions and will follow them")
 
     def __init__(self, *args, **kwargs):

@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
+            # ``{{ value|phone }}``: a stored E.164 phone in the clinic's format, on every page and e-mail.
+            "builtins": ["clinic.templatetags.phones"],
         },
     },
 ]

@@ -5,7 +5,6 @@ from patients.validators import MIN_AGE_YEARS, age_on
 from .common import (
     _FROM_BOOL,
     _TO_BOOL,
-    PHONE_RE,
     YES_NO,
     YES_NO_UNSURE,
     DateInput,
@@ -52,7 +51,6 @@ __all__ = [
     "MIN_AGE_YEARS",
     "MedicalForm",
     "MedicationsForm",
-    "PHONE_RE",
     "Pcl5Form",
     "Phq9Form",
     "PsychiatricForm",

@@ -4,20 +4,19 @@ and date-of-birth forms."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from clinic.phones import phone_parse
 from patients.validators import adult_date_of_birth_validate
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 _TO_BOOL = {"yes": True, "no": False, "unsure": None, "": None}
 _FROM_BOOL = {True: "yes", False: "no", None: "unsure"}
-PHONE_RE = re.compile(r"^\+?[\d\s().-]{7,25}$")
 
 
 def _helper(button: str = "Save and continue") -> FormHelper:
@@ -35,10 +34,11 @@ def clean_adult_dob(dob: datetime.date) -> datetime.date:
 
 
 def clean_phone(value: str) -> str:
-    value = value.strip()
-    if value and (not PHONE_RE.match(value) or len(re.sub(r"\D", "", value)) < 7):
-        raise forms.ValidationError("Enter a phone number with its area code, e.g. 555 010 0123.", code="phone")
-    return value
+    """A typed phone in E.164 (clinic/phones.py), or the clear message; forms use ``PhoneField`` directly."""
+    try:
+        return phone_parse(value)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc), code="phone") from None
 
 
 def _yes_no(label: str, *, unsure: bool = False, required: bool = True, help_text: str = "") -> forms.ChoiceField:

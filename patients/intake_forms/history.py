@@ -8,10 +8,11 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from clinic.phones import PhoneField
 from patients import screening
 from patients.intake_steps import REASONS
 
-from .common import _FROM_BOOL, _TO_BOOL, YES_NO_UNSURE, StepForm, _yes_no, clean_phone
+from .common import _FROM_BOOL, _TO_BOOL, YES_NO_UNSURE, StepForm, _yes_no
 
 
 class AboutForm(StepForm):
@@ -84,24 +85,15 @@ BMI_PLAUSIBLE = (Decimal(15), Decimal(60))  # CLINICAL.md §2: outside this, the
 
 
 class ContactsForm(StepForm):
-    phone = forms.CharField(label="Your mobile phone", max_length=40)
+    phone = PhoneField(label="Your mobile phone")
     address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 2}), max_length=400)
     emergency_name = forms.CharField(label="Emergency contact: name", max_length=150)
-    emergency_phone = forms.CharField(label="Emergency contact: phone", max_length=40)
+    emergency_phone = PhoneField(label="Emergency contact: phone")
     emergency_relationship = forms.CharField(label="Emergency contact: how you know them", max_length=80)
     escort_name = forms.CharField(
         label="Escort: name", max_length=150,
         help_text="An adult who takes you home after each treatment. You cannot drive until the next day.")
-    escort_phone = forms.CharField(label="Escort: phone", max_length=40)
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
-
-    def clean_emergency_phone(self):
-        return clean_phone(self.cleaned_data["emergency_phone"])
-
-    def clean_escort_phone(self):
-        return clean_phone(self.cleaned_data["escort_phone"])
+    escort_phone = PhoneField(label="Escort: phone")
 
 
 class PsychiatricForm(StepForm):

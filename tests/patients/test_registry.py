@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _form(location, **overrides):
     data = {"legal_first_name": "Zoë", "legal_last_name": "Ñúñez-O'Brien", "date_of_birth": "1990-02-03",
-            "email": "zoe@example.com", "phone": "+1 555 0123", "location": location.pk}
+            "email": "zoe@example.com", "phone": "+1 555 010 0123", "location": location.pk}
     data.update(overrides)
     return data
 

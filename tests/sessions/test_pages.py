@@ -237,7 +237,7 @@ def test_front_desk_confirms_the_escort_on_the_appointment_page(front_desk_clien
     url = reverse("schedule:escort", args=[appointment.public_id])
     response = front_desk_client.post(url, {"escort_name": "", "escort_phone": ""}, follow=True)
     assert "Give the escort" in response.content.decode()
-    front_desk_client.post(url, {"escort_name": "Sam Rivera", "escort_phone": "+1 555 0111"})
+    front_desk_client.post(url, {"escort_name": "Sam Rivera", "escort_phone": "+1 555 010 0111"})
     appointment.refresh_from_db()
     assert appointment.escort_name == "Sam Rivera" and appointment.escort_confirmed_at is not None
 
