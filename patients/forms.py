@@ -135,7 +135,7 @@ class RemsEnrollmentForm(forms.Form):
 class ConsentPublishForm(forms.Form):
     title = forms.CharField(max_length=200, initial="Consent to ketamine treatment")
     # What the consent must cover: CLINICAL.md §2 (the reference stays here, not in the help text staff read).
-    body = forms.CharField(label="Full consent text", widget=forms.Textarea(attrs={"rows": 14}),
+    body = forms.CharField(label="Full consent text", widget=forms.Textarea(attrs={"rows": 14}), max_length=50000,
                            help_text="Cover: off-label status (IV/IM), procedure and monitoring, dose basis, "
                                      "side effects, long-term risks, no driving until next day, escort, pregnancy, "
                                      "alternatives, no guaranteed benefit, right to withdraw before dosing.")

@@ -320,6 +320,8 @@ class LocationAdminForm(forms.ModelForm):
                   "nurse_patient_ratio"]
         field_classes = {"phone": PhoneField}
 
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=400, required=False)
+
     def clean_nurse_patient_ratio(self):
         ratio = self.cleaned_data["nurse_patient_ratio"]
         if self.instance.pk and ratio is not None:

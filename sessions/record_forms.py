@@ -71,7 +71,7 @@ class ChecksForm(RecordForm, VitalsFields):
     escort_phone = forms.CharField(max_length=40, required=False)
     escort_confirmed = forms.BooleanField(label="Escort confirmed (will take the patient home)", required=False)
     pregnancy_status = forms.ChoiceField(choices=PregnancyStatus.choices)
-    medication_changes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    medication_changes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                          label="Medication changes since the last visit")
 
     def __init__(self, *args, **kwargs):
@@ -126,6 +126,7 @@ class OrderForm(RecordForm):
                                            choices=[("", "—"), ("56", "56 mg (2 devices)"),
                                                     ("84", "84 mg (3 devices)")])
     cap_override_reason = forms.CharField(required=False, label="Reason for a dose above the cap (prescriber)",
+                                          max_length=2000,
                                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def service_kwargs(self):
@@ -263,7 +264,7 @@ class SignForm(RecordForm):
 
 
 class AddendumForm(SignForm):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Addendum")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Addendum", max_length=4000)
 
     def service_kwargs(self):
         return {"text": self.cleaned_data["text"], "secret": self.cleaned_data["secret"]}

@@ -64,7 +64,8 @@ def test_after_the_check_the_patient_sees_time_place_instructions_and_confirms_t
     assert "09:00" in html and "Test Clinic" in html
     assert "No solid food for 6 hours" in html and "Do not drive" in html
     assert AccessEvent.objects.filter(patient_id=appointment.patient.public_id, actor__isnull=True).exists()
-    client.post(_url(token), {"escort_name": "Sam Rivera", "escort_phone": "+1 555 010 0111", "fasting_understood": "on"})
+    client.post(_url(token), {"escort_name": "Sam Rivera", "escort_phone": "+1 555 010 0111",
+                              "fasting_understood": "on"})
     appointment.refresh_from_db()
     assert appointment.escort_name == "Sam Rivera" and appointment.escort_confirmed_at is not None
     assert appointment.fasting_acknowledged_at is not None
