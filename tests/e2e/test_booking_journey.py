@@ -152,7 +152,7 @@ def test_patient_opens_the_emailed_link_on_a_phone_confirms_the_escort_and_gets_
     expect(phone_page.get_by_text("No solid food for 6 hours")).to_be_visible()
     assert_accessible("appointment")
     phone_page.get_by_label("Name of the adult taking you home").fill("Sam Rivera")
-    phone_page.get_by_label("Their phone number").fill("+1 555 0111")
+    phone_page.get_by_label("Their phone number").fill("+1 555 010 0111")
     phone_page.get_by_label("I have read the fasting instructions").check()
     phone_page.get_by_role("button", name="Confirm").click()
     expect(phone_page.get_by_text("Confirmed: Sam Rivera")).to_be_visible()
