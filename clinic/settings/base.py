@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-from clinic.database import database_settings
-
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -85,7 +83,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_settings(base_dir=BASE_DIR, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
+# DATABASES is set by each environment's module (dev, test, production): importing this one starts nothing.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

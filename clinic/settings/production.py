@@ -4,8 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from clinic.database import database_settings
+
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_list
+from .base import BASE_DIR, env_bool, env_list
 
 
 def required(name: str) -> str:
@@ -15,8 +17,14 @@ def required(name: str) -> str:
     return value
 
 
-# Never the embedded server in production: several app servers share one PostgreSQL.
-required("DATABASE_URL")
+# Never the embedded server in production: several app servers share one PostgreSQL. Without DATABASE_URL
+# this refuses before anything starts.
+# Keep each worker's database connection open between requests (a new connection per request costs a
+# PostgreSQL backend start and authentication); check it before reuse so that a restarted server or a
+# dropped connection costs one reconnect, not an error page (issue 13).
+DATABASES = {"default": database_settings(base_dir=BASE_DIR, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+                                          embedded=False)}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or required("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -25,11 +33,6 @@ SITE_URL = required("SITE_URL")
 # A high-risk intake answer e-mails this address at once (CLINICAL.md §3): nobody would hear of it otherwise.
 CLINIC_ONCALL_EMAIL = required("CLINIC_ONCALL_EMAIL")
 DEBUG = False
-# Keep each worker's database connection open between requests (a new connection per request costs a
-# PostgreSQL backend start and authentication); check it before reuse so that a restarted server or a
-# dropped connection costs one reconnect, not an error page (issue 13).
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 DEMO_DATA_ALLOWED = False
 CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", True)
 

@@ -2,7 +2,10 @@
 
 import os
 
+from clinic.database import database_settings
+
 from .base import *  # noqa: F401,F403
+from .base import BASE_DIR
 
 DEBUG = False
 # Argon2 is deliberately slow; tests only need a hasher that works.
@@ -13,5 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# DATABASE_URL if set, else the embedded PostgreSQL under var/pgdata (started here, never in production).
+DATABASES = {"default": database_settings(base_dir=BASE_DIR, embedded=True)}
 # Two test runs at once (say, two checkouts sharing one embedded server) each need their own database.
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_clinic")}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_clinic")}

@@ -29,7 +29,7 @@ def test_naive_datetimes_are_refused():
 
 def test_database_url_wins_over_the_embedded_server(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://clinic:secret@db.internal:5433/clinicdb")
-    config = database_settings(base_dir=tmp_path)
+    config = database_settings(base_dir=tmp_path, embedded=True)
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "clinicdb")
     assert not (tmp_path / "var").exists()
 
@@ -51,7 +51,7 @@ def test_embedded_server_that_cannot_start_raises_a_clear_error(monkeypatch, tmp
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr(database, "_start_embedded_server", broken)
     with pytest.raises(ImproperlyConfigured, match="disk full"):
-        database.database_settings(base_dir=tmp_path)
+        database.database_settings(base_dir=tmp_path, embedded=True)
 
 
 @pytest.mark.django_db
