@@ -197,7 +197,7 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     sign_in(page, live_server, "frontdesk@clinic.test", TEST_PASSWORD)
     page.goto(f"{live_server.url}{patient.get_absolute_url()}")
     expect(page.get_by_text("Cleared to book")).to_be_visible()
-    expect(page.get_by_text("Robin Rivera, 555 010 0143").first).to_be_visible()
+    expect(page.get_by_text("Robin Rivera, (555) 010-0143").first).to_be_visible()
     for clinical in ("Sertraline", "Xanax", "PHQ-9", "Screening", "depression", "Benzodiazepine"):
         expect(page.locator("main")).not_to_contain_text(re.compile(re.escape(clinical), re.IGNORECASE))
     screenshot(page, "intake-10-patient-front-desk")
