@@ -5,39 +5,17 @@ Each thread has its own database connection and transaction, so the race is deci
 exclusion constraint, not by Python: every thread passes the checks before any INSERT commits.
 """
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from sessions.models import Appointment, Course
 from sessions.services import BookingConflict, BookingRefused, appointment_book, booking
+from tests.concurrency import race
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, cleared_patient, local, make_nurse
 
 THREADS = 8
-
-
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +28,7 @@ def test_many_bookings_of_one_chair_at_one_time_exactly_one_wins(location, front
     jobs = [lambda p=p, n=n: appointment_book(patient=p, protocol=protocol, chair=chair, nurse=n, start=start,
                                               booked_by=front_desk) for p, n in people]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     winners = [r for r in results if isinstance(r, Appointment)]
     conflicts = [r for r in results if isinstance(r, BookingConflict)]
@@ -71,7 +49,7 @@ def test_one_patient_booked_in_many_chairs_at_once_gets_one(location, front_desk
     jobs = [lambda c=c, n=n: appointment_book(patient=patient, protocol=protocol, chair=c, nurse=n, start=start,
                                               booked_by=front_desk) for c, n in zip(chairs, nurses, strict=True)]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     assert sum(isinstance(r, Appointment) for r in results) == 1, results
     assert all(r.constraint == "appointment_no_patient_overlap" for r in results if isinstance(r, BookingConflict))
@@ -103,7 +81,7 @@ def test_two_bookings_for_one_patient_24_hours_apart_cannot_both_pass_the_48_hou
                                                    booked_by=front_desk)
             for c, n, s in zip(chairs, nurses, starts, strict=True)]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     assert sum(isinstance(r, Appointment) for r in results) == 1, results
     refused = [r for r in results if isinstance(r, BookingRefused)]
@@ -123,7 +101,7 @@ def test_two_first_bookings_for_one_patient_start_one_course(location, front_des
                                                    booked_by=front_desk)
             for c, n, s in zip(chairs, nurses, starts, strict=True)]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     assert all(isinstance(r, Appointment) for r in results), results
     assert Course.objects.filter(patient=patient).count() == 1

@@ -3,17 +3,16 @@ and appointment links share the token scheme, the date-of-birth check and its lo
 session rotation and the dead-link page (issue 7; issue 8 item 3)."""
 
 import datetime
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from patients.services import LinkUnusable, consent_document_publish, consent_link_send, link_verify_dob
 from sessions.models import AppointmentLink
 from sessions.services import appointment_book, appointment_link_issue
+from tests.concurrency import race
 from tests.factories import make_cleared_patient
 from tests.patients.intake_helpers import invite
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, local, make_nurse
@@ -35,23 +34,8 @@ def test_sixty_concurrent_wrong_guesses_count_at_most_five_then_the_right_date_i
         location, front_desk, next_monday):
     token = appointment_link_issue(appointment=_appointment(location, front_desk, next_monday))
     link = AppointmentLink.objects.get()
-    barrier = threading.Barrier(GUESSES)
-    outcomes: list = [None] * GUESSES
-
-    def guess(index):
-        try:
-            barrier.wait()
-            outcomes[index] = link_verify_dob(link=AppointmentLink.objects.get(pk=link.pk), date_of_birth=WRONG)
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(GUESSES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = race([lambda: link_verify_dob(link=AppointmentLink.objects.get(pk=link.pk), date_of_birth=WRONG)
+                     for _ in range(GUESSES)])
 
     link.refresh_from_db()
     assert link.failed_dob_attempts == 5 and link.locked_at is not None

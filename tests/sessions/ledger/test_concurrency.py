@@ -1,39 +1,17 @@
 """Two nurses draw the last 50 mg of a lot at the same moment: one gets it, the other a clear message
 (DESIGN.md §4.7, §8). Each thread has its own connection and transaction; PostgreSQL decides."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from sessions.models import LedgerEntry
 from sessions.services.ledger import LedgerRefused, stock_withdraw
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.sessions.helpers import make_nurse
 
 from .conftest import make_appointment, receive
-
-
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +24,7 @@ def test_nurses_drawing_the_last_50_mg_at_once_one_wins_the_others_are_told(loca
     jobs = [lambda n=n, s=s: stock_withdraw(lot=lot, appointment=s, quantity_mg=Decimal("50"), actor=n)
             for n, s in zip(people, sessions, strict=True)]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     winners = [r for r in results if isinstance(r, LedgerEntry)]
     refused = [r for r in results if isinstance(r, LedgerRefused)]
@@ -66,7 +44,7 @@ def test_concurrent_draws_that_fit_all_succeed_and_the_balance_adds_up(location)
     jobs = [lambda n=n, s=s: stock_withdraw(lot=lot, appointment=s, quantity_mg=Decimal("20"), actor=n)
             for n, s in zip(people, sessions, strict=True)]
 
-    results = _race(jobs)
+    results = race(jobs)
 
     assert all(isinstance(r, LedgerEntry) for r in results), results
     balances = list(LedgerEntry.objects.filter(lot=lot).order_by("seq").values_list("balance_after_mg", flat=True))
