@@ -35,11 +35,16 @@ def _field_rows(slug: str, data: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _feet_inches(cm: float) -> str:
+    feet, inches = divmod(round(cm / 2.54), 12)
+    return f"{feet} ft {inches} in"
+
+
 def _about_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     data = dict(data)
     height, weight = data.pop("height_cm", None), data.pop("weight_kg", None)
     rows = _field_rows("about", data)
-    rows.insert(1, ("Height", f"{height} cm ({round(height / 2.54)} in)" if height else "—"))
+    rows.insert(1, ("Height", f"{height} cm ({_feet_inches(height)})" if height else "—"))
     rows.insert(2, ("Weight", f"{weight} kg ({round(weight / 0.45359237)} lb)" if weight else "—"))
     return rows
 

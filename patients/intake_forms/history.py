@@ -19,11 +19,16 @@ class AboutForm(StepForm):
     preferred_name = forms.CharField(label="Name you like to be called (optional)", max_length=100, required=False)
     sex = forms.ChoiceField(label="Sex", choices=(("female", "Female"), ("male", "Male"), ("intersex", "Intersex"),
                                                   ("undisclosed", "Prefer not to say")), widget=forms.RadioSelect)
-    height = forms.DecimalField(label="Height", max_digits=5, decimal_places=1, min_value=0,
-                                help_text="In inches (5 ft 6 in = 66) or centimetres: choose below.")
-    # Units are the patient's explicit choice, never preselected (CLINICAL.md §2: "units explicit").
+    # Height one of two ways: feet and inches, or one number whose unit the patient picks (never preselected,
+    # CLINICAL.md §2: "units explicit"). Either way it is stored as ``height_cm``.
+    height_feet = forms.IntegerField(label="Height: feet", min_value=0, max_value=9, required=False,
+                                     help_text="For example 5 ft 6 in: 5 here and 6 in inches.")
+    height_inches = forms.DecimalField(label="and inches", min_value=0, max_value=11, max_digits=3,
+                                       decimal_places=1, required=False)
+    height = forms.DecimalField(label="Or your height as one number", max_digits=5, decimal_places=1, min_value=0,
+                                required=False, help_text="In inches (5 ft 6 in = 66) or centimetres: choose below.")
     height_unit = forms.ChoiceField(label="Height in", choices=(("in", "inches"), ("cm", "centimetres")),
-                                    widget=forms.RadioSelect)
+                                    widget=forms.RadioSelect, required=False)
     weight = forms.DecimalField(label="Weight", max_digits=5, decimal_places=1, min_value=0,
                                 help_text="Your dose is worked out from your weight.")
     weight_unit = forms.ChoiceField(label="Weight in", choices=(("lb", "pounds"), ("kg", "kilograms")),
@@ -39,12 +44,7 @@ class AboutForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("height") is not None and data.get("height_unit"):
-            cm = data["height"] * (Decimal("2.54") if data["height_unit"] == "in" else 1)
-            if not Decimal(100) <= cm <= Decimal(250):
-                self.add_error("height", "That height looks impossible: check the number and the unit "
-                                         "(4 ft 0 in to 8 ft 2 in; 100–250 cm).")
-            data["height_cm"] = float(round(cm, 1))
+        self._clean_height(data)
         if data.get("weight") is not None and data.get("weight_unit"):
             kg = data["weight"] * (Decimal("0.45359237") if data["weight_unit"] == "lb" else 1)
             if not Decimal(30) <= kg <= Decimal(350):
@@ -55,6 +55,35 @@ class AboutForm(StepForm):
             self._check_bmi(data)
         return data
 
+    def _clean_height(self, data) -> None:
+        """Feet and inches, or one number with its unit, never both; the result is ``height_cm``."""
+        if any(name in self.errors for name in ("height", "height_unit", "height_feet", "height_inches")):
+            return
+        feet, inches, number, unit = (data.get(name) for name in ("height_feet", "height_inches", "height",
+                                                                 "height_unit"))
+        if feet is not None and number is not None:
+            self.add_error("height", "Give your height one way: feet and inches, or one number, not both.")
+            return
+        if feet is None and inches is not None:
+            self.add_error("height_feet", "Give the feet as well (for example 5 ft 6 in: 5 and 6).")
+            return
+        if feet is not None:
+            cm, field, data["height_shown"] = (feet * 12 + (inches or 0)) * Decimal("2.54"), "height_feet", \
+                f"{feet} ft {inches or 0} in"
+        elif number is None:
+            self.add_error("height", "Please give your height: in feet and inches, or as one number.")
+            return
+        elif not unit:
+            self.add_error("height_unit", "Choose inches or centimetres for your height.")
+            return
+        else:
+            cm, field, data["height_shown"] = number * (Decimal("2.54") if unit == "in" else 1), "height", \
+                f"{number} {unit}"
+        if not Decimal(100) <= cm <= Decimal(250):
+            self.add_error(field, "That height looks impossible: check the number and the unit "
+                                  "(4 ft 0 in to 8 ft 2 in; 100–250 cm).")
+        data["height_cm"] = float(round(cm, 1))
+
     def _check_bmi(self, data) -> None:
         """CLINICAL.md §2: a BMI outside 15–60 asks the patient to confirm before saving (70 typed in pounds
         but meant in kilograms would otherwise become 31.8 kg, and a dose worked out from it)."""
@@ -63,7 +92,7 @@ class AboutForm(StepForm):
         data["bmi"] = float(round(bmi, 1))
         if not BMI_PLAUSIBLE[0] <= bmi <= BMI_PLAUSIBLE[1] and not data.get("bmi_confirmed"):
             self.add_error("bmi_confirmed", forms.ValidationError(
-                f"Please check: {data['height']} {data['height_unit']} and {data['weight']} {data['weight_unit']} "
+                f"Please check: {data['height_shown']} and {data['weight']} {data['weight_unit']} "
                 f"is unusual for an adult. If a unit is wrong (pounds or kilograms, inches or centimetres), "
                 f"correct it; if both are right, tick the box to confirm.", code="bmi_unusual"))
 

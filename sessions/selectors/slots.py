@@ -202,18 +202,20 @@ class ProposedBooking:
     slot: FreeSlot | None  # a free chair and nurse at exactly this time, if any
     conflicts: list[str] = field(default_factory=list)
     alternative: FreeSlot | None = None
+    course_time: time | None = None  # a start time at which every date of the course is free, if any
 
 
 def course_proposal(*, patient, protocol: Protocol, location: Location, first_day: date, local_time: time,
                     count: int, weekdays: tuple[int, ...] = (0, 2, 4)) -> list[ProposedBooking]:
     """Propose a course in local wall time (sessions/courses.py), each date with its conflicts and the
     nearest free alternative. Esketamine follows the label's schedule (CLINICAL.md §1 [REG])."""
-    if protocol.route == Route.INTRANASAL:
-        dates = propose_spravato_course(first_day=first_day, local_time=local_time, tz=location.time_zone)[:count]
-    else:
-        dates = propose_course(first_day=first_day, weekdays=weekdays, local_time=local_time,
-                               tz=location.time_zone, count=count,
-                               min_interval=min_interval_between(protocol, protocol))
+    def dates_at(wall: time):
+        if protocol.route == Route.INTRANASAL:
+            return propose_spravato_course(first_day=first_day, local_time=wall, tz=location.time_zone)[:count]
+        return propose_course(first_day=first_day, weekdays=weekdays, local_time=wall, tz=location.time_zone,
+                              count=count, min_interval=min_interval_between(protocol, protocol))
+
+    dates = dates_at(local_time)
     proposals: list[ProposedBooking] = []
     for proposed in dates:
         day = proposed.local_start.date()
@@ -229,7 +231,28 @@ def course_proposal(*, patient, protocol: Protocol, location: Location, first_da
             booking.alternative = nearest_free(protocol=protocol, location=location, wanted=proposed.utc_start,
                                                patient=patient, keep_clear_of=tuple(others))
         proposals.append(booking)
+    if any(p.slot is None for p in proposals):
+        fits = _course_time(protocol=protocol, location=location, patient=patient, wanted=local_time,
+                            dates_at=dates_at)
+        for booking in proposals:
+            booking.course_time = fits
     return proposals
+
+
+def _course_time(*, protocol, location, patient, wanted: time, dates_at) -> time | None:
+    """The start time nearest ``wanted`` at which every date of the course is free (issue 12 #2): moving one
+    date alone can never go later in the day, since it must stay clear of the other proposed dates."""
+    first = dates_at(wanted)
+    free = {s.start for s in free_slots(protocol=protocol, location=location, first_day=first[0].local_start.date(),
+                                        last_day=first[-1].local_start.date() + timedelta(days=1), patient=patient,
+                                        limit=100_000)}
+    day = first[0].local_start.date()
+    walls = sorted({to_local(start, location.time_zone).time().replace(tzinfo=None) for start in free} - {wanted},
+                   key=lambda t: (abs(datetime.combine(day, t) - datetime.combine(day, wanted)), t))
+    for wall in walls:
+        if all(p.utc_start in free for p in dates_at(wall)):
+            return wall
+    return None
 
 
 def slot_conflicts(*, protocol: Protocol, location: Location, start: datetime, patient=None) -> list[str]:

@@ -273,3 +273,42 @@ def test_reschedule_alternatives_leave_out_the_slot_being_moved_and_fill_the_mov
     form = page.context["form"]
     assert form.initial["time"] == first.local_start.strftime("%H:%M")
     assert form.initial["chair"] == first.chair
+
+
+def test_a_course_blocked_at_its_time_offers_a_start_time_free_on_every_date(
+        location, protocol, chairs, nurse_on_duty, front_desk, next_monday):
+    """Issue 12 #2: Mon/Wed/Fri 09:00 taken, 11:00 free. An alternative for one date alone can never move later
+    (it must stay 48 h from the other proposed dates), so the proposal offers a start time for the whole course."""
+    patient = cleared_patient(location, route="iv", number_of_sessions=3)
+    for offset in (0, 2, 4):
+        for chair in chairs:
+            appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chair, nurse=nurse_on_duty,
+                             start=local(location, next_monday + timedelta(days=offset), 9), booked_by=front_desk)
+    proposals = course_proposal(patient=patient, protocol=protocol, location=location, first_day=next_monday,
+                                local_time=time(9, 0), count=3)
+    assert all(p.slot is None for p in proposals)
+    nearest = proposals[0].course_time
+    assert nearest is not None and nearest > time(9, 0)
+    again = course_proposal(patient=patient, protocol=protocol, location=location, first_day=next_monday,
+                            local_time=nearest, count=3)
+    assert all(p.slot for p in again)  # every date is free at the offered time
+    assert nearest == min((p.local_start.time() for p in again), default=None)
+
+
+def test_the_course_page_says_which_start_time_frees_every_date(location, protocol, chairs, nurse_on_duty,
+                                                                 front_desk, next_monday):
+    from tests.factories import client_for
+
+    patient = cleared_patient(location, route="iv", number_of_sessions=3)
+    for offset in (0, 2, 4):
+        for chair in chairs:
+            appointment_book(patient=cleared_patient(location), protocol=protocol, chair=chair, nurse=nurse_on_duty,
+                             start=local(location, next_monday + timedelta(days=offset), 9), booked_by=front_desk)
+    response = client_for(front_desk).post(
+        reverse("schedule:course", kwargs={"public_id": patient.public_id}),
+        {"protocol": protocol.pk, "location": location.pk, "kind": "induction", "count": 3,
+         "first_day": next_monday.isoformat(), "time": "09:00", "weekdays": ["0", "2", "4"]})
+    fits = response.context["proposals"][0].course_time
+    page = response.content.decode()
+    assert f"Every date of this course is free at <strong>{fits:%H:%M}</strong>" in page
+    assert "No free time within 3 days." not in page
