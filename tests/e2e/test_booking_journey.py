@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import Appointment
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, make_cleared_patient
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, local, make_nurse
 
@@ -57,6 +57,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
     expect(conflict_row).to_contain_text("Nearest free")
     expect(conflict_row.get_by_label("Alternative", exact=False)).to_be_checked()
     screenshot(page, "booking-1-course-proposal-with-conflict")
+    assert_accessible(page, "booking-1-course-proposal-with-conflict")
 
     page.get_by_role("button", name="Book the chosen sessions").click()
     expect(page.get_by_role("alert").filter(has_text="6 sessions booked")).to_be_visible()
@@ -90,6 +91,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
     expect(page.get_by_role("alert").filter(has_text="Appointment moved")).to_be_visible()
     expect(page.get_by_text("the earlier appointment")).to_be_visible()
     screenshot(page, "booking-4-rescheduled")
+    assert_accessible(page, "booking-4-rescheduled")
 
     # Cancel Alex's last session.
     page.goto(f"{live_server.url}/schedule/patient/{patient.public_id}/appointments/")
@@ -99,6 +101,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
     page.get_by_role("button", name="Cancel appointment").click()
     expect(page.get_by_role("alert").filter(has_text="Appointment cancelled")).to_be_visible()
     screenshot(page, "booking-5-cancelled")
+    assert_accessible(page, "booking-5-cancelled")
 
     statuses = sorted(Appointment.objects.filter(patient=patient).values_list("status", flat=True))
     assert statuses == sorted(["booked"] * 5 + ["rescheduled", "cancelled"])

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import LedgerEntry, Lot, Protocol, RemsSubmission
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, LocationFactory, UserFactory, make_cleared_patient
 from tests.sessions.helpers import ProtocolFactory, make_nurse
 from tests.sessions.ledger.conftest import make_appointment
@@ -97,6 +97,7 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     page.get_by_role("button", name="Record the receipt").click()
     expect(page.locator("#lot-balance")).to_contain_text("500.00 mg")
     screenshot(page, "ledger-2-lot-received")
+    assert_accessible(page, "ledger-2-lot-received")
 
     # A nurse at the chair, on a tablet: draw, give, waste with a witness.
     sign_in(tablet, live_server, "nora@clinic.test", TEST_PASSWORD)
@@ -139,6 +140,7 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     waste.get_by_role("button", name="Record the waste").click()
     expect(tablet.locator("#session-balance")).to_contain_text("Balanced")
     screenshot(tablet, "ledger-4-session-balanced")
+    assert_accessible(tablet, "ledger-4-session-balanced")
     assert LedgerEntry.objects.filter(kind="waste", witness__email="wes@clinic.test").count() == 1
 
     # Balanced: the record now signs.
@@ -153,6 +155,7 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Controlled substances").click()
     expect(page.locator("#lots tr[data-lot='KX-2024'] .balance")).to_have_text("450.00")
     screenshot(page, "ledger-5-stock")
+    assert_accessible(page, "ledger-5-stock")
     page.get_by_role("link", name="KX-2024").click()
     page.get_by_role("link", name="Print this lot's log").click()
     expect(page.get_by_role("heading", name="Controlled-substance log (21 CFR 1304.22(c))")).to_be_visible()
@@ -167,6 +170,7 @@ def test_receive_draw_give_waste_print_and_submit_a_rems_form(page, tablet, live
     expect(prescriber.locator("#rems-missing")).to_contain_text("Blood pressure at about 40 minutes")
     prescriber.get_by_label("Confirmation number").fill("REMS-556677")
     screenshot(prescriber, "ledger-7-rems-form")
+    assert_accessible(prescriber, "ledger-7-rems-form")
     prescriber.get_by_role("button", name="Mark submitted").click()
     expect(prescriber.locator("#rems-submission")).to_contain_text("REMS-556677")
     screenshot(prescriber, "ledger-8-rems-submitted")

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from playwright.sync_api import expect
 
 from sessions.models import Appointment, SessionRecord, VitalSign
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, LocationFactory, UserFactory, make_cleared_patient
 from tests.sessions.helpers import ChairFactory, ProtocolFactory, make_nurse
 
@@ -75,6 +75,7 @@ def test_iv_session_from_check_in_to_signed_record(tablet, live_server, screensh
     expect(page.locator("#record-header")).to_contain_text("ON HOLD")
     expect(page.locator("#record-header")).to_contain_text("150/95 is above 140/90")
     screenshot(page, "record-1-on-hold")
+    assert_accessible(page, "record-1-on-hold")
 
     # The prescriber says go, with a reason.
     prescriber_page = page.context.browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
@@ -124,6 +125,7 @@ def test_iv_session_from_check_in_to_signed_record(tablet, live_server, screensh
     expect(page.locator("#record-header")).to_contain_text("at or above 200/120")
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "record-3-flagged")
+    assert_accessible(page, "record-3-flagged")
 
     # Nausea treated with ondansetron.
     page.get_by_text("Log an adverse event").click()
@@ -177,6 +179,7 @@ def test_iv_session_from_check_in_to_signed_record(tablet, live_server, screensh
     flagged.get_by_role("button", name="Mark").click()
     expect(prescriber_page.locator(".vitals-table tr.entered-in-error")).to_contain_text("Cuff on the wrong arm")
     screenshot(prescriber_page, "record-4-signed")
+    assert_accessible(prescriber_page, "record-4-signed")
     assert VitalSign.objects.filter(record=record).count() == 2
 
 
@@ -258,6 +261,7 @@ def test_esketamine_three_devices_then_discharge_refused_at_115_minutes_and_acce
     expect(page.get_by_role("alert").filter(has_text="120 minutes")).to_be_visible()
     assert not Discharge.objects.filter(record=record).exists()
     screenshot(page, "esketamine-2-discharge-refused-at-115")
+    assert_accessible(page, "esketamine-2-discharge-refused-at-115")
 
     with time_machine.travel(t0 + timedelta(minutes=5, seconds=10), tick=True):
         page.goto(record_url)
