@@ -78,6 +78,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
     expect(alert).to_contain_text("That time is taken")
     expect(alert.get_by_role("link", name="use this time").first).to_be_visible()
     screenshot(page, "booking-3-single-booking-conflict")
+    assert_accessible(page, "booking-3-single-booking-conflict")
     alert.get_by_role("link", name="use this time").first.click()
     page.get_by_role("button", name="Book appointment").click()
     expect(page.get_by_role("alert").filter(has_text="Appointment booked")).to_be_visible()

@@ -201,6 +201,7 @@ def test_patient_completes_intake_on_a_phone_prescriber_approves_front_desk_may_
     for clinical in ("Sertraline", "Xanax", "PHQ-9", "Screening", "depression", "Benzodiazepine"):
         expect(page.locator("main")).not_to_contain_text(re.compile(re.escape(clinical), re.IGNORECASE))
     screenshot(page, "intake-10-patient-front-desk")
+    assert_accessible(page, "intake-10-patient-front-desk")
 
 
 def test_public_start_page_and_bad_links_are_accessible(live_server, phone_page, screenshot):

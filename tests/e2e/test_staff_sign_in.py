@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,6 +50,7 @@ def test_nurse_opens_a_patient_and_the_view_is_logged(page, live_server, screens
     expect(page.get_by_role("heading", name="Alex Rivera")).to_be_visible()
     expect(page).to_have_url(re.compile(str(patient.public_id)))
     screenshot(page, "patient-chart-nurse")
+    assert_accessible(page, "patient-chart-nurse")
     assert AccessEvent.objects.filter(actor=nurse, patient_id=patient.public_id).count() == 1
 
 
