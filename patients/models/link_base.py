@@ -23,6 +23,8 @@ class PatientLinkBase(models.Model):
 
     @property
     def link_patient(self):
+        """Whose link this is: each kind of link answers from its own row (the intake's or the appointment's
+        patient). Abstract: ``PatientLink`` and ``AppointmentLink`` both define it."""
         raise NotImplementedError
 
     @property
