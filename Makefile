@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install check-python migrate lint test-fresh clean-db
+.PHONY: run test install check-python migrate lint test-fresh clean-db bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -42,3 +42,8 @@ test-fresh: lint
 # Stop using the embedded database's data and start afresh next time (all local data is lost).
 clean-db:
 	rm -rf var/pgdata
+
+# Performance at named sizes (README, "Benchmark"): bench databases beside the dev data, gunicorn under the
+# production settings, one Markdown table. BENCH_ARGS="--size small" for one size, "--report" to reprint.
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)

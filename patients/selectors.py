@@ -44,7 +44,7 @@ def patients_search(*, query: str = "") -> QuerySet[Patient]:
     Each word must match. Names match as parts first (LIKE, served by the trigram indexes on the names
     unaccented and in capitals, so "nunez zoe" finds "Zoë Ñúñez" and a duplicate registration is avoided);
     only when nothing matches that way are misspellings tried (similarity, ``%``). Similarity on every
-    search would make PostgreSQL compare every row (see bench/patient_search.py).
+    search would make PostgreSQL compare every row (``make bench``: "search, misspelt name").
     """
     words = query.split()
     exact = _patients_matching(words, fuzzy=False)

@@ -1,0 +1,157 @@
+"""``make bench``: seed, serve with gunicorn under the production settings, measure, print one table.
+
+    .venv/bin/python -m bench                     # small, then large (the large load takes a while, once)
+    .venv/bin/python -m bench --size small        # one size
+    .venv/bin/python -m bench --report            # the table again from the last results
+
+Per size: the bench database (bench/seed.py), each page's time in-process and its queries (bench/inprocess.py),
+then gunicorn (2 sync workers) and two closed-loop clients (bench/load.py): every page for ``--seconds`` in each
+of ``--rounds`` rounds, beside the bare signed-in page and the Django admin's changelists in the same round.
+Results go to var/bench/<size>.json; the table (bench/report.py) to the terminal and var/bench/report.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.load import Browser, hammer
+from bench.pages import BARE, bench_pages
+from bench.report import report_write
+from bench.seed import ROOT, Server, database_name, ensure_seeded
+from bench.sizes import SIZES
+
+RESULTS = ROOT / "var" / "bench"
+CLIENTS = WORKERS = 2
+
+
+def production_env(server: Server, dbname: str) -> dict:
+    """What production asks of its environment (README, Configuration), for a server on the loopback address
+    without TLS: no redirect to https, no second sign-in step, e-mail kept in memory."""
+    from clinic.database import APP_ROLE
+
+    return {**server.env(dbname, settings="bench.settings"), "DATABASE_URL": server.url(APP_ROLE, dbname),
+            "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SITE_URL": "http://127.0.0.1", "CLINIC_ONCALL_EMAIL": "oncall@bench.clinic",
+            "DJANGO_SECURE_SSL_REDIRECT": "false", "CLINIC_REQUIRE_2FA": "false", "CLINIC_TRUSTED_PROXY_COUNT": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING"}
+
+
+def bench_size(server: Server, size_name: str, args) -> dict:
+    size = SIZES[size_name]
+    manifest = ensure_seeded(server, size, reseed=args.reseed)
+    env = production_env(server, database_name(size))
+    _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    print(f"{size_name}: each page in-process ({args.runs} runs)", flush=True)
+    in_process = json.loads(_run([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(args.runs)],
+                                 env))
+    print(f"{size_name}: gunicorn, {WORKERS} workers, {CLIENTS} clients, {args.rounds} rounds of "
+          f"{args.seconds:g} s a page", flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    served = _served(env, manifest, args)
+    pages = {}
+    for page in bench_pages(manifest):
+        rounds = served[page.name]
+        latencies = sorted(lat for sample in rounds for lat in sample.latencies)
+        pages[page.name] = {
+            "admin": page.admin, "queries": in_process[page.name]["queries"], "ms": in_process[page.name]["ms"],
+            "status": in_process[page.name]["status"],
+            "throughput": statistics.median(s.throughput for s in rounds),
+            "p50": _percentile(latencies, 50) * 1000, "p95": _percentile(latencies, 95) * 1000,
+            "errors": sum(s.errors for s in rounds),
+            # Ratios within each round (the machine's load changes between rounds), then their median.
+            "to_bare": statistics.median(s.throughput / b.throughput for s, b in zip(rounds, served[BARE],
+                                                                                        strict=True)),
+            "to_admin": statistics.median(s.throughput / a.throughput for s, a in zip(
+                rounds, served[page.admin], strict=True)) if page.admin else None,
+        }
+    result = {"size": size_name, "manifest": manifest, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+              "rounds": args.rounds, "seconds": args.seconds, "pages": pages}
+    (RESULTS / f"{size_name}.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+def _served(env: dict, manifest: dict, args) -> dict[str, list]:
+    port = _free_port()
+    log = open(RESULTS / "gunicorn.log", "w")  # noqa: SIM115 (open for the server's lifetime)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--workers",
+                               str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(port, server)
+        browsers = [Browser(port) for _ in range(CLIENTS)]
+        for browser in browsers:
+            browser.sign_in(manifest["user"]["email"], manifest["user"]["password"])
+        pages = bench_pages(manifest)
+        paths = {page.name: [browser.page_path(page) for browser in browsers] for page in pages}
+        served: dict[str, list] = {page.name: [] for page in pages}
+        for number in range(args.rounds):
+            for page in pages:
+                hammer(browsers, paths[page.name], min(0.5, args.seconds))  # warm this page's caches
+                served[page.name].append(hammer(browsers, paths[page.name], args.seconds))
+            print(f"  round {number + 1} of {args.rounds} done", flush=True)
+        return served
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped: see {RESULTS / 'gunicorn.log'}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within a minute")
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(len(values) * percent / 100))]
+
+
+def _run(command: list[str], env: dict) -> str:
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", action="append", choices=sorted(SIZES), help="small and large by default")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per page per round (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds (default 3)")
+    parser.add_argument("--runs", type=int, default=30, help="in-process runs per page (default 30)")
+    parser.add_argument("--reseed", action="store_true", help="load the bench database again")
+    parser.add_argument("--report", action="store_true", help="print the table of the last results only")
+    args = parser.parse_args(argv)
+    sizes = args.size or ["small", "large"]
+    if not args.report:
+        os.chdir(ROOT)
+        server = Server()
+        for size_name in sizes:
+            bench_size(server, size_name, args)
+    print(report_write(RESULTS, sizes))
+
+
+if __name__ == "__main__":
+    main()
