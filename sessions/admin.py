@@ -35,7 +35,7 @@ class ProtocolAdmin(admin.ModelAdmin):
 # Appointments and courses change only through the schedule's services (transitions, gates): read-only here.
 @admin.register(Appointment)
 class AppointmentAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, ReadOnlyAdmin):
-    list_select_related = ["patient", "location", "chair"]
+    list_select_related = ["patient", "location", "chair__location"]  # a chair's name shows its location
     list_display = ["public_id", "location", "chair", "start", "status"]
     list_filter = ["location", "status"]
     ordering = ["-start", "-id"]  # index appointment_start_order_idx (0014_perf_admin_order)
