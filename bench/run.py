@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.load import Browser, hammer
 from bench.pages import BARE, bench_pages
@@ -53,7 +54,7 @@ def bench_size(server: Server, size_name: str, args) -> dict:
                                  env))
     print(f"{size_name}: gunicorn, {WORKERS} workers, {CLIENTS} clients, {args.rounds} rounds of "
           f"{args.seconds:g} s a page", flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     served = _served(env, manifest, args)
     pages = {}
     for page in bench_pages(manifest):
@@ -73,18 +74,18 @@ def bench_size(server: Server, size_name: str, args) -> dict:
         }
     result = {"size": size_name, "manifest": manifest, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
               "rounds": args.rounds, "seconds": args.seconds, "pages": pages}
-    (RESULTS / f"{size_name}.json").write_text(json.dumps(result, indent=1))
+    (args.results / f"{size_name}.json").write_text(json.dumps(result, indent=1))
     return result
 
 
 def _served(env: dict, manifest: dict, args) -> dict[str, list]:
     port = _free_port()
-    log = open(RESULTS / "gunicorn.log", "w")  # noqa: SIM115 (open for the server's lifetime)
+    log = open(args.results / "gunicorn.log", "w")  # noqa: SIM115 (open for the server's lifetime)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--workers",
                                str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for(port, server)
+        _wait_for(port, server, args.results / "gunicorn.log")
         browsers = [Browser(port) for _ in range(CLIENTS)]
         for browser in browsers:
             browser.sign_in(manifest["user"]["email"], manifest["user"]["password"])
@@ -109,11 +110,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(port: int, server: subprocess.Popen) -> None:
+def _wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped: see {RESULTS / 'gunicorn.log'}")
+            raise SystemExit(f"gunicorn stopped: see {log}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=30, help="in-process runs per page (default 30)")
     parser.add_argument("--reseed", action="store_true", help="load the bench database again")
     parser.add_argument("--report", action="store_true", help="print the table of the last results only")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"where results go (default {RESULTS})")
     args = parser.parse_args(argv)
     sizes = args.size or ["small", "large"]
     if not args.report:
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         server = Server()
         for size_name in sizes:
             bench_size(server, size_name, args)
-    print(report_write(RESULTS, sizes))
+    print(report_write(args.results, sizes))
 
 
 if __name__ == "__main__":
