@@ -101,10 +101,15 @@ def nurse_today(*, now: datetime) -> dict:
     return {"days": days, "holds_list": [_holds_count()]}
 
 
-def _holds_count() -> HomeCount:
+def held_records_count_query():
+    """Unsigned records whose last hold event is a hold (not yet released or stopped)."""
     latest = SessionHoldEvent.objects.filter(record=OuterRef("pk")).order_by("-created_at", "-id")
-    held = (SessionRecord.objects.filter(signed_at__isnull=True)
-            .annotate(last_kind=Subquery(latest.values("kind")[:1])).filter(last_kind="hold").count())
+    return (SessionRecord.objects.filter(signed_at__isnull=True)
+            .annotate(last_kind=Subquery(latest.values("kind")[:1])).filter(last_kind="hold"))
+
+
+def _holds_count() -> HomeCount:
+    held = held_records_count_query().count()
     return HomeCount("session records on hold, waiting for a prescriber's go or stop", held,
                      reverse("schedule:board"), "No session is on hold.", urgent=bool(held))
 

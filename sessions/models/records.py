@@ -59,6 +59,10 @@ class SessionRecord(models.Model):
             ("sign_record", "Can sign and lock a session record"),
             ("write_addendum", "Can write a signed addendum to a session record"),
         ]
+        # Records waiting for a signature are few among every record ever signed: the queue, the home counts
+        # and the holds read this index, not the whole table (issue 13).
+        indexes = [models.Index(fields=["opened_at", "id"], name="record_unsigned_idx",
+                                condition=Q(signed_at__isnull=True))]
         constraints = [
             models.UniqueConstraint(fields=["appointment"], name="session_record_one_per_appointment"),
             models.CheckConstraint(condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False),
