@@ -21,7 +21,10 @@ def report_write(results: Path, sizes: list[str]) -> str:
             measured[name] = json.loads(path.read_text())
     text = report_markdown(measured)
     (results / "report.md").write_text(text)
-    return text
+    from bench.chart import chart_png
+
+    chart = chart_png(measured, results / "chart.png")
+    return text + (f"\nChart: {chart}\n" if chart else "")
 
 
 def report_markdown(measured: dict[str, dict]) -> str:
