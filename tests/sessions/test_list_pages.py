@@ -169,3 +169,25 @@ def test_settings_query_count_is_the_same_for_1_and_50_chairs_and_protocols(mana
     assert len(fifty) == SETTINGS_QUERIES, _listed(fifty)
     page = response.content.decode()
     assert page.count("Chair B") == 49 and page.count("Protocol P") == 49
+
+
+# --- the booking page's patient search ------------------------------------------------------------------------
+
+# The four, whether any name matches as typed (else the misspelt search), the first 25 matches with their
+# location, the access event naming them.
+BOOKING_SEARCH_QUERIES = 7
+
+
+def test_the_booking_search_query_count_is_the_same_for_1_and_50_matches(front_desk_client, location):
+    def results():
+        url = front_desk_client.post(reverse("schedule:book_start"), {"q": "Rivera"}).url
+        return _queries(front_desk_client, url)
+
+    PatientFactory(location=location, legal_last_name="Rivera")
+    response, one = results()
+    assert len(one) == BOOKING_SEARCH_QUERIES, _listed(one)
+    assert response.content.decode().count(">Book a course<") == 1
+    PatientFactory.create_batch(49, location=location, legal_last_name="Rivera")
+    response, fifty = results()
+    assert len(fifty) == BOOKING_SEARCH_QUERIES, _listed(fifty)
+    assert response.content.decode().count(">Book a course<") == 25  # the closest 25: a search, not a list
