@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
 from patients.models import Intake, IntakeRequest, Patient
@@ -34,16 +34,36 @@ class TimelineEntry:
 
 
 def patient_access_timeline(*, patient: Patient, start: datetime.date | None = None,
-                            end: datetime.date | None = None, actor=None, kind: str = "") -> list[TimelineEntry]:
-    entries: list[TimelineEntry] = []
-    if kind != CHANGE:
-        entries += _views(patient, start=start, end=end, actor=actor, kind=kind)
-    if kind in ("", CHANGE):
-        entries += _changes(patient, start=start, end=end, actor=actor)
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+                            end: datetime.date | None = None, actor=None, kind: str = "") -> AccessTimeline:
+    views = _views(patient, start=start, end=end, actor=actor, kind=kind) if kind != CHANGE else None
+    changes = _changes(patient, start=start, end=end, actor=actor) if kind in ("", CHANGE) else []
+    return AccessTimeline(views, changes)
 
 
-def _views(patient, *, start, end, actor, kind) -> list[TimelineEntry]:
+class AccessTimeline:
+    """The timeline, newest first, as a sequence a ``Paginator`` pages without reading every view: a patient's
+    views grow with every page that names them (the day board, lists), so PostgreSQL counts them and a page
+    reads only the newest views down to its last row. Changes (a registry entry, an intake, a few edits) are
+    read whole, to be merged in. Iterating reads everything (the CSV export)."""
+
+    def __init__(self, views: QuerySet[AccessEvent] | None, changes: list[TimelineEntry]):
+        self.views, self.changes = views, changes
+
+    def count(self) -> int:
+        return (self.views.count() if self.views is not None else 0) + len(self.changes)
+
+    def __getitem__(self, rows: slice) -> list[TimelineEntry]:
+        views = self.views[:rows.stop] if self.views is not None else []
+        return self._merged(views)[rows]
+
+    def __iter__(self):
+        return iter(self._merged(self.views if self.views is not None else []))
+
+    def _merged(self, views) -> list[TimelineEntry]:
+        return sorted([*map(_view_entry, views), *self.changes], key=lambda entry: entry.when, reverse=True)
+
+
+def _views(patient, *, start, end, actor, kind) -> QuerySet[AccessEvent]:
     events = AccessEvent.objects.filter(Q(patient_id=patient.public_id) | Q(patient_ids__contains=[patient.public_id]))
     if start:
         events = events.filter(occurred_at__date__gte=start)
@@ -53,9 +73,14 @@ def _views(patient, *, start, end, actor, kind) -> list[TimelineEntry]:
         events = events.filter(actor=actor)
     if kind:
         events = events.filter(action=kind)
-    return [TimelineEntry(when=e.occurred_at, who=e.actor_label, kind=e.action, kind_label=e.get_action_display(),
-                          what=e.object_type + (" (a list of patients)" if e.patient_ids else ""),
-                          where=e.ip_address or "") for e in events]
+    return events.order_by("-occurred_at", "-pk")
+
+
+def _view_entry(event: AccessEvent) -> TimelineEntry:
+    return TimelineEntry(when=event.occurred_at, who=event.actor_label, kind=event.action,
+                         kind_label=event.get_action_display(),
+                         what=event.object_type + (" (a list of patients)" if event.patient_ids else ""),
+                         where=event.ip_address or "")
 
 
 def _history_sources(patient):

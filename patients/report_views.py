@@ -40,17 +40,22 @@ def access_report(request, public_id):
         filters = form.cleaned_data if form.is_bound else {}
         entries = patient_access_timeline(patient=patient, start=filters.get("start"), end=filters.get("end"),
                                           actor=filters.get("actor"), kind=filters.get("kind") or "")
-    exporting = request.GET.get("export") == "csv"
-    access_event_record(request=request, patient_id=patient.public_id, object_type="access report",
-                        action=AccessEvent.Action.EXPORT if exporting else AccessEvent.Action.VIEW)
-    if exporting:
-        return _csv(patient, entries)
+    # The rows are read before this opening is logged: the report does not list itself.
+    if request.GET.get("export") == "csv":
+        rows = list(entries)
+        _logged(request, patient, AccessEvent.Action.EXPORT)
+        return _csv(patient, rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    _logged(request, patient, AccessEvent.Action.VIEW)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["export"] = "csv"
     return render(request, "patients/access_report.html", {
         "patient": patient, "form": form, "page": page, "export_query": export_query.urlencode()})
+
+
+def _logged(request, patient, action) -> None:
+    access_event_record(request=request, patient_id=patient.public_id, object_type="access report", action=action)
 
 
 def _csv(patient, entries) -> HttpResponse:

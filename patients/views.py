@@ -337,4 +337,5 @@ def consent_documents_view(request):
             return redirect("patients:consent_documents")
     if current is not None and request.method == "GET":
         form = ConsentPublishForm(initial={"title": current.title, "body": current.body}, replaces_version=replaces)
-    return render(request, "patients/consent_documents.html", {"form": form, "documents": documents})
+    # The list shows version, title and who published it: each version's text stays in the database.
+    return render(request, "patients/consent_documents.html", {"form": form, "documents": documents.defer("body")})

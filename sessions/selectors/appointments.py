@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from sessions.models import Appointment, AppointmentEmail, Course, Protocol
 
@@ -10,21 +10,27 @@ from .slots import OCCUPYING
 
 
 def course_progress(course: Course) -> dict:
-    """"3 of 6 done": counts by status for a course (uses prefetched appointments when present)."""
-    appointments = list(course.appointments.all())
-    done = sum(a.status == Appointment.Status.COMPLETED for a in appointments)
-    booked = sum(a.status in OCCUPYING for a in appointments)
-    return {"done": done, "booked": booked, "planned": course.planned_sessions}
+    """"3 of 6 done": counts by status, counted by PostgreSQL (annotated by ``patient_courses``, else one query)."""
+    if not hasattr(course, "sessions_done"):
+        course = Course.objects.annotate(**_session_counts()).get(pk=course.pk)
+    return {"done": course.sessions_done, "booked": course.sessions_booked, "planned": course.planned_sessions}
+
+
+def _session_counts() -> dict:
+    return {"sessions_done": Count("appointments", filter=Q(appointments__status=Appointment.Status.COMPLETED)),
+            "sessions_booked": Count("appointments", filter=Q(appointments__status__in=OCCUPYING))}
 
 
 def patient_courses(*, patient) -> list[Course]:
+    """The patient's courses with their progress counted, not their appointments loaded."""
     return list(Course.objects.filter(patient=patient).select_related("protocol", "location")
-                .prefetch_related("appointments"))
+                .annotate(**_session_counts()))
 
 
 def patient_appointments(*, patient) -> QuerySet[Appointment]:
+    """Newest first (the coming sessions, then the latest past ones); a total order, as the list is paged."""
     return (Appointment.objects.filter(patient=patient)
-            .select_related("protocol", "location", "chair", "nurse", "course").order_by("start"))
+            .select_related("protocol", "location", "chair", "nurse", "course").order_by("-start", "-pk"))
 
 
 def plan_protocol(plan) -> Protocol | None:

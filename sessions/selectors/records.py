@@ -176,7 +176,7 @@ def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
     """Discharged (or stopped) records not yet signed, oldest first."""
     return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
-            .order_by("opened_at"))
+            .order_by("opened_at", "pk"))  # a total order: the queue is paged
 
 
 def signature_overdue_after() -> timedelta:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from sessions import rems
 from sessions.models import Appointment, LedgerEntry, RemsSubmission
@@ -45,19 +46,31 @@ class QueueRow:
         return "overdue" if self.days_left < 0 else "due"
 
 
-def rems_queue(*, state: str, today: datetime.date) -> list[QueueRow]:
-    """``state``: 'due' (days left of the 7, fewest first), 'overdue' or 'submitted' (newest first)."""
+def rems_queue(*, state: str, today: datetime.date) -> QuerySet[Appointment]:
+    """``state``: 'due' (days left of the 7, fewest first), 'overdue' (most overdue first) or 'submitted'
+    (newest first). Filtered and ordered in the database, so that a page of the queue is one LIMITed query;
+    ``queue_rows`` turns a page into rows."""
     sessions = esketamine_sessions_given().select_related("patient", "location", "protocol", "nurse",
                                                           "rems_submission", "rems_submission__submitted_by")
     if state == "submitted":
-        sessions = sessions.filter(rems_submission__isnull=False).order_by("-rems_submission__submitted_at")
-    else:
-        sessions = sessions.filter(rems_submission__isnull=True).order_by("start", "pk")
+        return sessions.filter(rems_submission__isnull=False).order_by("-rems_submission__submitted_at", "-pk")
+    # Due until the session's local date + DUE_DAYS (rems.due_on), overdue after.
+    oldest_due = today - datetime.timedelta(days=rems.DUE_DAYS)
+    owed = sessions.filter(rems_submission__isnull=True).annotate(session_day=_session_local_date())
+    owed = owed.filter(session_day__gte=oldest_due) if state == "due" else owed.filter(session_day__lt=oldest_due)
+    return owed.order_by("start", "pk")
+
+
+def _session_local_date() -> Cast:
+    """The session's date at its location (``rems.session_local_date``), worked out by PostgreSQL."""
+    local = Func(F("location__time_zone"), F("start"), function="timezone", output_field=DateTimeField())
+    return Cast(local, DateField())
+
+
+def queue_rows(appointments, *, today: datetime.date) -> list[QueueRow]:
+    """One page of ``rems_queue`` with each session's due date and days left (no query)."""
     rows = []
-    for appointment in sessions:
+    for appointment in appointments:
         due = rems.due_on(appointment)
-        submission = getattr(appointment, "rems_submission", None)
-        row = QueueRow(appointment, due, (due - today).days, submission)
-        if row.state == state:
-            rows.append(row)
+        rows.append(QueueRow(appointment, due, (due - today).days, getattr(appointment, "rems_submission", None)))
     return rows

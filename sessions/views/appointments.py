@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -153,15 +154,18 @@ def appointment_reschedule(request, public_id):
         time_zone=appointment.location.time_zone)
 
 
+PER_PAGE = 50  # a patient in maintenance for years has hundreds of sessions: newest first, a page at a time
+
+
 @staff_view("clinic_sessions.view_appointment")
 def patient_appointments(request, public_id):
-    patient = get_object_or_404(Patient, public_id=public_id)
+    patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
     access_event_record(request=request, patient_id=patient.public_id, object_type="appointment list")
-    appointments = list(selectors.patient_appointments(patient=patient))
-    for appointment in appointments:
+    page = Paginator(selectors.patient_appointments(patient=patient), PER_PAGE).get_page(request.GET.get("page"))
+    for appointment in page:
         appointment.local_start = to_local(appointment.start, appointment.location.time_zone)
     courses = selectors.patient_courses(patient=patient)
     return _render(request, "sessions/patient_appointments.html", {
-        "patient": patient, "appointments": appointments,
+        "patient": patient, "page": page,
         "courses": [(course, selectors.course_progress(course)) for course in courses]},
         time_zone=patient.location.time_zone)

@@ -44,11 +44,11 @@ def ledger_index(request):
     if location is None:
         return _render(request, "sessions/no_location.html", {}, time_zone="UTC")
     today = forms_today(location)
-    lots = list(selectors.lots_with_balance(location=location).order_by("drug", "expires_on", "pk"))
-    for lot in lots:
+    lots = selectors.lots_with_balance(location=location).order_by("drug", "expires_on", "pk")
+    page = Paginator(lots, PER_PAGE).get_page(request.GET.get("page"))  # every lot ever received: a page of them
+    for lot in page:
         lot.expired = lot.expires_on < today
         lot.expires_soon = selectors.lot_expires_soon(lot, on=today)
-    page = Paginator(lots, PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "sessions/ledger/index.html", {
         "location": location, "locations": Location.objects.filter(is_active=True), "page": page,
         "warning_days": selectors.expiry_warning_days(), "today": today,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -180,12 +181,15 @@ def record_print(request, public_id):
                    time_zone=record.appointment.location.time_zone)
 
 
+QUEUE_PER_PAGE = 50  # records to sign pile up when a prescriber is away: one page at a time, oldest first
+
+
 @staff_view("clinic_sessions.sign_record")
 def record_queue(request):
     now = timezone.now()
     overdue_after = selectors.signature_overdue_after()
-    rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after)
-            for r in selectors.records_awaiting_signature(now=now)]
+    page = Paginator(selectors.records_awaiting_signature(now=now), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after) for r in page]
     access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
                              object_type="session records to sign")
-    return _render(request, "sessions/records/queue.html", {"rows": rows}, time_zone="UTC")
+    return _render(request, "sessions/records/queue.html", {"rows": rows, "page": page}, time_zone="UTC")

@@ -13,7 +13,7 @@ from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
 from sessions import ledger_forms as forms
 from sessions import rems
-from sessions.selectors.rems import esketamine_sessions_given, rems_queue
+from sessions.selectors.rems import esketamine_sessions_given, queue_rows, rems_queue
 from sessions.services.ledger import LedgerRefused
 from sessions.services.rems import rems_form_submit
 
@@ -27,8 +27,8 @@ STATES = {"due": "Due", "overdue": "Overdue", "submitted": "Submitted"}
 def rems_form_queue(request):
     state = request.GET.get("state") if request.GET.get("state") in STATES else "due"
     today = timezone.localdate()
-    rows = rems_queue(state=state, today=today)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rems_queue(state=state, today=today), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = queue_rows(page.object_list, today=today)
     access_events_record(request, [row.appointment.patient.public_id for row in page],
                          object_type="REMS monitoring form queue", object_id=state, action=AccessEvent.Action.VIEW)
     return render(request, "sessions/rems/queue.html", {"page": page, "state": state, "states": STATES,

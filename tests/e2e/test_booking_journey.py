@@ -85,7 +85,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
 
     # Reschedule Alex's first session an hour earlier (later would fall inside the 48 h before Wednesday's).
     page.goto(f"{live_server.url}/schedule/patient/{patient.public_id}/appointments/")
-    page.locator("tbody tr").first.get_by_role("link").click()  # in date order: the first session
+    page.locator("tbody tr").last.get_by_role("link").click()  # newest first: the first session is the last row
     page.get_by_role("link", name="Reschedule").click()
     page.get_by_label("Time").fill("08:00")
     page.get_by_role("button", name="Move to this time").click()
@@ -96,7 +96,7 @@ def test_front_desk_books_a_course_meets_a_conflict_reschedules_and_cancels(page
 
     # Cancel Alex's last session.
     page.goto(f"{live_server.url}/schedule/patient/{patient.public_id}/appointments/")
-    page.locator("tbody tr").last.get_by_role("link").click()
+    page.locator("tbody tr").first.get_by_role("link").click()
     page.get_by_role("link", name="Cancel").click()
     page.get_by_label("Reason").fill("Patient travelling")
     page.get_by_role("button", name="Cancel appointment").click()

@@ -90,3 +90,70 @@ def test_a_change_made_through_the_app_is_reported_with_its_author_and_address(
     entries = manager_client.get(_url(Patient.objects.get())).context["page"].object_list
     assert ("Frankie Front", "Created", "registry entry", "10.0.0.5") in [
         (e.who, e.kind_label, e.what, e.where) for e in entries]
+
+
+# The report's queries whatever the patient's history: session, user, the user's and groups' permissions, the
+# patient, the COUNT of their views, the newest views down to the page's last row, the changes from the three
+# history tables (registry entry, intakes, self-referrals; each with its request's context), their authors, this
+# opening's access event, the staff menu of the filter.
+ACCESS_REPORT_QUERIES = 13
+
+
+def _viewed_and_changed(patient, staff, count):
+    """``count`` views of the patient's chart and ``count`` changes to their registry entry."""
+    import pghistory
+    from django.test import RequestFactory
+
+    from clinic.audit.services import access_event_record
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
+    for n in range(count):
+        request.user = staff[n % len(staff)]
+        access_event_record(request=request, patient_id=patient.public_id, object_type="patient chart")
+        with pghistory.context(user=request.user.pk, url="/test/", ip="10.0.0.9"):
+            patient.phone = f"+1 555 01{n:02d}"
+            patient.save()
+
+
+def _report_queries(client, patient, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(_url(patient, **params))  # the session's first-request work is not the page's
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(patient, **params))
+    assert response.status_code == 200
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_report_query_count_is_the_same_for_1_and_50_views_and_changes_and_reads_one_page_of_views(
+        manager_client, manager, nurse, front_desk, patient):
+    _viewed_and_changed(patient, [nurse], 1)
+    response, one = _report_queries(manager_client, patient)
+    assert len(one) == ACCESS_REPORT_QUERIES, one
+    shown = [(entry.who, entry.what) for entry in response.context["page"].object_list]
+    assert ("Nia Nurse, RN", "patient chart") in shown and ("Nia Nurse, RN", "registry entry") in shown
+    _viewed_and_changed(patient, [nurse, front_desk], 49)
+    response, fifty = _report_queries(manager_client, patient)
+    assert len(fifty) == ACCESS_REPORT_QUERIES, fifty
+    assert len(response.context["page"].object_list) == 50 and "Page 1 of 3" in response.content.decode()
+    views = [sql for sql in fifty if 'FROM "audit_accessevent"' in sql and "ORDER BY" in sql]
+    assert views and all(sql.endswith("LIMIT 50") for sql in views)  # not every view of the patient ever
+
+
+def test_the_report_pages_views_and_changes_on_one_timeline_newest_first(manager_client, nurse, front_desk, patient):
+    from django.core.paginator import Paginator
+
+    from patients.access_report import patient_access_timeline
+
+    _viewed_and_changed(patient, [nurse, front_desk], 40)
+    timeline = patient_access_timeline(patient=patient)
+    everything = list(timeline)  # as the CSV export reads it
+    assert len(everything) == 40 + 40 + 1  # the views, the changes and the registration
+    assert [entry.when for entry in everything] == sorted((entry.when for entry in everything), reverse=True)
+    paginator = Paginator(timeline, 50)
+    assert paginator.count == 81
+    assert [entry for number in paginator.page_range for entry in paginator.page(number).object_list] == everything
+    only_views = list(patient_access_timeline(patient=patient, kind="view"))
+    assert len(only_views) == 40 and {entry.what for entry in only_views} == {"patient chart"}
+    assert "Page 2 of 2" in manager_client.get(_url(patient, page=2)).content.decode()

@@ -177,8 +177,13 @@ def test_intake_requests_query_count_is_the_same_for_1_and_50_requests(front_des
             assert front_desk_client.get(reverse("patients:intake_requests")).status_code == 200
         return len(ctx.captured_queries)
 
+    def rows():
+        return front_desk_client.get(reverse("patients:intake_requests")).context["rows"]
+
     add(0)
     one = queries()
+    assert [len(found) for _, found in rows()] == [1]  # the request, with its match on file
     for number in range(1, 50):
         add(number)
     assert queries() == one
+    assert [len(found) for _, found in rows()] == [1] * 25  # a page of 25

@@ -515,3 +515,36 @@ def test_printing_the_review_is_logged_as_a_print(prescriber_client, prescriber)
     actions = list(AccessEvent.objects.filter(actor=prescriber, patient_id=intake.patient.public_id)
                    .order_by("occurred_at", "id").values_list("action", flat=True))
     assert actions == ["view", "print"]
+
+
+# The consent page's queries whatever the number of versions: session, user, the user's and groups' permissions,
+# the current version (its text fills the form), every version with who published it (without their texts).
+CONSENT_DOCUMENTS_QUERIES = 6
+
+
+def test_the_consent_page_query_count_is_the_same_for_1_and_50_versions(manager_client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from patients.services import consent_document_publish
+
+    url = reverse("patients:consent_documents")
+
+    def page():
+        manager_client.get(url)  # the session's first-request work is not the page's
+        with CaptureQueriesContext(connection) as ctx:
+            response = manager_client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), [query["sql"] for query in ctx.captured_queries]
+
+    consent_document_publish(title="Consent v1", body="Version 1 text", published_by=manager)
+    html, one = page()
+    assert len(one) == CONSENT_DOCUMENTS_QUERIES, one
+    assert html.count("<td>Consent v") == 1
+    for version in range(2, 51):
+        consent_document_publish(title=f"Consent v{version}", body=f"Version {version} text", published_by=manager)
+    html, fifty = page()
+    assert len(fifty) == CONSENT_DOCUMENTS_QUERIES, fifty
+    assert html.count("<td>Consent v") == 50
+    listing = [sql for sql in fifty if 'FROM "patients_consentdocument"' in sql and "LIMIT" not in sql]
+    assert listing and all('"patients_consentdocument"."body"' not in sql for sql in listing)

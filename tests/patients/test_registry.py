@@ -173,6 +173,34 @@ def test_a_misspelt_search_page_counts_only_what_it_shows(front_desk_client, loc
     assert counts and all("LIMIT" in sql for sql in counts)
 
 
+# A search's results page, whatever the matches: session, user, the user's and groups' permissions, whether any
+# name matches as typed (else the misspelt search), the COUNT of the matches, a page of them, the access event
+# naming them.
+SEARCH_QUERIES = 8
+
+
+@pytest.mark.parametrize("query", ["Rivera", "Rivra"])  # as typed, and misspelt (similarity, the closest few)
+def test_a_search_results_page_takes_the_same_queries_for_1_and_50_matches(front_desk_client, location, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def results():
+        url = front_desk_client.post(reverse("patients:list"), {"q": query}).url
+        front_desk_client.get(url)  # the session's first-request work is not the page's
+        with CaptureQueriesContext(connection) as ctx:
+            response = front_desk_client.get(url)
+        return response, [q["sql"] for q in ctx.captured_queries]
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    response, one = results()
+    assert len(one) == SEARCH_QUERIES, "\n".join(q[:110] for q in one)
+    assert [p.legal_last_name for p in response.context["patients"]] == ["Rivera"]
+    PatientFactory.create_batch(49, location=location, legal_last_name="Rivera")
+    response, fifty = results()
+    assert len(fifty) == SEARCH_QUERIES, fifty
+    assert len(response.context["patients"]) == 25 and "Rivera" in response.content.decode()
+
+
 @pytest.mark.parametrize("query", ["nunez", "Nunez Zoe", "NUÑEZ zoë", "ñúñez-o'brien"])
 def test_search_ignores_accents_in_the_registry(location, query):
     from patients.selectors import patients_search

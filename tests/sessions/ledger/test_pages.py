@@ -138,10 +138,12 @@ def test_the_csv_and_the_print_are_each_one_access_event_naming_every_patient(ma
     assert set(printed.patient_ids) == {s.patient.public_id for s in sessions}
 
 
-def _queries(client, url, params=None) -> int:
+def _queries(client, url, params=None) -> tuple[str, list[str]]:
+    client.get(url, params or {})  # the session's first-request work is not the page's
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params or {}).status_code == 200
-    return len(queries)
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response.content.decode(), [query["sql"] for query in queries.captured_queries]
 
 
 def _draws(lot, nurse, location, n):
@@ -151,18 +153,51 @@ def _draws(lot, nurse, location, n):
         stock_administer(lot=lot, appointment=appointment, quantity_mg=Decimal("1"), actor=nurse)
 
 
-def test_ledger_pages_query_counts_do_not_grow_with_rows(manager_client, location, manager, nurse):
+# Each ledger page's queries, the same with 1 row and with 50. All start with the session, the user and the
+# user's and groups' permissions (4).
+LEDGER_PAGE_QUERIES = {
+    # the location, the COUNT of its lots, a page of them with their balances, the open count differences, the
+    # latest counts, the location menu
+    "stock": 10,
+    # the lot with its balance, the COUNT of its entries, a page of them (lot, people, patient joined), the
+    # access event naming the page's patients
+    "lot": 8,
+    # the location, the COUNT of its entries, a page of them, the access event
+    "log": 8,
+    # the location, every entry of the period (a printed log is whole), the access event
+    "log print": 7,
+}
+
+
+def test_ledger_pages_query_counts_are_the_same_for_1_and_50_rows(manager_client, location, manager, nurse):
     lot = receive(location=location, by=manager, lot_number="Q0")
-    pages = [(reverse("schedule:ledger"), {}), (reverse("schedule:ledger_lot", args=[lot.public_id]), {}),
-             (reverse("schedule:ledger_log"), {"location": location.public_id}),
-             (reverse("schedule:ledger_log"), {"location": location.public_id, "format": "print"})]
-    _draws(lot, nurse, location, 1)
-    few = [_queries(manager_client, url, params) for url, params in pages]
-    _draws(lot, nurse, location, 24)
+    pages = {"stock": (reverse("schedule:ledger"), {}),
+             "lot": (reverse("schedule:ledger_lot", args=[lot.public_id]), {}),
+             "log": (reverse("schedule:ledger_log"), {"location": location.public_id}),
+             "log print": (reverse("schedule:ledger_log"), {"location": location.public_id, "format": "print"})}
+    stock_withdraw(lot=lot, appointment=make_appointment(location=location, nurse=nurse, status="in_session"),
+                   quantity_mg=Decimal("1"), actor=nurse)  # a receipt and one draw for one patient
+    for name, (url, params) in pages.items():
+        html, queries = _queries(manager_client, url, params)
+        assert len(queries) == LEDGER_PAGE_QUERIES[name], (name, queries)
+        assert html.count('data-lot="Q') == 1 if name == "stock" else html.count('class="entry-withdrawal"') == 1
     for i in range(49):
         receive(location=location, by=manager, lot_number=f"Q{i + 1}")
-    many = [_queries(manager_client, url, params) for url, params in pages]
-    assert few == many
+        stock_withdraw(lot=lot, appointment=make_appointment(location=location, nurse=nurse, status="in_session"),
+                       quantity_mg=Decimal("1"), actor=nurse)
+    for name, (url, params) in pages.items():
+        html, queries = _queries(manager_client, url, params)
+        assert len(queries) == LEDGER_PAGE_QUERIES[name], (name, queries)
+        if name == "stock":
+            assert html.count('data-lot="Q') == 50
+        elif name == "log print":  # the whole log: 50 receipts, 50 draws
+            assert html.count('class="entry-receipt"') == html.count('class="entry-withdrawal"') == 50
+        else:  # a page of the lot's 51 entries, or of the location's 100
+            assert html.count('<tr class="entry-') == 50
+        if name != "log print":  # one page of rows read, not every lot or entry
+            rows = [sql for sql in queries if 'ORDER BY "clinic_sessions_lot"."drug"' in sql
+                    or 'ORDER BY "clinic_sessions_ledgerentry"."occurred_at"' in sql]
+            assert rows and all(sql.endswith("LIMIT 50") for sql in rows), (name, rows)
 
 
 def test_long_lists_are_paginated(manager_client, location, manager, nurse):
@@ -170,3 +205,11 @@ def test_long_lists_are_paginated(manager_client, location, manager, nurse):
     _draws(lot, nurse, location, 30)  # 61 entries: two pages of 50
     page = manager_client.get(reverse("schedule:ledger_lot", args=[lot.public_id])).content.decode()
     assert "Page 1 of 2" in page
+
+
+def test_the_stock_page_shows_lots_a_page_at_a_time(manager_client, location, manager):
+    for i in range(51):
+        receive(location=location, by=manager, lot_number=f"S{i:02d}", drug="ketamine",
+                expires_on=timezone.localdate() + datetime.timedelta(days=100 + i))
+    second = manager_client.get(reverse("schedule:ledger"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and second.count('data-lot="S') == 1 and 'data-lot="S50"' in second

@@ -6,16 +6,19 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from sessions import rems
 from sessions.models import Protocol, RemsSubmission
-from sessions.selectors.rems import rems_due_count, rems_queue
+from sessions.selectors.rems import queue_rows, rems_due_count, rems_queue
 from sessions.services import BookingRefused, appointment_book
 from sessions.services.ledger import LedgerRefused, stock_administer, stock_withdraw
 from sessions.services.rems import rems_form_submit
-from tests.factories import make_cleared_patient
+from sessions.views.ledger import PER_PAGE
+from tests.factories import client_for, make_cleared_patient
 from tests.sessions.helpers import ChairFactory, local, make_nurse
 
 from .conftest import make_appointment, receive
@@ -74,9 +77,11 @@ def test_every_field_of_the_form_is_listed_once():
 
 def test_the_queue_counts_down_the_seven_days_then_shows_overdue(esketamine_session):
     day = rems.session_local_date(esketamine_session)
-    [row] = rems_queue(state="due", today=day + datetime.timedelta(days=2))
+    today = day + datetime.timedelta(days=2)
+    [row] = queue_rows(rems_queue(state="due", today=today), today=today)
     assert row.days_left == 5
-    assert rems_queue(state="overdue", today=day + datetime.timedelta(days=8))[0].days_left == -1
+    today = day + datetime.timedelta(days=8)
+    assert queue_rows(rems_queue(state="overdue", today=today), today=today)[0].days_left == -1
     assert rems_due_count() == 1
 
 
@@ -87,7 +92,8 @@ def test_marking_submitted_records_who_when_and_the_confirmation(esketamine_sess
     assert (submission.submitted_by, submission.confirmation_number) == (prescriber, "C-123")
     assert submission.submitted_at == datetime.datetime(2030, 1, 2, 15, 0, tzinfo=datetime.UTC)
     assert rems_due_count() == 0
-    assert rems_queue(state="submitted", today=timezone.localdate())[0].submission == submission
+    [row] = queue_rows(rems_queue(state="submitted", today=timezone.localdate()), today=timezone.localdate())
+    assert row.submission == submission and row.state == "submitted"
     with pytest.raises(LedgerRefused, match="already"):
         rems_form_submit(appointment=esketamine_session, submitted_by=prescriber, confirmation_number="C-124")
 
@@ -152,3 +158,73 @@ def test_the_location_page_edits_the_certification_and_wants_both_fields(manager
     location.refresh_from_db()
     assert (location.rems_certification_number, location.rems_certification_expires_on) == (
         "S-9", datetime.date(2030, 6, 30))
+
+
+# The queue's queries whatever its length: session, user, the user's and groups' permissions, the COUNT of the
+# tab's sessions, one page of them (with patient, location, protocol, nurse and submission joined), the access
+# event naming the page's patients.
+REMS_QUEUE_QUERIES = 7
+
+
+def _sessions_given(location, protocol, count):
+    """``count`` esketamine sessions completed in the last hours, each its own patient, chair and nurse."""
+    now = timezone.now()
+    return [make_appointment(location=location, protocol=protocol, status="completed",
+                             start=now - datetime.timedelta(hours=2, minutes=2 * n)) for n in range(count)]
+
+
+def _queue(client, **params):
+    url = reverse("schedule:rems_queue")
+    client.get(url, params)  # the session's first-request work is not the page's
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response, [query["sql"] for query in ctx.captured_queries]
+
+
+def test_the_rems_queue_query_count_is_the_same_for_1_and_50_forms_and_reads_one_page(prescriber_client, certified,
+                                                                                      spravato):
+    _sessions_given(certified, spravato, 1)
+    response, one = _queue(prescriber_client)
+    assert len(one) == REMS_QUEUE_QUERIES, one
+    assert response.content.decode().count("Open the form") == 1
+    _sessions_given(certified, spravato, 49)
+    response, fifty = _queue(prescriber_client)
+    assert len(fifty) == REMS_QUEUE_QUERIES, fifty
+    assert response.content.decode().count("Open the form") == 50
+    listing = [sql for sql in fifty if 'FROM "clinic_sessions_appointment"' in sql and "ORDER BY" in sql]
+    assert listing and all(sql.endswith(f"LIMIT {PER_PAGE}") for sql in listing)  # one page read, not every form owed
+
+
+def test_the_rems_queue_pages_keep_the_tab_and_split_due_from_overdue(prescriber_client, prescriber, certified,
+                                                                      spravato):
+    sessions = _sessions_given(certified, spravato, PER_PAGE + 1)
+    first, _ = _queue(prescriber_client)
+    second, _ = _queue(prescriber_client, page=2)
+    shown = [row.appointment for row in first.context["page"]] + [row.appointment for row in second.context["page"]]
+    assert sorted(a.pk for a in shown) == sorted(a.pk for a in sessions)  # every one, once
+    assert [a.start for a in shown] == sorted(a.start for a in shown)  # fewest days left first
+    assert "Page 2 of 2" in second.content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
+        client = client_for(prescriber)
+        due, _ = _queue(client)
+        overdue, _ = _queue(client, state="overdue")
+        rest, _ = _queue(client, state="overdue", page=2)
+    assert due.context["page"].paginator.count == 0
+    assert len(overdue.context["page"]) == PER_PAGE and all(row.days_left < 0 for row in overdue.context["page"])
+    assert "?state=overdue&amp;page=2" in overdue.content.decode()  # the next page stays on the tab
+    assert len(rest.context["page"]) == 1
+    rems_form_submit(appointment=sessions[0], submitted_by=prescriber, confirmation_number="C-1")
+    submitted, _ = _queue(prescriber_client, state="submitted")
+    assert [row.appointment for row in submitted.context["page"]] == [sessions[0]]
+
+
+def test_the_queue_puts_a_session_on_its_seventh_day_as_due_and_the_eighth_as_overdue(certified, spravato):
+    session = _sessions_given(certified, spravato, 1)[0]
+    day = rems.session_local_date(session)
+    on_time = day + datetime.timedelta(days=rems.DUE_DAYS)
+    assert [row.days_left for row in queue_rows(rems_queue(state="due", today=on_time), today=on_time)] == [0]
+    assert not rems_queue(state="overdue", today=on_time).exists()
+    late = on_time + datetime.timedelta(days=1)
+    assert not rems_queue(state="due", today=late).exists()
+    assert [row.state for row in queue_rows(rems_queue(state="overdue", today=late), today=late)] == ["overdue"]
