@@ -30,3 +30,17 @@ def test_records_awaiting_signature_read_the_unsigned_records_index():
 def test_records_on_hold_are_counted_from_the_unsigned_records_index():
     plan = plan_of(held_records_count_query())
     assert "record_unsigned_idx" in plan, plan
+
+
+def test_the_rems_forms_owed_name_the_esketamine_protocols_by_id():
+    """The bench's large clinic: a million IV sessions. Joined on the protocol's route, PostgreSQL guesses
+    half of them might be esketamine and reads them all; with the esketamine protocols' ids it reads the
+    protocol index (its statistics know how few they are). The plan of a tiny test table proves nothing here,
+    so the query's shape is checked."""
+    from sessions.models import Protocol
+    from sessions.selectors.rems import rems_forms_owed
+
+    sql = str(rems_forms_owed().query)
+    esketamine = sorted(Protocol.objects.filter(route="intranasal").values_list("pk", flat=True))
+    assert esketamine and 'JOIN "clinic_sessions_protocol"' not in sql, sql
+    assert f'"protocol_id" IN ({", ".join(map(str, esketamine))})' in sql, sql
