@@ -1,22 +1,25 @@
 """Where the day board's and the week view's time goes: the view, its SQL, its template.
 
 Not a test: it reports figures. Inside a transaction that is rolled back at the end (nothing is kept) it
-makes a location with 8 chairs, 40 appointments on a Monday (5 a chair, in every status the board shows,
-a few released) and 40 a day on the other weekdays of that week, signs a nurse in (she sees the clinical
-buttons too) and, with the clock frozen at 12:30 that Monday, asks for each page N times through Django's
-test client. For each request it measures:
+makes a location with 8 chairs, 40 appointments on a Monday (5 a chair, in the statuses of a working day at
+12:30, one cancelled) and 40 a day on the other weekdays of that week, signs a nurse in (she sees the
+clinical buttons too) and, with the clock frozen at 12:30 that Monday, asks for each page N times through
+Django's test client, taking turns with the same pages on an empty day and week two weeks on ("-0"): what
+the cards cost is the difference. For each request it measures:
 
 - view: the handler's ``_get_response`` (URL resolution, the view and its template; not the middleware);
 - SQL: every query's execution (``connection.execute_wrapper``), and how many;
 - template: the page's render (the top-level ``Template.render``, includes and tags inside it), and the
-  part of it spent in SQL (a lazy query run by the template counts in both).
+  part of it spent in SQL (a lazy query run by the template counts in both);
+- the view and the template also in CPU time of this process (``time.process_time``), which other work on
+  the machine disturbs less than wall time;
 
 and prints medians, and the ratio template/SQL (median of each request's ratio).
 
     .venv/bin/python bench/board_render.py                  # 60 requests a page
     .venv/bin/python bench/board_render.py --runs 200
     .venv/bin/python bench/board_render.py --profile board   # cProfile of the day board, hottest first
-    .venv/bin/python bench/board_render.py --pyinstrument week
+    .venv/bin/python bench/board_render.py --pyinstrument week  # pip install pyinstrument (not a requirement)
     .venv/bin/python bench/board_render.py --save /tmp/before  # the HTML of each page, to diff before/after
 
 Uses the development database (``manage.py migrate`` first). Every row it makes has a fixed public id and
