@@ -28,7 +28,7 @@ STATUS_LABELS: dict[str, str] = dict(Appointment.Status.choices)
 @dataclass
 class BoardCard:
     """One appointment on the day board, with what its card shows worked out here: the template only prints
-    (per-card tags and filters were most of the board's time)."""
+    (per-card tags and filters were most of the board's template time; bench/board_render.py)."""
 
     appointment: Appointment
     local_start: datetime
