@@ -65,4 +65,9 @@ class Patient(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.legal_first_name} {self.legal_last_name}"
+        return self.name_from(self.legal_first_name, self.legal_last_name)
+
+    @staticmethod
+    def name_from(legal_first_name: str, legal_last_name: str) -> str:
+        """The name pages show, from the two fields: also for lists read as values, not as patients."""
+        return f"{legal_first_name} {legal_last_name}"

@@ -1,5 +1,6 @@
 """Reads for the schedule: free slots, course proposals, the day board and week view (DESIGN.md §3)."""
 
+from .actions import Actions, AppointmentUrls, MoveButton, PageActions, appointment_actions
 from .appointments import (
     course_progress,
     email_outcome,
@@ -10,8 +11,11 @@ from .appointments import (
 from .boards import (
     BOARD_ROW_MINUTES,
     NOT_STARTED,
+    STATUS_LABELS,
     BoardCard,
     DayBoard,
+    TimeRow,
+    WeekCard,
     WeekDay,
     day_board,
     locations_with_chairs,
@@ -25,8 +29,10 @@ from .moves import (
     CLINICAL_STATUSES,
     MOVES,
     Move,
+    allowed_moves,
     appointment_move_refusal,
     appointment_moves,
+    permitted_moves,
     user_may_move,
 )
 from .slots import (
@@ -44,6 +50,16 @@ from .slots import (
 
 __all__ = [
     "ACTIONS",
+    "Actions",
+    "AppointmentUrls",
+    "MoveButton",
+    "PageActions",
+    "STATUS_LABELS",
+    "TimeRow",
+    "WeekCard",
+    "allowed_moves",
+    "appointment_actions",
+    "permitted_moves",
     "CLINICAL_PERMISSION",
     "CLINICAL_STATUSES",
     "MOVES",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -10,32 +11,79 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from clinic.models import Location
+from patients.models import Patient  # read-only: the name pages show (Patient.name_from)
 from patients.selectors import consent_current_signed  # read-only: the board's consent warning
 from sessions.courses import get_zone, local_datetime
 from sessions.models import Appointment, Chair
 
+from .actions import Actions, AppointmentUrls, PageActions
+
 BOARD_ROW_MINUTES = 15
+
+
+# Each status's label, as ``get_status_display`` gives it, without the work it does on every call.
+STATUS_LABELS: dict[str, str] = dict(Appointment.Status.choices)
 
 
 @dataclass
 class BoardCard:
+    """One appointment on the day board, with what its card shows worked out here: the template only prints
+    (per-card tags and filters were most of the board's template time; bench/board_render.py)."""
+
     appointment: Appointment
     local_start: datetime
     local_end: datetime
     row: int  # 1-based time row of the start (grid row = row + 1, under the chair names)
     span: int  # rows covered
+    url: str = ""  # the appointment's page
     column: int = 0  # grid column (1 is the time labels)
     overrunning: bool = False  # in session or recovering, and now past its booked end
     next_on_chair: BoardCard | None = None  # for an overrunning card: the next booking on its chair, if any
+    actions: Actions = field(default_factory=Actions)  # what the user viewing the board may do with it now
+    # Printed on the card, from the appointment and the rows loaded with it (see __post_init__).
+    status: str = field(init=False)
+    status_label: str = field(init=False)
+    patient_name: str = field(init=False)
+    start_time: str = field(init=False)  # local "HH:MM"
+    end_time: str = field(init=False)
+    protocol_name: str = field(init=False)
+    nurse_name: str = field(init=False)
+    chair_name: str = field(init=False)
+    escort_confirmed: bool = field(init=False)
+    needs_consent: bool = field(init=False)  # consent must be signed again before this session (still to start)
+
+    def __post_init__(self):
+        appointment = self.appointment
+        self.status = appointment.status
+        self.status_label = STATUS_LABELS.get(appointment.status, appointment.status)
+        self.patient_name = appointment.patient.full_name
+        self.start_time, self.end_time = f"{self.local_start:%H:%M}", f"{self.local_end:%H:%M}"
+        self.protocol_name = appointment.protocol.name
+        self.nurse_name = appointment.nurse.full_name
+        self.chair_name = appointment.chair.name
+        self.escort_confirmed = appointment.escort_confirmed_at is not None
+        self.needs_consent = needs_consent(appointment)
 
     @property
     def grid_row(self) -> int:
         return self.row + 1
 
     @property
-    def needs_consent(self) -> bool:
-        """Consent must be signed again before this session (it is still to start)."""
-        return needs_consent(self.appointment)
+    def grid_classes(self) -> str:
+        """Its place on the grid (board_layout_css), as one string: an integer printed by the template goes
+        through number localisation, three times a card."""
+        return f"board-col-{self.column} board-row-{self.grid_row} board-span-{self.span}"
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    grid_row: int
+    label: str  # local "HH:MM"
+    on_hour: bool
+
+    @property
+    def classes(self) -> str:
+        return f"board-row-{self.grid_row}" + (" on-hour" if self.on_hour else "")
 
 
 @dataclass
@@ -54,17 +102,19 @@ class DayBoard:
         return [card for column in self.columns for card in column]
 
     @property
-    def time_rows(self) -> list[tuple[int, datetime]]:
-        """(grid row, local time) of each 15-minute row."""
-        return [(i + 2, moment) for i, moment in enumerate(self.rows)]
+    def time_rows(self) -> list[TimeRow]:
+        """Each 15-minute row: its grid row and its label."""
+        return [TimeRow(i + 2, f"{moment:%H:%M}", moment.minute == 0) for i, moment in enumerate(self.rows)]
 
     @property
-    def chair_columns(self) -> list[tuple[int, Chair]]:
-        return [(i + 2, chair) for i, chair in enumerate(self.chairs)]
+    def chair_columns(self) -> list[tuple[str, Chair]]:
+        """(grid column, chair): the column as text, printed as is (no number localisation)."""
+        return [(str(i + 2), chair) for i, chair in enumerate(self.chairs)]
 
 
-def day_board(*, location: Location, day: date, now: datetime | None = None) -> DayBoard:
-    """Chairs as columns, 15-minute rows from opening to closing, each appointment placed by row.
+def day_board(*, location: Location, day: date, now: datetime | None = None, user=None) -> DayBoard:
+    """Chairs as columns, 15-minute rows from opening to closing, each appointment placed by row; with
+    ``user``, each card on the grid carries the moves that user may make on it now.
 
     Two queries whatever the number of appointments (pinned in tests): chairs, and appointments with
     their patient, protocol, chair and nurse.
@@ -79,26 +129,31 @@ def day_board(*, location: Location, day: date, now: datetime | None = None) -> 
     chairs = list(Chair.objects.filter(location=location, is_active=True))
     day_start = local_datetime(day, time(0), zone)
     day_end = local_datetime(day + timedelta(days=1), time(0), zone)
-    appointments = (with_consent_current(
-        Appointment.objects.filter(location=location, start__gte=day_start, start__lt=day_end))
+    # Through ``location.appointments``: each appointment's location is the board's, set without a join.
+    appointments = (with_consent_current(location.appointments.filter(start__gte=day_start, start__lt=day_end))
                     .exclude(status=Appointment.Status.RESCHEDULED)
-                    .select_related("patient", "protocol", "chair", "nurse", "location").order_by("start"))
+                    .select_related("patient", "protocol", "chair", "nurse").order_by("start"))
     index = {chair.pk: i for i, chair in enumerate(chairs)}
     columns: list[list[BoardCard]] = [[] for _ in chairs]
     outside, released = [], []
+    now = now or timezone.now()
+    urls = AppointmentUrls()
+    actions = PageActions(user, now, urls) if user is not None else None
     for appointment in appointments:
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))
-        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1)))
+        card = BoardCard(appointment, start, end, row, max(1, min(span, len(rows) - row + 1)),
+                         url=urls.url("appointment", appointment.public_id))
         if not appointment.is_occupying:
             released.append(card)
         elif appointment.chair_id not in index or row < 1 or row > len(rows):
             outside.append(card)
         else:
             card.column = index[appointment.chair_id] + 2
+            if actions is not None:  # only the grid's cards have buttons
+                card.actions = actions.for_appointment(appointment, start_time=card.start_time)
             columns[index[appointment.chair_id]].append(card)
-    now = now or timezone.now()
     for column in columns:
         _mark_overruns(column, now)
     now_row = int((now - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 2 if opens <= now < closes else None
@@ -135,11 +190,33 @@ def needs_consent(appointment: Appointment) -> bool:
     return appointment.status in NOT_STARTED and getattr(appointment, "consent_current", True) is False
 
 
+@dataclass(frozen=True)
+class WeekCard:
+    """One appointment in the week view, as the page shows it. Read as values, not models: a week holds
+    hundreds, and an appointment with its patient, protocol and chair as model instances cost more than the
+    page's SQL."""
+
+    public_id: uuid.UUID
+    patient_public_id: uuid.UUID  # for the access log
+    url: str
+    start_time: str  # local "HH:MM"
+    status: str
+    status_label: str
+    patient_name: str
+    chair_name: str
+    protocol_name: str
+
+
 @dataclass
 class WeekDay:
     day: date
-    appointments: list[Appointment]
+    appointments: list[WeekCard]
     is_open: bool
+
+
+# What the week view shows of an appointment, in WeekCard's terms.
+WEEK_FIELDS = ("public_id", "start", "status", "patient__public_id", "patient__legal_first_name",
+               "patient__legal_last_name", "chair__name", "protocol__name")
 
 
 def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
@@ -147,11 +224,15 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     zone = get_zone(location.time_zone)
     lo = local_datetime(week_start, time(0), zone)
     hi = local_datetime(week_start + timedelta(days=7), time(0), zone)
-    by_day: dict[date, list[Appointment]] = defaultdict(list)
-    for appointment in (Appointment.objects.filter(location=location, start__gte=lo, start__lt=hi)
-                        .exclude(status=Appointment.Status.RESCHEDULED)
-                        .select_related("patient", "protocol", "chair", "location").order_by("start")):
-        by_day[appointment.start.astimezone(zone).date()].append(appointment)
+    urls = AppointmentUrls()
+    by_day: dict[date, list[WeekCard]] = defaultdict(list)
+    rows = (Appointment.objects.filter(location=location, start__gte=lo, start__lt=hi)
+            .exclude(status=Appointment.Status.RESCHEDULED).order_by("start").values_list(*WEEK_FIELDS))
+    for public_id, start, status, patient_id, first_name, last_name, chair, protocol in rows:
+        start = start.astimezone(zone)
+        by_day[start.date()].append(WeekCard(
+            public_id, patient_id, urls.url("appointment", public_id), f"{start:%H:%M}", status,
+            STATUS_LABELS.get(status, status), Patient.name_from(first_name, last_name), chair, protocol))
     days = [week_start + timedelta(days=i) for i in range(7)]
     return [WeekDay(d, by_day[d], d.weekday() in location.open_weekdays) for d in days]
 

@@ -1,6 +1,7 @@
 """Which status moves a user may make on an appointment now: the one answer that the service
 (``services.appointment_transition``, ``appointment_cancel``, ``appointment_reschedule``), the view
-(``views.appointment_action``) and the template tag (``appointment_actions``) all ask.
+(``views.appointment_action``) and the buttons a page offers (``selectors.actions``: the day board's cards and
+the ``appointment_actions`` tag) all ask.
 
 Two questions, asked in two places (README "Code map"):
 
@@ -94,6 +95,17 @@ def appointment_move_refusal(appointment: Appointment, to_status: str, now: date
 
 def appointment_moves(*, appointment: Appointment, user, now: datetime | None = None) -> list[Move]:
     """The moves ``user`` may make on ``appointment`` now: permitted to them and allowed at this moment."""
-    now = now or timezone.now()
-    return [move for move in MOVES
-            if user_may_move(user, move) and appointment_move_refusal(appointment, move.status, now) is None]
+    return allowed_moves(appointment, permitted_moves(user), now or timezone.now())
+
+
+def permitted_moves(user) -> tuple[Move, ...]:
+    """Who may: the moves ``user`` may make on any appointment. A page of many appointments asks this once,
+    then ``allowed_moves`` for each one."""
+    return tuple(move for move in MOVES if user_may_move(user, move))
+
+
+def allowed_moves(appointment: Appointment, moves: tuple[Move, ...], now: datetime) -> list[Move]:
+    """What is allowed: those of ``moves`` that ``appointment`` can make at ``now``. The status map is asked
+    first: it rules out most moves, and the refusal's message (which it would write) is not needed here."""
+    return [move for move in moves
+            if appointment.can_move_to(move.status) and appointment_move_refusal(appointment, move.status, now) is None]

@@ -1,33 +1,22 @@
 import re
-from dataclasses import dataclass, field
 
 from django import template
 from django.utils.dateformat import format as date_format
 
 from sessions.courses import to_local
 from sessions.models import Appointment
-from sessions.selectors.moves import appointment_moves
+from sessions.selectors.actions import Actions
+from sessions.selectors.actions import appointment_actions as selectors_appointment_actions
 
 register = template.Library()
-
-S = Appointment.Status
-
-
-@dataclass
-class Actions:
-    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (url action, label, Bootstrap style)
-    can_reschedule: bool = False
-    can_cancel: bool = False
 
 
 @register.simple_tag
 def appointment_actions(appointment: Appointment, user, now=None) -> Actions:
     """What ``user`` may do with ``appointment`` now: the status buttons, reschedule and cancel. Asks
-    ``appointment_moves``, as the view and the service do, so a page offers only what would work."""
-    moves = appointment_moves(appointment=appointment, user=user, now=now)
-    statuses = {move.status for move in moves}
-    return Actions(buttons=[(move.action, move.label, move.style) for move in moves if move.action],
-                   can_reschedule=S.RESCHEDULED in statuses, can_cancel=S.CANCELLED in statuses)
+    ``appointment_moves``' rules, as the view and the service do, so a page offers only what would work. For one
+    appointment; a page of many shapes them in its selector (``PageActions``)."""
+    return selectors_appointment_actions(appointment, user, now)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from clinic.audit.services import access_event_record_list
+from clinic.audit.services import access_event_record, access_event_record_list
 from clinic.models import Location
 from sessions import forms, selectors
 from sessions.models import Appointment
@@ -21,7 +21,7 @@ def day_board(request):
     if location is None:
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
-    board = selectors.day_board(location=location, day=day)
+    board = selectors.day_board(location=location, day=day, user=request.user)
     access_event_record_list(request=request, object_type="day board", patients=[
         card.appointment for card in (*board.cards, *board.outside_hours, *board.released)])
     return _render(request, "sessions/day_board.html", {
@@ -66,8 +66,8 @@ def week_board(request):
     day = _day(request, location)
     week_start = day - timedelta(days=day.weekday())
     days = selectors.week_board(location=location, week_start=week_start)
-    access_event_record_list(request=request, object_type="week board", patients=[
-        appointment for week_day in days for appointment in week_day.appointments])
+    access_event_record(request=request, patient_id=None, object_type="week board", patient_ids=[
+        appointment.patient_public_id for week_day in days for appointment in week_day.appointments])
     return _render(request, "sessions/week_board.html", {
         "location": location, "locations": Location.objects.filter(is_active=True),
         "days": days, "week_start": week_start,

@@ -43,7 +43,7 @@ def test_every_offered_button_works_and_every_other_move_is_refused(booked, stat
     appointment = move_status(booked, status)
     on_the_day = appointment.start + timedelta(minutes=5)
     with time_machine.travel(on_the_day, tick=False):
-        offered = {action for action, _label, _style in appointment_actions(appointment, user).buttons}
+        offered = {button.action for button in appointment_actions(appointment, user).buttons}
         assert offered == {m.action for m in appointment_moves(appointment=appointment, user=user) if m.action}
         client = client_for(user)
         for action, move in ACTIONS.items():
@@ -60,7 +60,7 @@ def test_every_offered_button_works_and_every_other_move_is_refused(booked, stat
 def test_front_desk_never_sees_a_clinical_button_and_the_view_refuses_it(booked, front_desk):
     appointment = move_status(booked, S.CHECKED_IN)
     with time_machine.travel(appointment.start, tick=False):
-        assert "start" not in [a for a, _l, _s in appointment_actions(appointment, front_desk).buttons]
+        assert "start" not in [button.action for button in appointment_actions(appointment, front_desk).buttons]
         response = client_for(front_desk).post(reverse("schedule:action", args=[appointment.public_id, "start"]))
     assert response.status_code == 403
 
