@@ -56,7 +56,7 @@ def _weekdays(monday, count=5):
 # --- the week view ---------------------------------------------------------------------------------------------
 
 # Every page below starts with the same four: session, user, the user's and the groups' permissions.
-# The week: those four, the location, the week's appointments (patient, protocol, chair and location joined), the
+# The week: those four, the location, the week's appointments (patient, protocol and chair joined), the
 # access event naming their patients, the location menu.
 WEEK_QUERIES = 8
 
