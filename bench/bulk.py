@@ -172,9 +172,18 @@ def _patients_copy(cursor, *, rng, world, size: Size, first_id: int) -> list[_Pa
     return patients
 
 
-# Out of every 100 intakes: most decided long ago, a few waiting (CLINICAL.md §3: urgent ones first).
-_INTAKE_STATUS = ["approved"] * 80 + ["declined"] * 7 + ["submitted"] * 5 + ["needs_info"] * 3 \
+# A clinic's intakes: the newest few are still someone's work (invited, in progress, waiting for a prescriber,
+# needing information; one in a hundred with an urgent flag open, CLINICAL.md §3); everything older was decided
+# long ago. The queue of open work grows with the clinic's intake rate, not with its history.
+_OPEN_INTAKE_STATUS = ["approved"] * 80 + ["declined"] * 7 + ["submitted"] * 5 + ["needs_info"] * 3 \
     + ["in_progress"] * 3 + ["invited"] * 2
+OPEN_INTAKE_SHARE = 50  # the newest 1 in 50 intakes
+
+
+def _intake_status(index: int, count: int) -> str:
+    if index >= count - max(1, count // OPEN_INTAKE_SHARE):
+        return _OPEN_INTAKE_STATUS[index % 100]
+    return "declined" if index % 12 == 0 else "approved"
 
 
 def _intakes_copy(cursor, *, rng, patients: list[_Patient], first_id: int) -> None:
@@ -185,10 +194,10 @@ def _intakes_copy(cursor, *, rng, patients: list[_Patient], first_id: int) -> No
 
     def rows():
         for index, patient in enumerate(patients):
-            status = _INTAKE_STATUS[index % 100]
+            status = _intake_status(index, len(patients))
             created = start + dt.timedelta(minutes=index * 37)
             submitted = created + dt.timedelta(days=2) if status not in ("invited", "in_progress") else None
-            urgent = submitted if (index % 100) == 88 else None  # a submitted intake with an urgent flag open
+            urgent = submitted if status == "submitted" and index % 100 == 88 else None  # a flag still open
             yield (first_id + index, _uuid(rng), status, submitted or created,
                    answers if submitted else "{}", "{}", screening if submitted else "{}", submitted, urgent,
                    json.dumps(["PHQ-9 item 9 answered above zero"]) if urgent else "[]", None, created,
