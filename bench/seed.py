@@ -150,7 +150,9 @@ def _manifest_read(server: Server, dbname: str) -> dict | None:
 
 
 def _manifest_write(server: Server, dbname: str, manifest: dict) -> None:
-    conn = server.connect(dbname)
+    from clinic.database import OWNER_ROLE
+
+    conn = server.connect(dbname, OWNER_ROLE)  # the owner's, as every table: migrate grants on all of them
     try:
         with conn, conn.cursor() as cursor:
             cursor.execute(f"CREATE TABLE {MARKER} (manifest jsonb NOT NULL)")
