@@ -101,3 +101,16 @@ def test_the_navigation_marks_the_most_specific_destination_as_current(front_des
     response = front_desk_client.get(reverse("patients:intake_list"))
     assert response.context["nav_active_url"] == reverse("patients:intake_list")
     assert 'aria-current="page" href="/patients/"' not in response.content.decode()
+
+
+def test_a_page_reverses_each_navigation_url_once(manager_client, monkeypatch):
+    """The menu and the home page print each destination's URL several times; it is reversed once a page
+    (issue 13: some fifty ``reverse()`` on every page before)."""
+    from clinic.accounts import roles
+
+    calls = []
+    real = roles.reverse
+    monkeypatch.setattr(roles, "reverse", lambda name, *args, **kwargs: calls.append(name) or real(name, *args,
+                                                                                                   **kwargs))
+    assert manager_client.get(reverse("home")).status_code == 200
+    assert calls and len(calls) == len(set(calls)), calls
