@@ -70,7 +70,7 @@ def _context(request, record, forms=None):
                "ledger_balance": session_controlled_substance_balance(appointment=record.appointment)}
     for step, (_, form_class, _) in STEPS.items():
         context[f"{step.replace('-', '_')}_form"] = forms.get(step) or form_class(time_zone=tz, initial=_initial(
-            step, page), **_form_kwargs(step, record))
+            step, page), **(_form_kwargs(step, record) if _may_still(page, step) else {}))
     return context
 
 
@@ -100,7 +100,8 @@ def _initial(step, page):
     if step == "order":
         from patients.selectors import current_treatment_plan
 
-        plan = current_treatment_plan(patient=page.record.appointment.patient)
+        # The plan's dose only while the order can still be written: a page of a signed record skips the read.
+        plan = current_treatment_plan(patient=page.record.appointment.patient) if _may_still(page, "order") else None
         protocol = page.record.appointment.protocol
         return {"mg_per_kg": plan.target_dose_mg_per_kg if plan else protocol.default_dose_mg_per_kg,
                 "esketamine_mg": protocol.default_dose_mg, "infusion_minutes": protocol.dosing_minutes}
@@ -108,6 +109,17 @@ def _initial(step, page):
         return {"concentration": page.order.concentration_mg_per_ml, "volume_ml": page.order.volume_ml,
                 "started": now_local}
     return {"taken": now_local, "given": now_local, "occurred": now_local, "at": now_local, "discharged": now_local}
+
+
+def _may_still(page, step: str) -> bool:
+    """Whether the page can still show the dose order's or the administration's form (the record open, not
+    stopped, the step not taken): their extra reads (the plan's dose, the ledger's lots) are skipped
+    otherwise. Other steps: always."""
+    if step not in ("order", "administration"):
+        return True
+    if page.record.is_signed or page.stopped:
+        return False
+    return page.order is None if step == "order" else page.order is not None and page.administration is None
 
 
 def _tz(page):

@@ -42,6 +42,23 @@ def record_checks(record, nurse, now, **overrides):
     return predose_check_record(record=record, by=nurse, now=now, **fields)
 
 
+def record_signed(record, nurse, prescriber, day_start):
+    """Checks, a dose order, a discharge and the prescriber's signature: a locked record."""
+    from decimal import Decimal
+
+    from sessions.services.records import dose_order_prepare, record_discharge, record_sign
+
+    record_checks(record, nurse, day_start)
+    dose_order_prepare(record=record, by=nurse, mg_per_kg=Decimal("0.5"), concentration=Decimal(10),
+                       final_volume_ml=Decimal(100), infusion_minutes=40, now=day_start)
+    record_discharge(record=record, by=nurse, discharged_at=day_start + timedelta(minutes=1), activity=2,
+                     respiration=2, consciousness=2, oxygen=2, systolic=125, escort_present=True,
+                     instructions_given=True, now=day_start + timedelta(minutes=1))
+    prescriber.set_password("sign-me-please-1")
+    prescriber.save()
+    return record_sign(record=record, by=prescriber, secret="sign-me-please-1")
+
+
 @pytest.fixture
 def esketamine_record(location, chairs, nurse_on_duty, front_desk, next_monday, nurse, day_start):
     from sessions.models import Protocol

@@ -1,20 +1,16 @@
 """Each PostgreSQL rule of the session record, broken directly with raw SQL; the error names the rule."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from sessions.models import SessionRecord, VitalSign
 from sessions.services.records import (
-    dose_order_prepare,
     esketamine_device_give,
     hold_release,
-    record_discharge,
-    record_sign,
 )
-from tests.sessions.records.conftest import record_checks
+from tests.sessions.records.conftest import record_checks, record_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -54,20 +50,8 @@ def test_one_record_per_appointment(iv_record):
              [iv_record.appointment_id, iv_record.opened_by_id], "session_record_one_per_appointment")
 
 
-def _signed(record, nurse, prescriber, day_start):
-    record_checks(record, nurse, day_start)
-    dose_order_prepare(record=record, by=nurse, mg_per_kg=Decimal("0.5"), concentration=Decimal(10),
-                       final_volume_ml=Decimal(100), infusion_minutes=40, now=day_start)
-    record_discharge(record=record, by=nurse, discharged_at=day_start + timedelta(minutes=1), activity=2,
-                     respiration=2, consciousness=2, oxygen=2, systolic=125, escort_present=True,
-                     instructions_given=True, now=day_start + timedelta(minutes=1))
-    prescriber.set_password("sign-me-please-1")
-    prescriber.save()
-    return record_sign(record=record, by=prescriber, secret="sign-me-please-1")
-
-
 def test_a_signed_record_and_its_rows_refuse_update_delete_and_new_rows(iv_record, nurse, prescriber, day_start):
-    record = _signed(iv_record, nurse, prescriber, day_start)
+    record = record_signed(iv_record, nurse, prescriber, day_start)
     vital = VitalSign.objects.filter(record=record).first()
     _refused("UPDATE clinic_sessions_vitalsign SET systolic = 110 WHERE id = %s", [vital.pk],
              "session_record_signed_lock")

@@ -12,7 +12,7 @@ from clinic.audit.models import AccessEvent
 from sessions.models import PreDoseCheck, VitalSign
 from sessions.services.records import vital_sign_record
 from tests.factories import client_for
-from tests.sessions.records.conftest import record_checks
+from tests.sessions.records.conftest import record_checks, record_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +101,27 @@ def test_the_record_page_query_count_does_not_grow_with_the_vitals(iv_record, nu
     assert len(queries) == PINNED_QUERIES, [q["sql"][:80] for q in queries]
 
 
-PINNED_QUERIES = 21  # the same with 1 and with 50 readings (incl. the ledger balance and lots offered; no session save)
+PINNED_QUERIES = 20  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
+# order form; no session save; the ledger's lots only once a dose is ordered: the administration form needs them)
 
 
 # The signature queue's queries whatever its length: session, user, the user's and groups' permissions, the COUNT
 # of the records waiting, one page of them (with appointment, patient, protocol and location joined), the access
 # event naming the page's patients.
 RECORD_QUEUE_QUERIES = 7
+
+
+def test_a_signed_record_page_reads_neither_the_plan_nor_the_ledger_lots(iv_record, nurse, prescriber, day_start):
+    """No order or administration form can be shown on a locked record: their reads are skipped (issue 13)."""
+    record_signed(iv_record, nurse, prescriber, day_start)
+    with time_machine.travel(day_start + timedelta(minutes=5), tick=False):
+        client = client_for(nurse)
+        client.get(_url(iv_record))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(_url(iv_record))
+    assert response.status_code == 200 and response.context["record"].is_signed
+    reads = " ".join(query["sql"] for query in queries)
+    assert "patients_intakedecision" not in reads and 'FROM "clinic_sessions_lot"' not in reads
 
 
 def _records_to_sign(location, count):
