@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -36,13 +37,18 @@ class LocationDay:
     times: list = field(default_factory=list)  # [(local time, to arrive, arrived)]
     chairs: list = field(default_factory=list)  # [(chair name, {status label: n})]
 
-    def board_url(self, day: date | None = None) -> str:
-        return reverse("schedule:board") + "?" + urlencode(
-            {"location": self.location.public_id, "day": (day or self.today).isoformat()})
+    def _board_url(self, day: date) -> str:
+        return reverse("schedule:board") + "?" + urlencode({"location": self.location.public_id,
+                                                            "day": day.isoformat()})
 
-    @property
+    # Worked out once: the home page prints the board's link on every time and chair of the day.
+    @cached_property
+    def board_url(self) -> str:
+        return self._board_url(self.today)
+
+    @cached_property
     def tomorrow_url(self) -> str:
-        return self.board_url(self.today + timedelta(days=1))
+        return self._board_url(self.today + timedelta(days=1))
 
     @property
     def total(self) -> int:
