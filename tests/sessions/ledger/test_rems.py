@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from sessions.services.ledger import LedgerRefused, stock_administer, stock_with
 from sessions.services.rems import rems_form_submit
 from sessions.views.ledger import PER_PAGE
 from tests.factories import client_for, make_cleared_patient
+from tests.query_counts import page_queries
 from tests.sessions.helpers import ChairFactory, local, make_nurse
 
 from .conftest import make_appointment, receive
@@ -174,12 +173,7 @@ def _sessions_given(location, protocol, count):
 
 
 def _queue(client, **params):
-    url = reverse("schedule:rems_queue")
-    client.get(url, params)  # the session's first-request work is not the page's
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return response, [query["sql"] for query in ctx.captured_queries]
+    return page_queries(client, reverse("schedule:rems_queue"), **params)
 
 
 def test_the_rems_queue_query_count_is_the_same_for_1_and_50_forms_and_reads_one_page(prescriber_client, certified,

@@ -12,6 +12,7 @@ from clinic.audit.models import AccessEvent
 from sessions.models import PreDoseCheck, VitalSign
 from sessions.services.records import vital_sign_record
 from tests.factories import client_for
+from tests.query_counts import page_queries
 from tests.sessions.records.conftest import record_checks, record_signed
 
 pytestmark = pytest.mark.django_db
@@ -138,12 +139,7 @@ def _records_to_sign(location, count):
 
 
 def _queue(client, **params):
-    url = reverse("schedule:record_queue")
-    client.get(url, params)  # the session's first-request work is not the page's
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return response, [query["sql"] for query in queries.captured_queries]
+    return page_queries(client, reverse("schedule:record_queue"), **params)
 
 
 def test_the_signature_queue_query_count_is_the_same_for_1_and_50_records_and_reads_one_page(prescriber_client,
