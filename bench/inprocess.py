@@ -1,14 +1,14 @@
 """Each page's time in-process and its queries, with Django's test client (no HTTP, no other clients).
 
 Run by bench/run.py as ``python -m bench.inprocess MANIFEST_JSON RUNS`` under bench/settings.py on the bench
-database; prints JSON ``{page name: {"ms": median, "queries": n, "status": code}}``. The median of many runs, as
-the machine is shared: the result is read as a ratio (large ÷ small), never as a number of milliseconds.
+database; prints JSON ``{page name: {"samples": [ms, ...], "queries": n, "status": code}}``. bench/run.py takes
+turns between the sizes and reads the median of every sample: the result is read as a ratio (large ÷ small),
+never as a number of milliseconds.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 
@@ -35,7 +35,7 @@ def measure(manifest: dict, runs: int) -> dict:
             samples.append(time.perf_counter() - started)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
-        results[page.name] = {"ms": statistics.median(samples) * 1000, "queries": len(queries),
+        results[page.name] = {"samples": [sample * 1000 for sample in samples], "queries": len(queries),
                               "status": response.status_code}
     return results
 

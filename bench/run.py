@@ -30,6 +30,7 @@ from bench.sizes import SIZES
 
 RESULTS = ROOT / "var" / "bench"
 CLIENTS = WORKERS = 2
+TURNS = 3
 
 
 def production_env(server: Server, dbname: str) -> dict:
@@ -44,14 +45,26 @@ def production_env(server: Server, dbname: str) -> dict:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING"}
 
 
-def bench_size(server: Server, size_name: str, args) -> dict:
-    size = SIZES[size_name]
-    manifest = ensure_seeded(server, size, reseed=args.reseed)
-    env = production_env(server, database_name(size))
-    _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
-    print(f"{size_name}: each page in-process ({args.runs} runs)", flush=True)
-    in_process = json.loads(_run([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(args.runs)],
-                                 env))
+def in_process_by_turns(prepared: dict[str, tuple[dict, dict]], args) -> dict[str, dict]:
+    """Each page's time in-process at every size, the sizes taking turns (``TURNS`` batches of the runs each),
+    so that the machine's load at one moment does not fall on one size only: large ÷ small compares like with
+    like. Returns per size ``{page: {"ms": median of every sample, "queries", "status"}}``."""
+    measured: dict[str, dict] = {name: {} for name in prepared}
+    batch = max(1, args.runs // TURNS)
+    for turn in range(TURNS):
+        for name, (manifest, env) in prepared.items():
+            print(f"{name}: each page in-process, turn {turn + 1} of {TURNS} ({batch} runs)", flush=True)
+            found = json.loads(_run([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(batch)],
+                                    env))
+            for page, result in found.items():
+                kept = measured[name].setdefault(page, {"samples": [], "queries": result["queries"],
+                                                        "status": result["status"]})
+                kept["samples"] += result["samples"]
+    return {name: {page: {"ms": statistics.median(r["samples"]), "queries": r["queries"], "status": r["status"]}
+                   for page, r in pages.items()} for name, pages in measured.items()}
+
+
+def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args) -> dict:
     print(f"{size_name}: gunicorn, {WORKERS} workers, {CLIENTS} clients, {args.rounds} rounds of "
           f"{args.seconds:g} s a page", flush=True)
     args.results.mkdir(parents=True, exist_ok=True)
@@ -150,8 +163,16 @@ def main(argv: list[str] | None = None) -> None:
     if not args.report:
         os.chdir(ROOT)
         server = Server()
+        prepared = {}
         for size_name in sizes:
-            bench_size(server, size_name, args)
+            size = SIZES[size_name]
+            manifest = ensure_seeded(server, size, reseed=args.reseed)
+            env = production_env(server, database_name(size))
+            prepared[size_name] = (manifest, env)
+        _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        in_process = in_process_by_turns(prepared, args)
+        for size_name, (manifest, env) in prepared.items():
+            bench_size(size_name, manifest, env, in_process[size_name], args)
     print(report_write(args.results, sizes))
 
 
