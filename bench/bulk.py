@@ -11,7 +11,7 @@ The schedule: every bench location, every weekday, 8 chairs with 5 IV slots; app
 completed (1 in 20 cancelled, 1 in 20 a no-show), the slot running at ``now`` is in session, later ones are
 booked or confirmed, up to 20 weekdays ahead. Patients take turns in order, so that one patient's sessions are
 weeks apart (the minimum interval, CLINICAL.md §1, is checked by its trigger as the rows go in). Every completed
-session has a record with its vitals (signed, but for the last day's, which wait for a signature); the demo's
+session has a record with its vitals (signed, but for the last two weekdays', which wait for a signature); the demo's
 records (seed_demo) stay the ones with dose orders, discharges and ledger lines.
 """
 
@@ -60,8 +60,8 @@ def bulk_load(cursor, *, world: dict, size: Size, now: dt.datetime) -> Loaded:
                             first_id=ids.next("clinic_sessions_sessionrecord"))
     vitals = _vitals_copy(cursor, rng=rng, records=records, size=size,
                           first_id=ids.next("clinic_sessions_vitalsign"))
-    if records:
-        _records_sign(cursor, first_id=records[0][0], before=now - dt.timedelta(days=1))
+    if records:  # the last two weekdays' records (four days back over a weekend) wait for a signature
+        _records_sign(cursor, first_id=records[0][0], before=now - dt.timedelta(days=4))
     _access_events_copy(cursor, rng=rng, world=world, size=size, now=now, patients=patients)
     ids.restart_sequences()
     chosen = patients[len(patients) // 2]
@@ -253,7 +253,7 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
                     end = start + dt.timedelta(minutes=DOSING_MINUTES + OBSERVATION_MINUTES)
                     for chair_index, chair in enumerate(place["chairs"][:CHAIRS_PER_LOCATION]):
                         nurse = place["nurses"][chair_index // 4]
-                        status, changed = _status(number, start, end, now)
+                        status, changed = _status(number, number // len(patients), start, end, now)
                         appointment_id = first_id + number
                         if status == "completed":
                             completed.append((appointment_id, start, nurse))
@@ -274,9 +274,12 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
     return completed, board_day
 
 
-def _status(number: int, start, end, now) -> tuple[str, dt.datetime | None]:
+def _status(number: int, visit: int, start, end, now) -> tuple[str, dt.datetime | None]:
+    """``visit``: how many times the patient came before. Mixed into the 1-in-20 draws so that each patient has
+    some sessions cancelled or missed among many completed (a patient count divisible by 20 would otherwise
+    give one patient the same fate every time)."""
     if end <= now:
-        return {0: "cancelled", 1: "no_show"}.get(number % 20, "completed"), end
+        return {0: "cancelled", 1: "no_show"}.get((number + visit) % 20, "completed"), end
     if start <= now:
         return "in_session", start
     return ("confirmed" if number % 3 == 0 else "booked"), None
@@ -322,7 +325,7 @@ def _vitals_copy(cursor, *, rng, records: list[tuple], size: Size, first_id: int
 
 
 def _records_sign(cursor, *, first_id: int, before: dt.datetime) -> None:
-    """Sign the records of every day but the last (their vitals are in: the lock only refuses later rows)."""
+    """Sign the records opened before ``before`` (their vitals are in: the lock only refuses later rows)."""
     cursor.execute("UPDATE clinic_sessions_sessionrecord SET signed_at = opened_at + interval '2 hours', "
                    "signed_by_id = opened_by_id, signed_with = 'password' WHERE id >= %s AND opened_at < %s",
                    [first_id, before])
