@@ -19,11 +19,9 @@ class PatientAdmin(LargeTableAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmi
     def get_search_results(self, request, queryset, search_term):
         """Each word must be part of the first or last name, compared as the trigram indexes are built
         (``patients_unaccent_upper``), so that the search is served by them, not by a scan of every patient."""
-        queryset = queryset.annotate(last_upper=UnaccentUpper("legal_last_name"),
-                                     first_upper=UnaccentUpper("legal_first_name"))
         for word in search_term.split():
             upper = UnaccentUpper(Value(word))
-            queryset = queryset.filter(Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
+            queryset = queryset.filter(Q(last_name_key__contains=upper) | Q(first_name_key__contains=upper))
         return queryset, False
 
     def has_delete_permission(self, request, obj=None):

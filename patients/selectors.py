@@ -52,8 +52,8 @@ def patients_search(*, query: str = "") -> QuerySet[Patient]:
         return exact
     # A misspelling matches many names in a large registry: show the closest few, closest first, and never
     # sort or count every candidate (issue 13).
-    similarity = sum(Greatest(TrigramSimilarity("last_upper", UnaccentUpper(Value(word))),
-                              TrigramSimilarity("first_upper", UnaccentUpper(Value(word))))
+    similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
+                              TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
                      for word in words if _is_name_word(word))
     closest = (_patients_matching(words, fuzzy=True).annotate(similarity=similarity)
                .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
@@ -73,8 +73,7 @@ def _is_phone_word(word: str) -> bool:
 
 
 def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
-    patients = Patient.objects.select_related("location").annotate(
-        last_upper=UnaccentUpper("legal_last_name"), first_upper=UnaccentUpper("legal_first_name"))
+    patients = Patient.objects.select_related("location")
     for word in words:
         date = _as_date(word)
         digits = re.sub(r"\D", "", word)
@@ -88,11 +87,12 @@ def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
             # may disagree with the database's); it is IMMUTABLE, so PostgreSQL folds it to a constant and
             # the LIKE can still use the trigram indexes.
             upper = UnaccentUpper(Value(word))
-            patients = patients.filter(Q(last_upper__trigram_similar=upper) | Q(first_upper__trigram_similar=upper)
-                                       | Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
+            patients = patients.filter(
+                Q(last_name_key__trigram_similar=upper) | Q(first_name_key__trigram_similar=upper)
+                | Q(last_name_key__contains=upper) | Q(first_name_key__contains=upper))
         else:
             upper = UnaccentUpper(Value(word))
-            patients = patients.filter(Q(last_upper__contains=upper) | Q(first_upper__contains=upper))
+            patients = patients.filter(Q(last_name_key__contains=upper) | Q(first_name_key__contains=upper))
     return patients.order_by("legal_last_name", "legal_first_name", "id")
 
 

@@ -25,7 +25,8 @@ class UnaccentUpper(models.Func):
     output_field = models.TextField()
 
 
-@pghistory.track()
+# The stored search keys are worked out by PostgreSQL from the names: the history keeps the names themselves.
+@pghistory.track(exclude=["last_name_key", "first_name_key"])
 class Patient(models.Model):
     """A person the clinic treats. Never deleted (DESIGN.md §6); URLs carry ``public_id`` only."""
 
@@ -42,6 +43,13 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The names as the search compares them (accents off, in capitals), stored by PostgreSQL with the row:
+    # the trigram indexes are built on them, and a misspelt search rechecks its candidates by reading them
+    # rather than working each name out again (issue 13: 32 -> 8 ms at 50,000 patients).
+    last_name_key = models.GeneratedField(expression=UnaccentUpper("legal_last_name"),
+                                          output_field=models.TextField(), db_persist=True)
+    first_name_key = models.GeneratedField(expression=UnaccentUpper("legal_first_name"),
+                                           output_field=models.TextField(), db_persist=True)
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
@@ -49,10 +57,8 @@ class Patient(models.Model):
             # Partial, misspelt and accent-blind name search (pg_trgm, installed by clinic's first migration;
             # unaccent by patients 0007): registering "Nunez" twice because she is on file as "Ñúñez"
             # would split one patient's record in two.
-            GinIndex(OpClass(UnaccentUpper("legal_last_name"), name="gin_trgm_ops"),
-                     name="patient_last_unaccent_trgm"),
-            GinIndex(OpClass(UnaccentUpper("legal_first_name"), name="gin_trgm_ops"),
-                     name="patient_first_unaccent_trgm"),
+            GinIndex(OpClass("last_name_key", name="gin_trgm_ops"), name="patient_last_key_trgm"),
+            GinIndex(OpClass("first_name_key", name="gin_trgm_ops"), name="patient_first_key_trgm"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
         ]
