@@ -4,6 +4,7 @@ Every view of a record writes an access event (DESIGN.md §6); every write is on
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -204,4 +205,5 @@ def record_queue(request):
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after) for r in page]
     access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
                              object_type="session records to sign")
-    return _render(request, "sessions/records/queue.html", {"rows": rows, "page": page}, time_zone="UTC")
+    return _render(request, "sessions/records/queue.html", {
+        "rows": rows, "page": page, "overdue_hours": settings.SESSION_SIGNATURE_OVERDUE_HOURS}, time_zone="UTC")

@@ -167,3 +167,18 @@ def test_the_signature_queue_pages_oldest_first(prescriber_client, location):
     shown = [record for record, _, _ in first.context["rows"]] + [record for record, _, _ in second.context["rows"]]
     assert shown == records
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_the_signature_queue_says_the_set_overdue_limit_and_local_session_times(prescriber_client, location,
+                                                                                 settings):
+    """The caption follows SESSION_SIGNATURE_OVERDUE_HOURS (it said 24 whatever the setting), and each session is
+    shown in its location's wall time with the zone, as every other staff page shows times (issue 12 #3)."""
+    from sessions.courses import to_local
+
+    settings.SESSION_SIGNATURE_OVERDUE_HOURS = 12
+    [record] = _records_to_sign(location, 1)
+    response, _ = _queue(prescriber_client)
+    page = response.content.decode()
+    assert "Unsigned after 12 hours is overdue." in page
+    local = to_local(record.appointment.start, location.time_zone)
+    assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in page and " UTC</td>" not in page
