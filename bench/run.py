@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.load import Browser, hammer
 from bench.pages import BARE, bench_pages
 from bench.report import report_write
-from bench.seed import ROOT, Server, database_name, ensure_seeded
+from bench.seed import ROOT, Server, database_name, ensure_seeded, run_checked
 from bench.sizes import SIZES
 
 RESULTS = ROOT / "var" / "bench"
@@ -54,7 +54,7 @@ def in_process_by_turns(prepared: dict[str, tuple[dict, dict]], args) -> dict[st
     for turn in range(TURNS):
         for name, (manifest, env) in prepared.items():
             print(f"{name}: each page in-process, turn {turn + 1} of {TURNS} ({batch} runs)", flush=True)
-            found = json.loads(_run([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(batch)],
+            found = json.loads(run_checked([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(batch)],
                                     env))
             for page, result in found.items():
                 kept = measured[name].setdefault(page, {"samples": [], "queries": result["queries"],
@@ -142,13 +142,6 @@ def _percentile(values: list[float], percent: int) -> float:
     return values[min(len(values) - 1, int(len(values) * percent / 100))]
 
 
-def _run(command: list[str], env: dict) -> str:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", choices=sorted(SIZES), help="small and large by default")
@@ -169,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
             manifest = ensure_seeded(server, size, reseed=args.reseed)
             env = production_env(server, database_name(size))
             prepared[size_name] = (manifest, env)
-        _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        run_checked([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
         in_process = in_process_by_turns(prepared, args)
         for size_name, (manifest, env) in prepared.items():
             bench_size(size_name, manifest, env, in_process[size_name], args)

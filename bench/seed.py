@@ -64,15 +64,15 @@ def ensure_seeded(server: Server, size: Size, *, reseed: bool = False, say=print
     if manifest is not None:
         say(f"{dbname}: seeded {manifest['seeded_at']} ({_counts(manifest)}); --reseed to load it again")
         # Migrations added since (an index, a rule) are applied to the loaded data, as in a clinic's upgrade.
-        _run([sys.executable, "manage.py", "migrate", "--noinput"], server.env(dbname))
+        run_checked([sys.executable, "manage.py", "migrate", "--noinput"], server.env(dbname))
         return manifest
     started = time.monotonic()
     _database_create(server, dbname)
     env = server.env(dbname)
     say(f"{dbname}: migrating")
-    _run([sys.executable, "manage.py", "migrate", "--noinput"], env)
-    _run([sys.executable, "manage.py", "seed_demo"], env)
-    world = json.loads(_run([sys.executable, "-m", "bench.world", str(size.locations)], env))
+    run_checked([sys.executable, "manage.py", "migrate", "--noinput"], env)
+    run_checked([sys.executable, "manage.py", "seed_demo"], env)
+    world = json.loads(run_checked([sys.executable, "-m", "bench.world", str(size.locations)], env))
     say(f"{dbname}: loading {size.appointments:,} appointments, {size.patients:,} patients, "
         f"{size.vitals:,} vitals and {size.access_events:,} access events with COPY")
     from clinic.database import OWNER_ROLE
@@ -98,10 +98,12 @@ def _counts(manifest: dict) -> str:
     return ", ".join(f"{value:,} {name}" for name, value in manifest["counts"].items())
 
 
-def _run(command: list[str], env: dict) -> str:
+def run_checked(command: list[str], env: dict) -> str:
+    """Run one of the bench's commands (manage.py, bench's own modules) from the project's root; its output,
+    or the end of what it said when it failed."""
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return done.stdout
 
 
