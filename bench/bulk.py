@@ -174,14 +174,15 @@ def _patients_copy(cursor, *, rng, world, size: Size, first_id: int) -> list[_Pa
 
 # A clinic's intakes: the newest few are still someone's work (invited, in progress, waiting for a prescriber,
 # needing information; one in a hundred with an urgent flag open, CLINICAL.md §3); everything older was decided
-# long ago. The queue of open work grows with the clinic's intake rate, not with its history.
+# long ago. The queue of open work follows the clinic's intake rate, not its history: the same newest
+# ``OPEN_INTAKES`` at every size (more than a page of the queue), so that small and large compare like with like.
 _OPEN_INTAKE_STATUS = ["approved"] * 80 + ["declined"] * 7 + ["submitted"] * 5 + ["needs_info"] * 3 \
     + ["in_progress"] * 3 + ["invited"] * 2
-OPEN_INTAKE_SHARE = 50  # the newest 1 in 50 intakes
+OPEN_INTAKES = 60
 
 
 def _intake_status(index: int, count: int) -> str:
-    if index >= count - max(1, count // OPEN_INTAKE_SHARE):
+    if index >= count - OPEN_INTAKES:
         return _OPEN_INTAKE_STATUS[index % 100]
     return "declined" if index % 12 == 0 else "approved"
 
