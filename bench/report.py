@@ -36,7 +36,8 @@ def report_markdown(measured: dict[str, dict]) -> str:
         counts = ", ".join(f"{value:,} {what}" for what, value in result["manifest"]["counts"].items())
         parts.append(f"### {name}: {counts}\n\n"
                      f"Measured {result['measured_at']}: gunicorn, production settings, 2 workers, 2 clients; "
-                     f"median of {result['rounds']} rounds of {result['seconds']:g} s a page.\n")
+                     f"median of {result['rounds']} rounds of {result['seconds']:g} s a page. In-process: "
+                     f"Django's test client, median time, and of it the SQL and the template's render.\n")
         growth = small if name == "large" and small else None
         parts.append(_table(result, growth))
     parts.append(f"Targets (issue 13): ÷ bare ≥ {MIN_TO_BARE:.2f}, ÷ admin ≥ {MIN_TO_ADMIN:g}, in-process "
@@ -45,7 +46,8 @@ def report_markdown(measured: dict[str, dict]) -> str:
 
 
 def _table(result: dict, small: dict | None) -> str:
-    head = ["page", "queries", "req/s", "p50 ms", "p95 ms", "÷ bare", "÷ admin", "in-process ms"]
+    head = ["page", "queries", "req/s", "p50 ms", "p95 ms", "÷ bare", "÷ admin", "in-process ms", "of it SQL",
+            "of it template"]
     if small:
         head += ["large ÷ small", "targets"]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
@@ -53,13 +55,17 @@ def _table(result: dict, small: dict | None) -> str:
         cells = [name + (f" (HTTP {page['status']})" if page["status"] != 200 else ""), str(page["queries"]),
                  f"{page['throughput']:.1f}", f"{page['p50']:.0f}", f"{page['p95']:.0f}", f"{page['to_bare']:.2f}",
                  f"{page['to_admin']:.1f}" if page["to_admin"] is not None else "",
-                 f"{page['ms']:.1f}"]
+                 f"{page['ms']:.1f}", _ms(page.get("sql_ms")), _ms(page.get("template_ms"))]
         if small:
             before = small["pages"].get(name)
             growth = page["ms"] / before["ms"] if before and before["ms"] else None
             cells += [f"{growth:.2f}" if growth else "", _verdict(page, growth)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
 
 
 def _verdict(page: dict, growth: float | None) -> str:

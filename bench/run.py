@@ -57,10 +57,13 @@ def in_process_by_turns(prepared: dict[str, tuple[dict, dict]], args) -> dict[st
             found = json.loads(run_checked([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(batch)],
                                     env))
             for page, result in found.items():
-                kept = measured[name].setdefault(page, {"samples": [], "queries": result["queries"],
-                                                        "status": result["status"]})
-                kept["samples"] += result["samples"]
-    return {name: {page: {"ms": statistics.median(r["samples"]), "queries": r["queries"], "status": r["status"]}
+                kept = measured[name].setdefault(page, {"samples": [], "sql": [], "template": [],
+                                                        "queries": result["queries"], "status": result["status"]})
+                for series in ("samples", "sql", "template"):
+                    kept[series] += result[series]
+    return {name: {page: {"ms": statistics.median(r["samples"]), "sql_ms": statistics.median(r["sql"]),
+                          "template_ms": statistics.median(r["template"]), "queries": r["queries"],
+                          "status": r["status"]}
                    for page, r in pages.items()} for name, pages in measured.items()}
 
 
@@ -74,8 +77,7 @@ def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args
         rounds = served[page.name]
         latencies = sorted(lat for sample in rounds for lat in sample.latencies)
         pages[page.name] = {
-            "admin": page.admin, "queries": in_process[page.name]["queries"], "ms": in_process[page.name]["ms"],
-            "status": in_process[page.name]["status"],
+            "admin": page.admin, **in_process[page.name],
             "throughput": statistics.median(s.throughput for s in rounds),
             "p50": _percentile(latencies, 50) * 1000, "p95": _percentile(latencies, 95) * 1000,
             "errors": sum(s.errors for s in rounds),

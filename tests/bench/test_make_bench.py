@@ -29,5 +29,10 @@ def test_make_bench_loads_serves_and_reports_every_page(tmp_path):
     for name, page in pages.items():
         assert (page["status"], page["errors"]) == (200, 0), name
         assert page["queries"] > 0 and page["throughput"] > 0, name
+        assert 0 < page["sql_ms"] < page["ms"] and 0 <= page["template_ms"] < page["ms"], name
+    # Where the time goes: the bare page renders no template; the board's render is timed.
+    assert pages["bare signed-in page"]["template_ms"] == 0
+    assert pages["day board (40 appointments)"]["template_ms"] > 0
     report = (tmp_path / "report.md").read_text()
     assert "| day board (40 appointments) |" in report and report in done.stdout
+    assert "| of it SQL | of it template |" in report
