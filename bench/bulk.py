@@ -237,11 +237,28 @@ def _board_day(now: dt.datetime, time_zone: str) -> dt.date:
     return day
 
 
+# The measured patient (the middle one, bulk_load's ``chosen``) has the same history at every size, as many
+# appointments as a patient has at the small size: at a larger size they joined the clinic later, and their
+# earlier turns went to the patient half the registry away, whose own turns are weeks apart from those (the
+# minimum interval holds). Their page and appointment list then compare like with like across sizes.
+MEASURED_PATIENT_APPOINTMENTS = 10
+
+
+def _patient_index(number: int, count: int, total: int) -> int:
+    index, measured = number % count, count // 2
+    if index == measured:
+        turns = (total - measured + count - 1) // count  # how many of the ``total`` appointments fall to them
+        if number // count < turns - MEASURED_PATIENT_APPOINTMENTS:
+            return (index + count // 2) % count
+    return index
+
+
 def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_id: int):
     places = world["locations"][: size.locations]
     board_day = _board_day(now, places[0]["time_zone"])
     user, protocol = world["user"]["id"], world["iv_protocol_id"]
     completed = _Completed()
+    total = size.weekdays * len(places) * SLOTS_PER_DAY * CHAIRS_PER_LOCATION
 
     def rows():
         number = 0
@@ -262,8 +279,8 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
                                end + dt.timedelta(minutes=TURNOVER_MINUTES), status,
                                "Patient unwell" if status == "cancelled" else "", False, changed,
                                start - dt.timedelta(days=14), "", "", None, None, user, place["id"], nurse,
-                               patients[number % len(patients)].id, None, nurse if changed else None, chair,
-                               None, protocol)
+                               patients[_patient_index(number, len(patients), total)].id, None,
+                               nurse if changed else None, chair, None, protocol)
                         number += 1
         completed.total = number
 
