@@ -134,14 +134,15 @@ def record_page(*, record: SessionRecord, now: datetime) -> RecordPage:
         record=record,
         check=PreDoseCheck.objects.filter(record_id=rid).select_related("created_by").first(),
         holds=list(SessionHoldEvent.objects.filter(record_id=rid).select_related("created_by")),
-        order=DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by").first(),
+        order=DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by", "created_by").first(),
         administration=administration,
-        changes=list(AdministrationChange.objects.filter(record_id=rid)),
+        # A change belongs to an administration: none started, none to read.
+        changes=list(AdministrationChange.objects.filter(record_id=rid)) if administration is not None else [],
         devices=list(EsketamineDevice.objects.filter(record_id=rid)),
         vitals=list(VitalSign.objects.filter(record_id=rid)),
         events=list(AdverseEvent.objects.filter(record_id=rid).prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.order_by("given_at")))),
-        discharge=Discharge.objects.filter(record_id=rid).first(),
+        discharge=Discharge.objects.filter(record_id=rid).select_related("created_by").first(),
         addenda=list(Addendum.objects.filter(record_id=rid).select_related("created_by")),
         errors=errors,
         now=now,

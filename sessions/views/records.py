@@ -4,6 +4,8 @@ Every view of a record writes an access event (DESIGN.md §6); every write is on
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -70,9 +72,21 @@ def _context(request, record, forms=None):
                "rescue_drugs": services.RESCUE_DRUGS,
                "ledger_balance": session_controlled_substance_balance(appointment=record.appointment)}
     for step, (_, form_class, _) in STEPS.items():
-        context[f"{step.replace('-', '_')}_form"] = forms.get(step) or form_class(time_zone=tz, initial=_initial(
-            step, page), **(_form_kwargs(step, record) if _may_still(page, step) else {}))
+        context[f"{step.replace('-', '_')}_form"] = forms.get(step) or _form_when_shown(step, form_class, page, tz)
     return context
+
+
+def _form_when_shown(step, form_class, page, tz):
+    """The step's empty form, built the first time the template shows it (a template calls what it is given).
+    A record shows a few of its fourteen forms at a time: building all of them, with their initial values and
+    the ledger's lots, cost more than reading the record (issue 13)."""
+
+    @functools.cache
+    def form():
+        return form_class(time_zone=tz, initial=_initial(step, page),
+                          **(_form_kwargs(step, page.record) if _may_still(page, step) else {}))
+
+    return form
 
 
 def _form_kwargs(step, record) -> dict:
