@@ -39,10 +39,13 @@ def patient_height_and_sex(*, patient) -> tuple[Decimal | None, str | None]:
     return None, None
 
 
-def record_get(*, public_id) -> SessionRecord:
-    return SessionRecord.objects.select_related(
-        "appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
-        "appointment__nurse", "signed_by").get(public_id=public_id)
+def record_get(*, public_id, with_nurse: bool = False) -> SessionRecord:
+    """The record with what its pages show of the appointment. The appointment's nurse only where a page names
+    them (the print view): PostgreSQL plans each join of this read anew, ~1 ms for the seven tables."""
+    related = ["appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
+               "signed_by"]
+    return SessionRecord.objects.select_related(*related, *(["appointment__nurse"] if with_nurse else [])).get(
+        public_id=public_id)
 
 
 @dataclass

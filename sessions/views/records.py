@@ -47,9 +47,9 @@ STEPS = {
 }
 
 
-def _record(public_id) -> SessionRecord:
+def _record(public_id, *, with_nurse: bool = False) -> SessionRecord:
     try:
-        return selectors.record_get(public_id=public_id)
+        return selectors.record_get(public_id=public_id, with_nurse=with_nurse)
     except SessionRecord.DoesNotExist:
         raise Http404("No such record.") from None
 
@@ -202,7 +202,7 @@ def record_step(request, public_id, step):
 
 @staff_view(VIEW)
 def record_print(request, public_id):
-    record = _record(public_id)
+    record = _record(public_id, with_nurse=True)
     _log(request, record, action="print")
     return _render(request, "sessions/records/print.html", _context(request, record),
                    time_zone=record.appointment.location.time_zone)
