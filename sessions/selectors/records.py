@@ -180,6 +180,10 @@ def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
     """Discharged (or stopped) records not yet signed, oldest first."""
     return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
+            # Only what the queue shows: a record's thresholds and a patient's registry entry are most of a row.
+            .only("public_id", "opened_at", "appointment__start", "appointment__patient__public_id",
+                  "appointment__patient__legal_first_name", "appointment__patient__legal_last_name",
+                  "appointment__protocol__name", "appointment__location__time_zone")
             .order_by("opened_at", "pk"))  # a total order: the queue is paged
 
 

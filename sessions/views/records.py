@@ -5,6 +5,7 @@ Every view of a record writes an access event (DESIGN.md §6); every write is on
 from __future__ import annotations
 
 import functools
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.templatetags.local_time import local
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
@@ -217,7 +220,18 @@ def record_queue(request):
     overdue_after = selectors.signature_overdue_after()
     page = Paginator(selectors.records_awaiting_signature(now=now), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after) for r in page]
+    _queue_links_and_times(page.object_list)
     access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
                              object_type="session records to sign")
     return _render(request, "sessions/records/queue.html", {
         "rows": rows, "page": page, "overdue_hours": settings.SESSION_SIGNATURE_OVERDUE_HOURS}, time_zone="UTC")
+
+
+def _queue_links_and_times(records) -> None:
+    """Each record's link and its session's local start, worked out here rather than by a ``{% url %}`` and a
+    filter a row: the links come from one ``reverse``, as they differ only by the record's public id."""
+    placeholder = str(uuid.UUID(int=0))
+    link = reverse("schedule:record", kwargs={"public_id": placeholder})
+    for record in records:
+        record.link = link.replace(placeholder, str(record.public_id))
+        record.session_start = local(record.appointment.start, record.appointment.location)
