@@ -73,6 +73,9 @@ def _context(request, record, forms=None):
                    "addendum": request.user.has_perm("clinic_sessions.write_addendum"),
                    "override": request.user.has_perm("clinic_sessions.override_dose_cap")},
                "rescue_drugs": services.RESCUE_DRUGS,
+               # Every reading and event offers "entered in error?" to the same step: one reverse, not one a row.
+               "error_mark_url": reverse("schedule:record_step", kwargs={"public_id": record.public_id,
+                                                                         "step": "error"}),
                "ledger_balance": session_controlled_substance_balance(appointment=record.appointment)}
     for step, (_, form_class, _) in STEPS.items():
         context[f"{step.replace('-', '_')}_form"] = forms.get(step) or _form_when_shown(step, form_class, page, tz)
