@@ -30,11 +30,28 @@ def _zone(where) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
+def _abbreviation(moment) -> str:
+    """The zone's abbreviation, as Django's "T" gives it: none for a wall time that is ambiguous or skipped."""
+    return moment.tzname() if moment.replace(fold=not moment.fold).utcoffset() == moment.utcoffset() else ""
+
+
+# The formats pages use, written out: dateformat.format reads its format string anew on every call (~10 µs, on
+# each row of a 50-row list, issue 13). tests/clinic/test_local_time_formats.py holds them to dateformat's output.
+_WRITTEN = {
+    "Y-m-d H:i T": lambda m: f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d} {_abbreviation(m)}",
+    "Y-m-d H:i:s T": lambda m: (f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}:{m.second:02d} "
+                                f"{_abbreviation(m)}"),
+    "Y-m-d": lambda m: f"{m.year:04d}-{m.month:02d}-{m.day:02d}",
+}
+
+
 @register.filter
 def local(value, where=None, fmt: str = "Y-m-d H:i T"):
     if not value:
         return ""
-    return dateformat.format(value.astimezone(_zone(where)), fmt)
+    moment = value.astimezone(_zone(where))
+    written = _WRITTEN.get(fmt)
+    return written(moment) if written else dateformat.format(moment, fmt)
 
 
 @register.filter

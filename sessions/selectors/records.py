@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from sessions.models import (
@@ -39,10 +41,13 @@ def patient_height_and_sex(*, patient) -> tuple[Decimal | None, str | None]:
     return None, None
 
 
-def record_get(*, public_id) -> SessionRecord:
-    return SessionRecord.objects.select_related(
-        "appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
-        "appointment__nurse", "signed_by").get(public_id=public_id)
+def record_get(*, public_id, with_nurse: bool = False) -> SessionRecord:
+    """The record with what its pages show of the appointment. The appointment's nurse only where a page names
+    them (the print view): PostgreSQL plans each join of this read anew, ~1 ms for the seven tables."""
+    related = ["appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
+               "signed_by"]
+    return SessionRecord.objects.select_related(*related, *(["appointment__nurse"] if with_nurse else [])).get(
+        public_id=public_id)
 
 
 @dataclass
@@ -126,29 +131,58 @@ def vitals_due(page: RecordPage) -> datetime | None:
 
 
 def record_page(*, record: SessionRecord, now: datetime) -> RecordPage:
-    """Everything the record page shows, in one query per table: the count does not grow with the rows."""
+    """Everything the record page shows, in one query per table that holds rows of the record (one probe says
+    which): the count does not grow with the rows."""
     rid = record.pk
-    errors = {str(e.target_public_id): e for e in EnteredInError.objects.filter(record_id=rid)}
-    administration = Administration.objects.filter(record_id=rid).select_related("nurse_signed_by").first()
+    held = _tables_with_rows(rid)
+
+    def rows(model, queryset) -> list:
+        return list(queryset) if model in held else []
+
+    def row(model, queryset):
+        return queryset.first() if model in held else None
+
+    errors = {str(e.target_public_id): e for e in rows(EnteredInError, EnteredInError.objects.filter(record_id=rid))}
     page = RecordPage(
         record=record,
-        check=PreDoseCheck.objects.filter(record_id=rid).select_related("created_by").first(),
-        holds=list(SessionHoldEvent.objects.filter(record_id=rid).select_related("created_by")),
-        order=DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by").first(),
-        administration=administration,
-        changes=list(AdministrationChange.objects.filter(record_id=rid)),
-        devices=list(EsketamineDevice.objects.filter(record_id=rid)),
-        vitals=list(VitalSign.objects.filter(record_id=rid)),
-        events=list(AdverseEvent.objects.filter(record_id=rid).prefetch_related(
+        check=row(PreDoseCheck, PreDoseCheck.objects.filter(record_id=rid).select_related("created_by")),
+        holds=rows(SessionHoldEvent, SessionHoldEvent.objects.filter(record_id=rid).select_related("created_by")),
+        order=row(DoseOrder, DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by", "created_by")),
+        administration=row(Administration, Administration.objects.filter(record_id=rid).select_related(
+            "nurse_signed_by")),
+        changes=rows(AdministrationChange, AdministrationChange.objects.filter(record_id=rid)),
+        devices=rows(EsketamineDevice, EsketamineDevice.objects.filter(record_id=rid)),
+        vitals=rows(VitalSign, VitalSign.objects.filter(record_id=rid)),
+        events=rows(AdverseEvent, AdverseEvent.objects.filter(record_id=rid).prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.order_by("given_at")))),
-        discharge=Discharge.objects.filter(record_id=rid).first(),
-        addenda=list(Addendum.objects.filter(record_id=rid).select_related("created_by")),
+        discharge=row(Discharge, Discharge.objects.filter(record_id=rid).select_related("created_by")),
+        addenda=rows(Addendum, Addendum.objects.filter(record_id=rid).select_related("created_by")),
         errors=errors,
         now=now,
     )
-    for row in [*page.vitals, *page.events, *page.devices]:
-        row.error = errors.get(str(row.public_id))  # struck through on the page, with the reason
+    for item in [*page.vitals, *page.events, *page.devices]:
+        item.error = errors.get(str(item.public_id))  # struck through on the page, with the reason
     return page
+
+
+RECORD_TABLES = (EnteredInError, PreDoseCheck, SessionHoldEvent, DoseOrder, Administration, AdministrationChange,
+                 EsketamineDevice, VitalSign, AdverseEvent, Discharge, Addendum)
+
+
+@functools.cache
+def _rows_probe_sql() -> str:
+    return " UNION ALL ".join(
+        f'SELECT {number} WHERE EXISTS (SELECT 1 FROM "{model._meta.db_table}" WHERE record_id = %s)'  # noqa: S608
+        for number, model in enumerate(RECORD_TABLES))
+
+
+def _tables_with_rows(record_id: int) -> set:
+    """Which of the record's tables hold any of its rows, in one query of index probes. A record in progress, or
+    an IV record (no devices), leaves several empty, and each read costs a round trip and Django's compiling of
+    the query (issue 13)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_probe_sql(), [record_id] * len(RECORD_TABLES))
+        return {RECORD_TABLES[number] for (number,) in cursor.fetchall()}
 
 
 def chart_data(page: RecordPage) -> dict:
@@ -176,6 +210,10 @@ def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
     """Discharged (or stopped) records not yet signed, oldest first."""
     return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
+            # Only what the queue shows: a record's thresholds and a patient's registry entry are most of a row.
+            .only("public_id", "opened_at", "appointment__start", "appointment__patient__public_id",
+                  "appointment__patient__legal_first_name", "appointment__patient__legal_last_name",
+                  "appointment__protocol__name", "appointment__location__time_zone")
             .order_by("opened_at", "pk"))  # a total order: the queue is paged
 
 

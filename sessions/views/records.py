@@ -4,16 +4,21 @@ Every view of a record writes an access event (DESIGN.md §6); every write is on
 
 from __future__ import annotations
 
+import functools
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.templatetags.local_time import local
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
@@ -45,9 +50,9 @@ STEPS = {
 }
 
 
-def _record(public_id) -> SessionRecord:
+def _record(public_id, *, with_nurse: bool = False) -> SessionRecord:
     try:
-        return selectors.record_get(public_id=public_id)
+        return selectors.record_get(public_id=public_id, with_nurse=with_nurse)
     except SessionRecord.DoesNotExist:
         raise Http404("No such record.") from None
 
@@ -68,11 +73,26 @@ def _context(request, record, forms=None):
                    "addendum": request.user.has_perm("clinic_sessions.write_addendum"),
                    "override": request.user.has_perm("clinic_sessions.override_dose_cap")},
                "rescue_drugs": services.RESCUE_DRUGS,
+               # Every reading and event offers "entered in error?" to the same step: one reverse, not one a row.
+               "error_mark_url": reverse("schedule:record_step", kwargs={"public_id": record.public_id,
+                                                                         "step": "error"}),
                "ledger_balance": session_controlled_substance_balance(appointment=record.appointment)}
     for step, (_, form_class, _) in STEPS.items():
-        context[f"{step.replace('-', '_')}_form"] = forms.get(step) or form_class(time_zone=tz, initial=_initial(
-            step, page), **(_form_kwargs(step, record) if _may_still(page, step) else {}))
+        context[f"{step.replace('-', '_')}_form"] = forms.get(step) or _form_when_shown(step, form_class, page, tz)
     return context
+
+
+def _form_when_shown(step, form_class, page, tz):
+    """The step's empty form, built the first time the template shows it (a template calls what it is given).
+    A record shows a few of its fourteen forms at a time: building all of them, with their initial values and
+    the ledger's lots, cost more than reading the record (issue 13)."""
+
+    @functools.cache
+    def form():
+        return form_class(time_zone=tz, initial=_initial(step, page),
+                          **(_form_kwargs(step, page.record) if _may_still(page, step) else {}))
+
+    return form
 
 
 def _form_kwargs(step, record) -> dict:
@@ -188,7 +208,7 @@ def record_step(request, public_id, step):
 
 @staff_view(VIEW)
 def record_print(request, public_id):
-    record = _record(public_id)
+    record = _record(public_id, with_nurse=True)
     _log(request, record, action="print")
     return _render(request, "sessions/records/print.html", _context(request, record),
                    time_zone=record.appointment.location.time_zone)
@@ -203,7 +223,18 @@ def record_queue(request):
     overdue_after = selectors.signature_overdue_after()
     page = Paginator(selectors.records_awaiting_signature(now=now), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after) for r in page]
+    _queue_links_and_times(page.object_list)
     access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
                              object_type="session records to sign")
     return _render(request, "sessions/records/queue.html", {
         "rows": rows, "page": page, "overdue_hours": settings.SESSION_SIGNATURE_OVERDUE_HOURS}, time_zone="UTC")
+
+
+def _queue_links_and_times(records) -> None:
+    """Each record's link and its session's local start, worked out here rather than by a ``{% url %}`` and a
+    filter a row: the links come from one ``reverse``, as they differ only by the record's public id."""
+    placeholder = str(uuid.UUID(int=0))
+    link = reverse("schedule:record", kwargs={"public_id": placeholder})
+    for record in records:
+        record.link = link.replace(placeholder, str(record.public_id))
+        record.session_start = local(record.appointment.start, record.appointment.location)

@@ -204,3 +204,20 @@ def test_the_day_heads_probe_the_time_index_instead_of_reading_each_days_events(
         cursor.execute("EXPLAIN " + DAY_HEADS_SQL, [14])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan Backward using access_event_keyset_idx" in plan, plan
+
+
+def test_the_access_log_rows_escape_what_they_show_and_link_each_patient(manager_client):
+    """The rows are written by format_html (issue 13): a label with markup is shown as text, a patient not in the
+    registry is "(unknown patient)", still with its link and filter."""
+    import uuid
+
+    patient_id = uuid.uuid4()
+    AccessEvent.objects.create(actor_label="<script>alert(1)</script>", object_type='chart & "notes"',
+                               patient_id=patient_id, action=AccessEvent.Action.PRINT, ip_address="10.0.0.7")
+    page = manager_client.get(reverse("audit:access_log")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
+    assert "<td>chart &amp; &quot;notes&quot;</td>" in page and "<td>Printed</td>" in page
+    assert f'<a href="{reverse("patients:detail", args=[patient_id])}">(unknown patient)</a>' in page
+    assert f'href="?patient={patient_id}" aria-label="Only this patient\'s events">filter</a>' in page
+    assert "<td>10.0.0.7</td>" in page

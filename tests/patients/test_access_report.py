@@ -157,3 +157,17 @@ def test_the_report_pages_views_and_changes_on_one_timeline_newest_first(manager
     only_views = list(patient_access_timeline(patient=patient, kind="view"))
     assert len(only_views) == 40 and {entry.what for entry in only_views} == {"patient chart"}
     assert "Page 2 of 2" in manager_client.get(_url(patient, page=2)).content.decode()
+
+
+def test_the_report_rows_show_markup_as_text_and_times_in_utc_to_the_second(manager_client, patient):
+    """The rows are written by format_html (issue 13): what a label holds is escaped, times stay UTC."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 0, 42, 7, tzinfo=datetime.UTC), tick=False):
+        AccessEvent.objects.create(actor_label="<b>Eve</b> & co", object_type="chart <i>", action="print",
+                                   patient_id=patient.public_id, ip_address="10.0.0.7")
+    page = manager_client.get(_url(patient)).content.decode()
+    assert ("<td>2026-11-30 00:42:07</td>\n    <td>&lt;b&gt;Eve&lt;/b&gt; &amp; co</td>\n    <td>Printed</td>\n"
+            "    <td>chart &lt;i&gt;</td>\n    <td></td>\n    <td>10.0.0.7</td>") in page

@@ -102,8 +102,10 @@ def test_the_record_page_query_count_does_not_grow_with_the_vitals(iv_record, nu
     assert len(queries) == PINNED_QUERIES, [q["sql"][:80] for q in queries]
 
 
-PINNED_QUERIES = 20  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
-# order form; no session save; the ledger's lots only once a dose is ordered: the administration form needs them)
+PINNED_QUERIES = 12  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
+# order form; no session save; the ledger's lots only once a dose is ordered: the administration form needs them;
+# one probe for which of the record's eleven tables hold rows, then a read of each that does: here the checks and
+# the vitals)
 
 
 # The signature queue's queries whatever its length: session, user, the user's and groups' permissions, the COUNT
@@ -182,3 +184,24 @@ def test_the_signature_queue_says_the_set_overdue_limit_and_local_session_times(
     assert "Unsigned after 12 hours is overdue." in page
     local = to_local(record.appointment.start, location.time_zone)
     assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in page and " UTC</td>" not in page
+
+
+def test_the_record_page_reads_each_table_that_holds_rows_of_the_record_and_only_those(iv_record, nurse,
+                                                                                        prescriber, day_start):
+    """One probe says which of the record's tables hold rows (issue 13): what the page reads is what is there."""
+    from sessions.models import Addendum, Discharge, DoseOrder
+    from sessions.selectors.records import record_page
+    from sessions.services.records import addendum_add
+
+    record_signed(iv_record, nurse, prescriber, day_start)
+    addendum_add(record=iv_record, by=prescriber, text="Escort's phone corrected.", secret="sign-me-please-1")
+    with CaptureQueriesContext(connection) as queries:
+        page = record_page(record=iv_record, now=day_start + timedelta(hours=1))
+    assert page.check == PreDoseCheck.objects.get(record=iv_record)
+    assert page.order == DoseOrder.objects.get(record=iv_record)
+    assert page.discharge == Discharge.objects.get(record=iv_record)
+    assert page.vitals == list(VitalSign.objects.filter(record=iv_record)) and page.vitals
+    assert page.addenda == list(Addendum.objects.filter(record=iv_record)) and page.addenda
+    assert (page.holds, page.administration, page.changes, page.devices, page.events, page.errors) == (
+        [], None, [], [], [], {})
+    assert len(queries) == 1 + 5  # the probe, then checks, order, vitals, discharge, addenda
