@@ -17,6 +17,7 @@ from clinic.templatetags.local_time import clinic_time_zone, local_seconds
 def access_log(request):
     """Managers: who viewed which patient's data. Filter by patient or staff member."""
     form = AccessLogFilterForm(request.GET or None)
+    filters = {}
     if form.is_bound and not form.is_valid():
         events = AccessEvent.objects.none()  # a filter we cannot read must not fall back to "everything"
     else:
@@ -25,10 +26,11 @@ def access_log(request):
     page = access_events_page(events, params=request.GET.dict())
     _label_patients(page.object_list)
     # The log names patients, so reading it is itself an access event (issue 8, item 6).
-    access_event_record(request=request, patient_id=None, patient_ids=_patients_named(page.object_list),
-                        object_type="access log")
-    return render(request, "audit/access_log.html", {"form": form, "page": page,
-                                                     "rows": access_log_rows(page.object_list, clinic_time_zone()),
+    access_event_record(request=request, patient_id=None,
+                        patient_ids=_patients_shown(page.object_list, filters.get("patient")), object_type="access log")
+    zone = clinic_time_zone()
+    return render(request, "audit/access_log.html", {"form": form, "page": page, "clinic_zone": zone,
+                                                     "rows": access_log_rows(page.object_list, zone),
                                                      "day_heads": access_log_day_heads()})
 
 
@@ -43,12 +45,15 @@ def _label_patients(events) -> None:
         event.patient_url = urls.get(event.patient_id, "")
 
 
-def _patients_named(events) -> list[str]:
-    """Every patient the page's events name, by public id as text, sorted: a text id sorts as its UUID does."""
-    named = {str(event.patient_id) for event in events if event.patient_id}
-    for event in events:
-        named.update(event.named_ids)
-    return sorted(named)
+def _patients_shown(events, filtered_patient=None) -> list:
+    """The patients this page of the log shows: the one each row names and, filtered to a patient, that patient
+    (the rows are then theirs). Not the patients a listed event (a search, an earlier reading of the log) named:
+    the log does not show them, and naming them made each reading's event name every patient named lately, which
+    the next reading read back (issue 13)."""
+    shown = {event.patient_id for event in events if event.patient_id}
+    if filtered_patient:
+        shown.add(filtered_patient)
+    return sorted(shown, key=str)
 
 
 ACTIONS = dict(AccessEvent.Action.choices)

@@ -221,3 +221,41 @@ def test_the_access_log_rows_escape_what_they_show_and_link_each_patient(manager
     assert f'<a href="{reverse("patients:detail", args=[patient_id])}">(unknown patient)</a>' in page
     assert f'href="?patient={patient_id}" aria-label="Only this patient\'s events">filter</a>' in page
     assert "<td>10.0.0.7</td>" in page
+
+
+def test_reading_the_log_names_the_patients_it_shows_not_every_patient_a_listed_page_named(manager_client, location):
+    """The log shows one patient's name a row; a list event (a search, an earlier reading of the log) names its
+    patients without the log showing them. Recording those too grew each reading's event towards every patient
+    shown lately, and each reading then read them all back (issue 13)."""
+    from tests.factories import PatientFactory
+
+    shown, listed = PatientFactory(location=location), PatientFactory(location=location)
+    AccessEvent.objects.create(actor_label="Front desk", object_type="patient search", action=AccessEvent.Action.SEARCH,
+                               patient_ids=[listed.public_id, shown.public_id])
+    AccessEvent.objects.create(actor_label="Nurse", object_type="patient chart", patient_id=shown.public_id)
+
+    manager_client.get(reverse("audit:access_log"))
+    manager_client.get(reverse("audit:access_log"))  # the first reading's event is now on the page too
+
+    readings = AccessEvent.objects.filter(object_type="access log").order_by("id")
+    assert [event.patient_ids for event in readings] == [[shown.public_id], [shown.public_id]]
+
+
+def test_reading_the_log_filtered_to_a_patient_names_that_patient(manager_client, location):
+    from tests.factories import PatientFactory
+
+    listed = PatientFactory(location=location)
+    AccessEvent.objects.create(actor_label="Front desk", object_type="patient search", action=AccessEvent.Action.SEARCH,
+                               patient_ids=[listed.public_id])
+
+    page = manager_client.get(reverse("audit:access_log"), {"patient": str(listed.public_id)})
+
+    assert "patient search" in page.content.decode()
+    assert AccessEvent.objects.get(object_type="access log").patient_ids == [listed.public_id]
+
+
+def test_the_access_log_says_its_times_are_the_clinics_local_times(manager_client, location):
+    AccessEvent.objects.create(actor_label="Nurse", object_type="patient chart")
+    page = manager_client.get(reverse("audit:access_log")).content.decode()
+    assert "When (UTC)" not in page and "times in UTC" not in page
+    assert f"times in the clinic's time zone ({location.time_zone})" in page
