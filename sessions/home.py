@@ -1,7 +1,8 @@
 """The schedule's and the session records' panels on the staff home page (clinic/home.py).
 
 Counts only, no names: the home page shows no patient data, so it writes no access event. Each builder runs a
-fixed number of queries (one for the locations, one aggregate per question), whatever the number of rows.
+fixed number of queries (one aggregate per question, and the locations and the holds once for the page through
+``shared``), whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from clinic.home import HomeCount
+from clinic.home import HomeCount, SharedAnswers
 from clinic.models import Location
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
@@ -65,15 +66,20 @@ def _day_q(locations: list[Location], now: datetime, offset: int) -> Q:
     return q
 
 
-def _days(now: datetime) -> tuple[list[LocationDay], Q]:
-    locations = list(Location.objects.filter(is_active=True).order_by("name"))
+def active_locations() -> list[Location]:
+    return list(Location.objects.filter(is_active=True).order_by("name"))
+
+
+def _days(now: datetime, shared: SharedAnswers) -> tuple[list[LocationDay], Q]:
+    """Each location's today, new for each panel (a panel fills in its own counts); the locations read once."""
+    locations = shared(active_locations)
     days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date()) for loc in locations]
     return days, _day_q(locations, now, 0)
 
 
-def front_desk_today(*, now: datetime) -> dict:
+def front_desk_today(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's arrivals by time, per location (to arrive / checked in), and tomorrow's unconfirmed."""
-    days, today_q = _days(now)
+    days, today_q = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
     rows = (Appointment.objects.filter(today_q | _day_q([d.location for d in days], now, 1))
             .values("location_id", "start")
@@ -91,9 +97,9 @@ def front_desk_today(*, now: datetime) -> dict:
     return {"days": days}
 
 
-def nurse_today(*, now: datetime) -> dict:
+def nurse_today(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's patients per location by chair and status, and the session records on hold."""
-    days, today_q = _days(now)
+    days, today_q = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
     rows = (Appointment.objects.filter(today_q).exclude(status__in=(S.CANCELLED, S.RESCHEDULED))
             .values("location_id", "chair__position", "chair__name", "status").annotate(n=Count("id"))
@@ -104,7 +110,7 @@ def nurse_today(*, now: datetime) -> dict:
         if not chairs or chairs[-1][0] != row["chair__name"]:
             chairs.append((row["chair__name"], {}))
         chairs[-1][1][labels[row["status"]]] = row["n"]
-    return {"days": days, "holds_list": [_holds_count()]}
+    return {"days": days, "holds_list": [shared(_holds_count)]}
 
 
 def held_records_count_query():
@@ -120,23 +126,23 @@ def _holds_count() -> HomeCount:
                      reverse("schedule:board"), "No session is on hold.", urgent=bool(held))
 
 
-def prescriber_records(*, now: datetime) -> dict:
+def prescriber_records(*, now: datetime, shared: SharedAnswers) -> dict:
     """Holds waiting for a go, and records waiting for a signature (overdue after the set hours)."""
     overdue_before = now - signature_overdue_after()
     counts = SessionRecord.objects.filter(signed_at__isnull=True, appointment__status=S.COMPLETED).aggregate(
         waiting=Count("id"), overdue=Count("id", filter=Q(opened_at__lt=overdue_before)))
     overdue = counts["overdue"]
     return {"counts": [
-        _holds_count(),
+        shared(_holds_count),
         HomeCount("records waiting for your signature", counts["waiting"], reverse("schedule:record_queue"),
                   "No record is waiting for a signature.", urgent=bool(overdue),
                   note=f"{overdue} overdue" if overdue else ""),
     ]}
 
 
-def manager_census(*, now: datetime) -> dict:
+def manager_census(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's census per location: booked, arrived, completed, cancelled or no-show."""
-    days, today_q = _days(now)
+    days, today_q = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
     rows = (Appointment.objects.filter(today_q).values("location_id")
             .annotate(to_arrive=Count("id", filter=Q(status__in=TO_ARRIVE)),
