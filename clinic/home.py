@@ -36,16 +36,17 @@ T = TypeVar("T")
 class SharedAnswers:
     """The answers several panels of one home page need, each worked out once for the page: a person with
     several roles saw the locations read three times, the holds and the waiting requests twice (issue 13).
-    Keyed by the function that answers, which takes no argument; what it returns is shared, so it is not
+    Keyed by the function that answers and its arguments (hashable); what it returns is shared, so it is not
     changed by its askers."""
 
     def __init__(self):
-        self._answers: dict[Callable, object] = {}
+        self._answers: dict[tuple, object] = {}
 
-    def __call__(self, question: Callable[[], T]) -> T:
-        if question not in self._answers:
-            self._answers[question] = question()
-        return self._answers[question]  # type: ignore[return-value]
+    def __call__(self, question: Callable[..., T], *args) -> T:
+        key = (question, *args)
+        if key not in self._answers:
+            self._answers[key] = question(*args)
+        return self._answers[key]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
