@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -70,9 +71,9 @@ def active_locations() -> list[Location]:
     return list(Location.objects.filter(is_active=True).order_by("name"))
 
 
-@dataclass(frozen=True)
-class StartCount:
-    """How many appointments of one location start at one time on one chair in one status."""
+class StartCount(NamedTuple):
+    """How many appointments of one location start at one time on one chair in one status (a named tuple:
+    made for every row, faster than a frozen dataclass)."""
 
     location_id: int
     start: datetime

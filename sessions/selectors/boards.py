@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -198,11 +199,10 @@ def needs_consent(appointment: Appointment) -> bool:
     return appointment.status in NOT_STARTED and getattr(appointment, "consent_current", True) is False
 
 
-@dataclass(frozen=True)
-class WeekCard:
+class WeekCard(NamedTuple):
     """One appointment in the week view, as the page shows it. Read as values, not models: a week holds
     hundreds, and an appointment with its patient, protocol and chair as model instances cost more than the
-    page's SQL."""
+    page's SQL. A named tuple: as immutable as a frozen dataclass, and a few µs cheaper to make, 200 times."""
 
     public_id: uuid.UUID
     patient_public_id: uuid.UUID  # for the access log
