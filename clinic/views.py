@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from clinic.accounts.roles import Role, navigation_for, roles_of
-from clinic.home import home_panels_for
+from clinic.home import SharedAnswers, home_panels_for
 
 
 @login_required
@@ -14,10 +14,11 @@ def home(request):
     lists), then every page their roles open."""
     roles = roles_of(request.user)
     destinations = navigation_for(request.user)
-    rows = [(item, import_string(item.count)() if item.count else None) for item in destinations]
+    shared = SharedAnswers()  # a destination's count is often a panel's too (the self-referrals waiting)
+    rows = [(item, shared(import_string(item.count)) if item.count else None) for item in destinations]
     return render(request, "clinic/home.html", {
         "role_labels": [Role(name).label for name in roles], "destinations": destinations,
-        "destination_rows": rows, "panels": home_panels_for(roles=roles, now=timezone.now())})
+        "destination_rows": rows, "panels": home_panels_for(roles=roles, now=timezone.now(), shared=shared)})
 
 
 def favicon(request):

@@ -9,7 +9,7 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.timesince import timesince
 
-from clinic.home import HomeCount
+from clinic.home import HomeCount, SharedAnswers
 from patients.models import ConsentDocument, Intake, IntakeStatus
 from patients.models.intake import URGENT_IMMEDIATE_PREFIX
 from patients.selectors import intake_requests_pending_count
@@ -23,19 +23,19 @@ def not_started_after() -> timedelta:
     return timedelta(days=getattr(settings, "HOME_INTAKE_NOT_STARTED_DAYS", 3))
 
 
-def front_desk_intakes(*, now: datetime) -> dict:
+def front_desk_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     """Intake links sent days ago and never opened (a phone call helps), and self-referrals waiting."""
     days = not_started_after().days
     stale = Intake.objects.filter(status=IntakeStatus.INVITED, status_changed_at__lte=now - not_started_after())
     return {"counts": [
         HomeCount(f"intakes invited {days} or more days ago and not started", stale.count(),
                   _intakes(IntakeStatus.INVITED), "Every intake sent recently or already started."),
-        HomeCount("self-referral requests waiting", intake_requests_pending_count(),
+        HomeCount("self-referral requests waiting", shared(intake_requests_pending_count),
                   reverse("patients:intake_requests"), "No self-referral request is waiting."),
     ]}
 
 
-def prescriber_intakes(*, now: datetime) -> dict:
+def prescriber_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     """Urgent intakes (immediate evaluation first), then the intakes waiting for review and the oldest wait."""
     urgent = list(Intake.objects.filter(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True)
                   .values_list("urgent_reasons", flat=True))
@@ -53,7 +53,7 @@ def prescriber_intakes(*, now: datetime) -> dict:
     ]}
 
 
-def manager_consent(*, now: datetime) -> dict:
+def manager_consent(*, now: datetime, shared: SharedAnswers) -> dict:
     """The consent version in force (patients sign the newest before their next session)."""
     current = ConsentDocument.objects.order_by("-version").first()
     return {"consent": current}

@@ -1,7 +1,8 @@
 """The schedule's and the session records' panels on the staff home page (clinic/home.py).
 
 Counts only, no names: the home page shows no patient data, so it writes no access event. Each builder runs a
-fixed number of queries (one for the locations, one aggregate per question), whatever the number of rows.
+fixed number of queries (one aggregate per question, and the locations and the holds once for the page through
+``shared``), whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from clinic.home import HomeCount
+from clinic.home import HomeCount, SharedAnswers
 from clinic.models import Location
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
@@ -55,56 +57,84 @@ class LocationDay:
         return self.to_arrive + self.arrived
 
 
-def _day_q(locations: list[Location], now: datetime, offset: int) -> Q:
-    """Appointments on the local day ``offset`` days from each location's today (each has its own zone)."""
+def _day_q(locations: list[Location], now: datetime, days: int) -> Q:
+    """Appointments from each location's today for ``days`` local days (each location has its own zone)."""
     q = Q(pk__in=[])
     for location in locations:
-        day = to_local(now, location.time_zone).date() + timedelta(days=offset)
+        day = to_local(now, location.time_zone).date()
         q |= Q(location=location, start__gte=to_utc(day, time(0), location.time_zone),
-               start__lt=to_utc(day + timedelta(days=1), time(0), location.time_zone))
+               start__lt=to_utc(day + timedelta(days=days), time(0), location.time_zone))
     return q
 
 
-def _days(now: datetime) -> tuple[list[LocationDay], Q]:
-    locations = list(Location.objects.filter(is_active=True).order_by("name"))
+def active_locations() -> list[Location]:
+    return list(Location.objects.filter(is_active=True).order_by("name"))
+
+
+class StartCount(NamedTuple):
+    """How many appointments of one location start at one time on one chair in one status (a named tuple:
+    made for every row, faster than a frozen dataclass)."""
+
+    location_id: int
+    start: datetime
+    status: str
+    chair_name: str
+    n: int
+    today: bool  # else tomorrow (the location's local days)
+
+
+def appointment_counts(now: datetime, locations: tuple[Location, ...]) -> list[StartCount]:
+    """Today's and tomorrow's appointments of each location counted by start, chair and status, in one query
+    for the page: the arrivals, the chairs and the census are each a sum of these (they were three queries,
+    each with its own per-location filter). In chair order (position, name), then status, then start."""
+    tomorrow = {loc.pk: to_utc(to_local(now, loc.time_zone).date() + timedelta(days=1), time(0), loc.time_zone)
+                for loc in locations}
+    rows = (Appointment.objects.filter(_day_q(list(locations), now, 2))
+            .values_list("location_id", "start", "status", "chair__name").annotate(n=Count("id"))
+            .order_by("location_id", "chair__position", "chair__name", "status", "start"))
+    return [StartCount(location_id, start, status, chair, n, start < tomorrow[location_id])
+            for location_id, start, status, chair, n in rows]
+
+
+def _days(now: datetime, shared: SharedAnswers) -> tuple[list[LocationDay], list[StartCount]]:
+    """Each location's today, new for each panel (a panel fills in its own counts), and the counts of the
+    page (the locations and the counts read once)."""
+    locations = shared(active_locations)
     days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date()) for loc in locations]
-    return days, _day_q(locations, now, 0)
+    return days, shared(appointment_counts, now, tuple(locations))
 
 
-def front_desk_today(*, now: datetime) -> dict:
+def front_desk_today(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's arrivals by time, per location (to arrive / checked in), and tomorrow's unconfirmed."""
-    days, today_q = _days(now)
+    days, counts = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
-    rows = (Appointment.objects.filter(today_q | _day_q([d.location for d in days], now, 1))
-            .values("location_id", "start")
-            .annotate(to_arrive=Count("id", filter=today_q & Q(status__in=TO_ARRIVE)),
-                      arrived=Count("id", filter=today_q & Q(status__in=ARRIVED)),
-                      unconfirmed=Count("id", filter=~today_q & Q(status=S.BOOKED)))
-            .order_by("location_id", "start"))
-    for row in rows:
-        day = by_id[row["location_id"]]
-        day.to_arrive += row["to_arrive"]
-        day.arrived += row["arrived"]
-        day.tomorrow_unconfirmed += row["unconfirmed"]
-        if row["to_arrive"] or row["arrived"]:
-            day.times.append((to_local(row["start"], day.location.time_zone), row["to_arrive"], row["arrived"]))
+    at: dict[tuple[int, datetime], list[int]] = {}  # (location, start): [to arrive, arrived]
+    for row in counts:
+        if not row.today:
+            by_id[row.location_id].tomorrow_unconfirmed += row.n if row.status == S.BOOKED else 0
+        elif row.status in TO_ARRIVE or row.status in ARRIVED:
+            at.setdefault((row.location_id, row.start), [0, 0])[0 if row.status in TO_ARRIVE else 1] += row.n
+    for (location_id, start), (to_arrive, arrived) in sorted(at.items()):
+        day = by_id[location_id]
+        day.to_arrive, day.arrived = day.to_arrive + to_arrive, day.arrived + arrived
+        day.times.append((to_local(start, day.location.time_zone), to_arrive, arrived))
     return {"days": days}
 
 
-def nurse_today(*, now: datetime) -> dict:
+def nurse_today(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's patients per location by chair and status, and the session records on hold."""
-    days, today_q = _days(now)
+    days, counts = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
-    rows = (Appointment.objects.filter(today_q).exclude(status__in=(S.CANCELLED, S.RESCHEDULED))
-            .values("location_id", "chair__position", "chair__name", "status").annotate(n=Count("id"))
-            .order_by("location_id", "chair__position", "chair__name", "status"))
     labels = dict(S.choices)
-    for row in rows:
-        chairs = by_id[row["location_id"]].chairs
-        if not chairs or chairs[-1][0] != row["chair__name"]:
-            chairs.append((row["chair__name"], {}))
-        chairs[-1][1][labels[row["status"]]] = row["n"]
-    return {"days": days, "holds_list": [_holds_count()]}
+    for row in counts:
+        if not row.today or row.status in (S.CANCELLED, S.RESCHEDULED):
+            continue
+        chairs = by_id[row.location_id].chairs
+        if not chairs or chairs[-1][0] != row.chair_name:
+            chairs.append((row.chair_name, {}))
+        statuses = chairs[-1][1]
+        statuses[labels[row.status]] = statuses.get(labels[row.status], 0) + row.n
+    return {"days": days, "holds_list": [shared(_holds_count)]}
 
 
 def held_records_count_query():
@@ -120,31 +150,30 @@ def _holds_count() -> HomeCount:
                      reverse("schedule:board"), "No session is on hold.", urgent=bool(held))
 
 
-def prescriber_records(*, now: datetime) -> dict:
+def prescriber_records(*, now: datetime, shared: SharedAnswers) -> dict:
     """Holds waiting for a go, and records waiting for a signature (overdue after the set hours)."""
     overdue_before = now - signature_overdue_after()
     counts = SessionRecord.objects.filter(signed_at__isnull=True, appointment__status=S.COMPLETED).aggregate(
         waiting=Count("id"), overdue=Count("id", filter=Q(opened_at__lt=overdue_before)))
     overdue = counts["overdue"]
     return {"counts": [
-        _holds_count(),
+        shared(_holds_count),
         HomeCount("records waiting for your signature", counts["waiting"], reverse("schedule:record_queue"),
                   "No record is waiting for a signature.", urgent=bool(overdue),
                   note=f"{overdue} overdue" if overdue else ""),
     ]}
 
 
-def manager_census(*, now: datetime) -> dict:
+def manager_census(*, now: datetime, shared: SharedAnswers) -> dict:
     """Today's census per location: booked, arrived, completed, cancelled or no-show."""
-    days, today_q = _days(now)
+    days, counts = _days(now, shared)
     by_id = {d.location.pk: d for d in days}
-    rows = (Appointment.objects.filter(today_q).values("location_id")
-            .annotate(to_arrive=Count("id", filter=Q(status__in=TO_ARRIVE)),
-                      arrived=Count("id", filter=Q(status__in=ARRIVED)),
-                      completed=Count("id", filter=Q(status=S.COMPLETED)),
-                      missed=Count("id", filter=Q(status__in=(S.CANCELLED, S.NO_SHOW)))))
-    for row in rows:
-        day = by_id[row["location_id"]]
-        day.to_arrive, day.arrived = row["to_arrive"], row["arrived"]
-        day.completed, day.missed = row["completed"], row["missed"]
+    for row in counts:
+        if not row.today:
+            continue
+        day = by_id[row.location_id]
+        day.to_arrive += row.n if row.status in TO_ARRIVE else 0
+        day.arrived += row.n if row.status in ARRIVED else 0
+        day.completed += row.n if row.status == S.COMPLETED else 0
+        day.missed += row.n if row.status in (S.CANCELLED, S.NO_SHOW) else 0
     return {"days": days}

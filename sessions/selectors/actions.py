@@ -1,4 +1,4 @@
-"""The move buttons a page offers on an appointment, shaped in Python for ``includes/_actions.html``.
+"""The move buttons a page offers on an appointment, shaped in Python for ``sessions.html.action_buttons``.
 
 The day board shows dozens of cards with their buttons. Asked per card through a template tag (every
 permission asked again, a refusal message written for each move the status map rules out), then a

@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -112,6 +113,14 @@ class DayBoard:
         return [(str(i + 2), chair) for i, chair in enumerate(self.chairs)]
 
 
+# What a card reads: the whole appointment (its moves ask its status and times), and of its patient, protocol,
+# chair and nurse what it prints (and the patient's id, for the access log). The rest of those rows, as
+# model fields made for 40 cards, cost without being shown.
+BOARD_FIELDS = (*(f.name for f in Appointment._meta.concrete_fields),
+                "patient__public_id", "patient__legal_first_name", "patient__legal_last_name",
+                "protocol__name", "chair__name", "nurse__full_name")
+
+
 def day_board(*, location: Location, day: date, now: datetime | None = None, user=None) -> DayBoard:
     """Chairs as columns, 15-minute rows from opening to closing, each appointment placed by row; with
     ``user``, each card on the grid carries the moves that user may make on it now.
@@ -132,7 +141,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     # Through ``location.appointments``: each appointment's location is the board's, set without a join.
     appointments = (with_consent_current(location.appointments.filter(start__gte=day_start, start__lt=day_end))
                     .exclude(status=Appointment.Status.RESCHEDULED)
-                    .select_related("patient", "protocol", "chair", "nurse").order_by("start"))
+                    .select_related("patient", "protocol", "chair", "nurse").only(*BOARD_FIELDS).order_by("start"))
     index = {chair.pk: i for i, chair in enumerate(chairs)}
     columns: list[list[BoardCard]] = [[] for _ in chairs]
     outside, released = [], []
@@ -190,11 +199,10 @@ def needs_consent(appointment: Appointment) -> bool:
     return appointment.status in NOT_STARTED and getattr(appointment, "consent_current", True) is False
 
 
-@dataclass(frozen=True)
-class WeekCard:
+class WeekCard(NamedTuple):
     """One appointment in the week view, as the page shows it. Read as values, not models: a week holds
     hundreds, and an appointment with its patient, protocol and chair as model instances cost more than the
-    page's SQL."""
+    page's SQL. A named tuple: as immutable as a frozen dataclass, and a few µs cheaper to make, 200 times."""
 
     public_id: uuid.UUID
     patient_public_id: uuid.UUID  # for the access log

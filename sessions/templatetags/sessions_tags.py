@@ -1,8 +1,11 @@
 import re
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString
 
+from sessions import html
 from sessions.courses import to_local
 from sessions.models import Appointment
 from sessions.selectors.actions import Actions
@@ -17,6 +20,29 @@ def appointment_actions(appointment: Appointment, user, now=None) -> Actions:
     ``appointment_moves``' rules, as the view and the service do, so a page offers only what would work. For one
     appointment; a page of many shapes them in its selector (``PageActions``)."""
     return selectors_appointment_actions(appointment, user, now)
+
+
+def _csrf_input(context) -> SafeString:
+    """The page's ``{% csrf_token %}`` field, rendered once for all its forms (the token is the same)."""
+    return CsrfTokenNode().render(context)
+
+
+@register.simple_tag(takes_context=True)
+def action_buttons(context, actions: Actions, next_url: str) -> SafeString:
+    """The move buttons, reschedule and cancel of one appointment (``html.action_buttons``)."""
+    return html.action_buttons(actions, next_url, _csrf_input(context))
+
+
+@register.simple_tag(takes_context=True)
+def board_cards(context, cards, next_url: str) -> SafeString:
+    """The day board's cards with their buttons (``html.board_card``)."""
+    return html.board_cards(cards, next_url, _csrf_input(context))
+
+
+@register.simple_tag
+def week_appointments(cards) -> SafeString:
+    """A day's appointments in the week view (``html.week_appointments``)."""
+    return html.week_appointments(cards)
 
 
 @register.filter

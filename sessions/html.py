@@ -1,0 +1,87 @@
+"""Fragments that a page prints dozens or hundreds of times, built in Python with ``format_html`` (every value
+escaped, as the template would) and printed by a tag (sessions_tags): the day board's cards and their move
+buttons, the week's appointments.
+
+In the template language each card's two or three dozen variables, ``{% if %}``, ``{% include %}`` of the
+buttons and ``{% csrf_token %}`` per button were most of the day board's and the week view's render time
+(bench/board_render.py: about 140 µs a board card, 25 µs a week appointment; issue 13). The markup is the
+one the templates printed; tests/sessions/test_board_html.py checks it and its escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from sessions.selectors.actions import Actions
+
+if TYPE_CHECKING:
+    from sessions.selectors.boards import BoardCard, WeekCard
+
+
+def action_buttons(actions: Actions, next_url: str, csrf_input: SafeString) -> SafeString:
+    """The moves a user may make on an appointment now, each a form that posts after the browser asks
+    (``data-confirm``, js/confirm.js), then the links to reschedule and cancel. ``csrf_input``: the page's
+    ``{% csrf_token %}`` field, rendered once (it is the same for every form of the page)."""
+    if not actions.offered:
+        return SafeString("")
+    forms = format_html_join(
+        "", '<form method="post" action="{}" data-confirm="{}">{}<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="btn btn-sm btn-{}">{}</button></form>',
+        ((button.url, button.confirm, csrf_input, next_url, button.style, button.label)
+         for button in actions.buttons))
+    reschedule = (format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">Reschedule</a>',
+                              actions.reschedule_url) if actions.reschedule_url else "")
+    cancel = (format_html('<a class="btn btn-sm btn-outline-danger" href="{}">Cancel</a>', actions.cancel_url)
+              if actions.cancel_url else "")
+    return format_html('<div class="d-flex flex-wrap gap-1 mt-1">{}{}{}</div>', forms, reschedule, cancel)
+
+
+def _overrun_warning(card: BoardCard) -> SafeString:
+    """Past its booked end, with the next patient booked on the chair (the board warns before they wait)."""
+    if not card.overrunning:
+        return SafeString("")
+    after = card.next_on_chair
+    following = (format_html(". Next on this chair: {} {}", after.start_time, after.patient_name)
+                 if after is not None else "")
+    return format_html('<div class="badge text-bg-danger text-wrap text-start overrun-warning" role="status">'
+                       "Overrunning: booked to end {}{}</div>", card.end_time, following)
+
+
+CONSENT_WARNING = mark_safe(  # noqa: S308 (a constant)
+    '<div class="badge text-bg-warning text-wrap text-start consent-warning" role="status">'
+    "Consent must be signed again before this session</div>")
+
+
+def board_card(card: BoardCard, next_url: str, csrf_input: SafeString) -> SafeString:
+    """One appointment on the day board's grid, in its ARIA row (the grid's cells sit in rows, issue 12 #4)."""
+    return format_html(
+        '<div class="board-aria-row" role="row">'
+        '<article id="appt-{}" role="gridcell" class="board-card status-{} {}" aria-label="{}, {}, {}">'
+        '<div class="d-flex justify-content-between gap-1">'
+        '<a class="fw-semibold" href="{}">{}</a> <span class="badge badge-status">{}</span></div>'
+        "<div>{}–{} · {}</div>"
+        '<div class="text-body-secondary">{}{}</div>'
+        "{}{}{}</article></div>\n",
+        card.appointment.public_id, card.status, card.grid_classes, card.patient_name, card.start_time,
+        card.status_label,
+        card.url, card.patient_name, card.status_label,
+        card.start_time, card.end_time, card.protocol_name,
+        card.nurse_name, " · escort ✓" if card.escort_confirmed else "",
+        _overrun_warning(card), CONSENT_WARNING if card.needs_consent else "",
+        action_buttons(card.actions, next_url, csrf_input))
+
+
+def board_cards(cards: Iterable[BoardCard], next_url: str, csrf_input: SafeString) -> SafeString:
+    return mark_safe("".join(board_card(card, next_url, csrf_input) for card in cards))  # noqa: S308 (escaped)
+
+
+def week_appointments(cards: Iterable[WeekCard]) -> SafeString:
+    """A day's appointments in the week view, one list item each."""
+    return format_html_join(
+        "\n", '<li class="board-card status-{} mb-1"><a href="{}">{} {}</a><br>{} · {} · {}</li>',
+        ((card.status, card.url, card.start_time, card.patient_name, card.chair_name, card.protocol_name,
+          card.status_label) for card in cards))

@@ -1,0 +1,85 @@
+"""The day board's cards, their move buttons and the week's appointments, built in Python (sessions/html.py):
+the markup the templates printed, every value escaped, and one CSRF field in every form."""
+
+import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from sessions import html
+from sessions.models import Appointment
+from sessions.selectors.actions import Actions, MoveButton
+from tests.factories import PatientFactory
+from tests.sessions.helpers import local, make_nurse
+
+CSRF = mark_safe('<input type="hidden" name="csrfmiddlewaretoken" value="token">')  # as {% csrf_token %} gives it
+NAME = 'Ann <b>"Bold"</b> & Co'
+ESCAPED_NAME = "Ann &lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co"
+
+
+def _card(**fields):
+    card = {"appointment": SimpleNamespace(public_id="a1"), "status": "booked", "grid_classes": "board-col-2",
+            "patient_name": NAME, "start_time": "09:00", "end_time": "10:40", "status_label": "Booked",
+            "url": "/appt/a1/", "protocol_name": "IV <fast>", "nurse_name": "Nurse Joy", "escort_confirmed": False,
+            "overrunning": False, "next_on_chair": None, "needs_consent": False, "actions": Actions()}
+    return SimpleNamespace(**{**card, **fields})
+
+
+def test_action_buttons_post_each_move_with_the_csrf_field_and_where_to_come_back():
+    actions = Actions(buttons=(MoveButton("check-in", "Check in", "success", "/appt/a1/check-in/",
+                                          f"Check in: {NAME} at 09:00?"),),
+                      reschedule_url="/appt/a1/reschedule/", cancel_url="/appt/a1/cancel/")
+    out = html.action_buttons(actions, "/board/?location=x&day=2026-01-05", CSRF)
+    assert out == (
+        '<div class="d-flex flex-wrap gap-1 mt-1">'
+        f'<form method="post" action="/appt/a1/check-in/" data-confirm="Check in: {ESCAPED_NAME} at 09:00?">{CSRF}'
+        '<input type="hidden" name="next" value="/board/?location=x&amp;day=2026-01-05">'
+        '<button type="submit" class="btn btn-sm btn-success">Check in</button></form>'
+        '<a class="btn btn-sm btn-outline-secondary" href="/appt/a1/reschedule/">Reschedule</a>'
+        '<a class="btn btn-sm btn-outline-danger" href="/appt/a1/cancel/">Cancel</a></div>')
+    assert html.action_buttons(Actions(), "/board/", CSRF) == ""
+
+
+def test_board_card_escapes_what_it_prints_and_says_escort_overrun_and_consent():
+    plain = html.board_card(_card(), "/board/", CSRF)
+    assert NAME not in plain and plain.count(ESCAPED_NAME) == 2  # the label and the link
+    assert 'aria-label="' + ESCAPED_NAME + ', 09:00, Booked"' in plain
+    assert "IV &lt;fast&gt;" in plain and "escort" not in plain and "<form" not in plain
+    assert "overrun-warning" not in plain and "consent-warning" not in plain
+
+    later = _card(patient_name="Bo <i>", start_time="11:00")
+    warned = html.board_card(_card(escort_confirmed=True, overrunning=True, next_on_chair=later, needs_consent=True),
+                             "/board/", CSRF)
+    assert "Nurse Joy · escort ✓" in warned
+    assert "Overrunning: booked to end 10:40. Next on this chair: 11:00 Bo &lt;i&gt;</div>" in warned
+    assert "Consent must be signed again before this session" in warned
+    alone = html.board_card(_card(overrunning=True), "/board/", CSRF)
+    assert "Overrunning: booked to end 10:40</div>" in alone
+
+
+def test_week_appointments_one_escaped_item_each():
+    cards = [SimpleNamespace(status="booked", url="/appt/a1/", start_time="09:00", patient_name=NAME,
+                             chair_name="Chair 1", protocol_name="IV", status_label="Booked")] * 2
+    out = html.week_appointments(cards)
+    assert out.count('<li class="board-card status-booked mb-1">') == 2
+    assert f'<a href="/appt/a1/">09:00 {ESCAPED_NAME}</a><br>Chair 1 · IV · Booked</li>' in out
+
+
+@pytest.mark.django_db
+def test_each_form_on_the_day_board_carries_the_pages_csrf_field(front_desk_client, location, protocol, chairs,
+                                                                 front_desk, next_monday):
+    nurse = make_nurse(email="html.nurse@clinic.test")
+    for slot, hour in enumerate((9, 11)):
+        start = local(location, next_monday, hour)
+        Appointment.objects.create(
+            patient=PatientFactory(location=location), protocol=protocol, location=location, chair=chairs[slot],
+            nurse=nurse, nurse_slot=slot + 1, start=start, end=start + timedelta(minutes=100),
+            blocked_until=start + timedelta(minutes=115), booked_by=front_desk, status=Appointment.Status.BOOKED)
+    page = front_desk_client.get(reverse("schedule:board"), {"location": location.public_id,
+                                                             "day": next_monday.isoformat()}).content.decode()
+    forms = re.findall(r"<form method=\"post\".*?</form>", page, re.S)
+    assert len(forms) >= 2
+    assert all(re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', form) for form in forms)
