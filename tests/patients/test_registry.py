@@ -220,21 +220,49 @@ def test_search_ignores_accents_in_the_query(location):
     assert [p.legal_last_name for p in patients_search(query="Ñuñes")] == ["Nunez"]  # misspelt and accented
 
 
-def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
+def _plan(queryset, *settings: str) -> str:
     from django.db import connection
 
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
     from patients.selectors import _patients_matching
 
     # The query word goes through the IMMUTABLE function too: folded to a constant, so the LIKE is indexable.
-    # (A tiny test table would be read whole anyway: only bitmap scans are left to the planner here.)
-    query = _patients_matching(["nunez"], fuzzy=False).select_related(None).values("pk")
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "patient_last_key_trgm" in plan and "patient_first_key_trgm" in plan, plan
+    # (A tiny test table would be read whole anyway: only bitmap scans are left to the planner here. Both
+    # kinds of trigram index serve a LIKE; on a tiny table the planner may take either.)
+    plan = _plan(_patients_matching(["nunez"], fuzzy=False).select_related(None).values("pk"),
+                 "enable_seqscan", "enable_indexscan")
+    assert re.search(r"patient_last_key_(trgm|near)", plan) and re.search(r"patient_first_key_(trgm|near)", plan), plan
     assert "'%NUNEZ%'" in plan, plan
+
+
+def test_a_misspelt_name_reads_the_closest_names_first_and_stops(location):
+    """Issue 13: a misspelling matches thousands of names in a large registry. Each GiST index hands over the
+    names nearest first (``<->``) and the read stops at the closest few: no candidate set to rank whole."""
+    from patients.selectors import patients_search
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    # (A tiny test table: whole reads and sorts are left out, so the plan shows that the index can serve it.)
+    plan = _plan(patients_search(query="Rivra"), "enable_seqscan", "enable_bitmapscan", "enable_sort")
+    for index, key in (("patient_last_key_near", "last_name_key"), ("patient_first_key_near", "first_name_key")):
+        assert re.search(rf"Index Scan using {index} .*\n.*\n\s+Order By: \({key} <-> 'RIVRA'", plan), plan
+
+
+def test_a_misspelt_name_with_a_date_of_birth_ranks_only_the_patients_born_that_day(location):
+    from patients.selectors import patients_search
+
+    born = datetime.date(1980, 5, 6)
+    PatientFactory.create_batch(30, location=location, legal_first_name="Al", legal_last_name="Rivera")
+    wanted = PatientFactory(location=location, legal_first_name="Al", legal_last_name="Rivers", date_of_birth=born)
+    assert list(patients_search(query="Rivrs 1980-05-06")) == [wanted]
+    assert list(patients_search(query="05/06/1980 Rivrs")) == [wanted]
 
 
 def test_a_single_location_clinic_has_its_location_chosen_already(front_desk_client, location):
