@@ -196,14 +196,17 @@ class FrontDeskSummary:
     plan: TreatmentPlan | None  # route and number of sessions are for front desk; the dose is not shown them
 
 
-def front_desk_summary(*, patient: Patient, intake: Intake | None = None) -> FrontDeskSummary | None:
-    """``intake``: the patient's latest, when the caller has it already."""
+def front_desk_summary(*, patient: Patient, intake: Intake | None = None,
+                       rems_enrolled: bool | None = None) -> FrontDeskSummary | None:
+    """``intake``: the patient's latest, and ``rems_enrolled``: whether a REMS enrolment is recorded, when the
+    caller has them already."""
     intake = intake or intake_latest(patient=patient)
     if intake is None:
         return None
     contacts = intake.answers.get("contacts") or {}
     plan = current_treatment_plan(patient=patient)
-    blockers = _blockers(patient=patient, route=plan.route if plan else Route.IV, plan=plan)
+    blockers = _blockers(patient=patient, route=plan.route if plan else Route.IV, plan=plan,
+                         rems_enrolled=rems_enrolled)
     return FrontDeskSummary(
         status_label=intake.get_status_display(), cleared_to_book=not blockers, blockers=blockers,
         escort_name=contacts.get("escort_name", ""), escort_phone=contacts.get("escort_phone", ""),
@@ -216,8 +219,9 @@ def front_desk_summary(*, patient: Patient, intake: Intake | None = None) -> Fro
 
 
 def _decision_in_force(patient: Patient) -> IntakeDecision | None:
-    """The latest decision on the patient's most recently decided intake."""
-    return (IntakeDecision.objects.filter(intake__patient=patient).select_related("intake")
+    """The latest decision on the patient's most recently decided intake, with its treatment plan if any
+    (joined: an approval's plan is always wanted with it)."""
+    return (IntakeDecision.objects.filter(intake__patient=patient).select_related("intake", "treatment_plan")
             .order_by("-decided_at", "-id").first())
 
 
@@ -226,9 +230,11 @@ def current_treatment_plan(*, patient: Patient) -> TreatmentPlan | None:
     decision = _decision_in_force(patient)
     if decision is None or decision.kind != IntakeDecision.Kind.APPROVE:
         return None
-    plan = TreatmentPlan.objects.filter(decision=decision).first()
-    if plan is not None:
-        plan.decision = decision  # the override reason is shown with the plan: no second query
+    try:
+        plan = decision.treatment_plan
+    except TreatmentPlan.DoesNotExist:
+        return None
+    plan.decision = decision  # the override reason is shown with the plan: no second query
     return plan
 
 
@@ -249,12 +255,21 @@ def consent_is_current(*, patient: Patient) -> bool:
     return Patient.objects.filter(consent_current_signed(OuterRef("pk")), pk=patient.pk).exists()
 
 
+def _consent_signed(patient: Patient) -> bool | None:
+    """Whether the patient signed the latest published consent, or None when no consent is published: the
+    two questions of a patient's blockers in one query."""
+    signed = Exists(ConsentSignature.objects.filter(patient=patient, document_id=OuterRef("pk")))
+    return (ConsentDocument.objects.order_by("-version").annotate(signed=signed)
+            .values_list("signed", flat=True).first())
+
+
 def booking_blockers(*, patient: Patient, route: str) -> list[str]:
     """The hard stops before a session can be booked, each saying what would lift it. [] = cleared."""
     return _blockers(patient=patient, route=route, plan=current_treatment_plan(patient=patient))
 
 
-def _blockers(*, patient: Patient, route: str, plan: TreatmentPlan | None) -> list[str]:
+def _blockers(*, patient: Patient, route: str, plan: TreatmentPlan | None,
+              rems_enrolled: bool | None = None) -> list[str]:
     blockers = []
     if plan is None:
         blockers.append("Intake not approved by a prescriber: a prescriber must review and approve the intake "
@@ -263,13 +278,15 @@ def _blockers(*, patient: Patient, route: str, plan: TreatmentPlan | None) -> li
         blockers.append(f"The approved treatment plan is for {plan.get_route_display()}, not "
                         f"{Route(route).label if route in Route.values else route}: book the planned route, "
                         "or ask a prescriber for a new plan.")
-    if ConsentDocument.objects.exists():
-        if not consent_is_current(patient=patient):
-            blockers.append("Consent not current: the patient has not signed the current consent version; send "
-                            "them a consent link from their page.")
-    else:
+    signed = _consent_signed(patient)
+    if signed is False:
+        blockers.append("Consent not current: the patient has not signed the current consent version; send "
+                        "them a consent link from their page.")
+    elif signed is None:
         blockers.append("No consent document is published: a manager must publish one and the patient sign it.")
-    if route == Route.INTRANASAL and not patient.rems_enrollments.exists():
+    if rems_enrolled is None and route == Route.INTRANASAL:
+        rems_enrolled = patient.rems_enrollments.exists()
+    if route == Route.INTRANASAL and not rems_enrolled:
         blockers.append("Spravato REMS enrolment not recorded: a prescriber must record the patient's REMS "
                         "enrolment on the patient page before esketamine can be booked.")
     return blockers

@@ -19,6 +19,7 @@ from patients.forms import (
     PatientSearchForm,
     RemsEnrollmentForm,
     RequestInfoForm,
+    rems_form_blank_html,
 )
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search_session import recalled_search, remember_search
@@ -89,7 +90,7 @@ class PatientCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView)
 
 class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLoggedMixin, DetailView):
     permission_required = "patients.view_patient"
-    model = Patient
+    queryset = Patient.objects.select_related("location")  # the page names the location
     slug_field = "public_id"
     slug_url_kwarg = "public_id"
     template_name = "patients/patient_detail.html"
@@ -99,11 +100,13 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
         patient = self.object
         intake = intake_latest(patient=patient)
         live_link = intake.links.filter(revoked_at__isnull=True, used_at__isnull=True).first() if intake else None
-        summary = front_desk_summary(patient=patient, intake=intake)
+        rems = patient.rems_enrollments.select_related("recorded_by").first()
+        # No intake, no summary (asked without one, the summary would look for the intake again).
+        summary = front_desk_summary(patient=patient, intake=intake, rems_enrolled=rems is not None) if intake else None
         return super().get_context_data(
             intake=intake, front_desk=summary, live_link=live_link,
-            plan=summary.plan if summary else None, rems=patient.rems_enrollments.first(),
-            rems_form=RemsEnrollmentForm(), **kwargs)
+            plan=summary.plan if summary else None, rems=rems,
+            rems_form=rems_form_blank_html(), **kwargs)
 
 
 # --- Intakes (issue 3) ---------------------------------------------------------------------------------

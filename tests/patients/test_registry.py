@@ -309,5 +309,26 @@ def test_the_patient_page_looks_up_the_treatment_plan_once(front_desk_client, lo
     patient = make_cleared_patient(location=location)
     with CaptureQueriesContext(connection) as queries:
         assert front_desk_client.get(patient.get_absolute_url()).status_code == 200
-    plan_reads = [q for q in queries.captured_queries if 'FROM "patients_treatmentplan"' in q["sql"]]
+    # The plan is joined to its decision: one read of the table, not two.
+    plan_reads = [q for q in queries.captured_queries if '"patients_treatmentplan"' in q["sql"]]
     assert len(plan_reads) == 1
+
+
+# The patient page whatever the patient: session, user, the user's and groups' permissions, the patient with their
+# location, their latest intake, its live link, the decision in force with its plan, the consent signed (and
+# whether one is published), the REMS enrolment with who recorded it, the access event.
+PATIENT_PAGE_QUERIES = 11
+
+
+@pytest.mark.parametrize("route", ["iv", "intranasal"])  # intranasal: a REMS enrolment on the page
+def test_the_patient_page_takes_the_same_queries_whatever_the_patient(front_desk_client, location, route):
+    from tests.factories import make_cleared_patient
+    from tests.query_counts import page_queries
+
+    patient = make_cleared_patient(location=location, route=route)
+    response, queries = page_queries(front_desk_client, patient.get_absolute_url())
+    assert len(queries) == PATIENT_PAGE_QUERIES, "\n".join(q[:110] for q in queries)
+    assert "Cleared to book" in response.content.decode()
+    response, queries = page_queries(front_desk_client, PatientFactory(location=location).get_absolute_url())
+    # No intake yet: no link, decision or consent to read.
+    assert len(queries) == PATIENT_PAGE_QUERIES - 3, "\n".join(q[:110] for q in queries)

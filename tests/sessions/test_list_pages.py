@@ -77,10 +77,10 @@ def test_week_view_query_count_is_the_same_for_1_and_50_appointments(front_desk_
 
 # --- the free-time search ----------------------------------------------------------------------------------------
 
-# The four, the patient, their decision and plan, the plan's protocol (by name, else the route's first), the
+# The four, the patient, their decision with its plan, the plan's protocol (by name, else the route's first), the
 # form's protocol and location, then the search itself whatever the appointments (chairs, nurses, protocols,
 # the occupying appointments around the days asked), the access event, the form's protocol and location menus.
-FIND_QUERIES = 18
+FIND_QUERIES = 17
 
 
 def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_that_day(
