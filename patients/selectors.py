@@ -10,6 +10,7 @@ from django.contrib.postgres.search import TrigramDistance, TrigramSimilarity
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest
 
+from clinic.paging import FirstPageCounted
 from patients.models import (
     Assessment,
     ConsentDocument,
@@ -26,6 +27,8 @@ from patients.models.patient import UnaccentUpper
 
 # How many names a misspelt search shows (the closest by trigram similarity).
 FUZZY_SEARCH_LIMIT = 25
+# A page of search results (the registry's list and the booking search show this many at once).
+SEARCH_PAGE = 25
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
 
 
@@ -38,18 +41,24 @@ def _as_date(text: str) -> datetime.date | None:
     return None
 
 
-def patients_search(*, query: str = "") -> QuerySet[Patient]:
+def patients_search(*, query: str = "") -> QuerySet[Patient] | FirstPageCounted:
     """Search by name (partial or misspelt: pg_trgm), date of birth (2001-03-04 or 03/04/2001) or phone.
 
     Each word must match. Names match as parts first (LIKE, served by the trigram indexes on the names
     unaccented and in capitals, so "nunez zoe" finds "Zoë Ñúñez" and a duplicate registration is avoided);
     only when nothing matches that way are misspellings tried (similarity, ``%``). Similarity on every
     search would make PostgreSQL compare every row (``make bench``: "search, misspelt name").
+
+    No query: the whole registry, for a paginator. A search's matches come with their first page and their
+    number already read (one query, which also says whether any name matched as typed).
     """
     words = query.split()
     exact = _patients_matching(words, fuzzy=False)
-    if not any(_is_name_word(word) for word in words) or exact.exists():
+    if not words:
         return exact
+    found = FirstPageCounted(exact, SEARCH_PAGE)
+    if found.count() or not any(_is_name_word(word) for word in words):
+        return found
     # A misspelling matches many names in a large registry: show the closest few, closest first, and never
     # sort or count every candidate (issue 13).
     similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
