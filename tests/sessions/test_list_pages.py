@@ -104,7 +104,7 @@ def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_tha
 # --- a patient's appointments -----------------------------------------------------------------------------------
 
 # The four, the patient with their location, the access event, one page of their appointments (protocol,
-# location, chair, nurse and course joined) with the number of them all, the courses with their sessions counted.
+# location and chair joined) with the number of them all, the courses with their sessions counted.
 PATIENT_APPOINTMENTS_QUERIES = 8
 
 
