@@ -6,7 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramDistance, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest
 
@@ -64,36 +64,12 @@ def patients_search(*, query: str = "") -> QuerySet[Patient] | FirstPageCounted:
     similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
                               TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
                      for word in words if _is_name_word(word))
-    name_words = [word for word in words if _is_name_word(word)]
-    candidates = (Patient.objects.select_related("location").filter(pk__in=_nearest_names(words, name_words[0]))
-                  if len(name_words) == 1 else _patients_matching(words, fuzzy=True))
-    closest = (candidates.annotate(similarity=similarity)
+    closest = (_patients_matching(words, fuzzy=True).annotate(similarity=similarity)
                .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
     # Read once, here: a page's count and its rows then come from these rows, where the paginator would
     # otherwise rank every candidate twice (a COUNT of the top rows, then the rows).
     len(closest)
     return closest
-
-
-def _nearest_names(words: list[str], name: str) -> QuerySet:
-    """The ids of the closest last names to ``name`` and of the closest first names (each a nearest-first
-    read of a GiST trigram index, ``key <-> word``, that stops after the closest few), with the query's dates
-    and phone numbers applied: the closest few of all are among them, in the same order.
-
-    Each list is ordered as the page is (closeness, then the name), so ties at its end are cut as the page
-    would cut them. The name as typed matched nobody (else no misspelling is tried), so a candidate is one
-    of the similar names (``%``) alone.
-    """
-    others = [word for word in words if word != name]
-    upper = UnaccentUpper(Value(name))
-
-    def closest_by(key: str) -> QuerySet:
-        return (_patients_matching(others, fuzzy=False).select_related(None)
-                .filter(**{f"{key}__trigram_similar": upper})
-                .order_by(TrigramDistance(key, upper), "legal_last_name", "legal_first_name", "id")
-                .values("pk")[:FUZZY_SEARCH_LIMIT])
-
-    return closest_by("last_name_key").union(closest_by("first_name_key"))
 
 
 def _is_name_word(word: str) -> bool:

@@ -4,7 +4,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 
@@ -59,11 +59,6 @@ class Patient(models.Model):
             # would split one patient's record in two.
             GinIndex(OpClass("last_name_key", name="gin_trgm_ops"), name="patient_last_key_trgm"),
             GinIndex(OpClass("first_name_key", name="gin_trgm_ops"), name="patient_first_key_trgm"),
-            # A misspelt name reads the closest names first from these (``ORDER BY key <-> word LIMIT n``,
-            # nearest first): a GIN index can only hand over every candidate, thousands in a large registry,
-            # for all of them to be ranked (issue 13).
-            GistIndex(OpClass("last_name_key", name="gist_trgm_ops"), name="patient_last_key_near"),
-            GistIndex(OpClass("first_name_key", name="gist_trgm_ops"), name="patient_first_key_near"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
         ]
