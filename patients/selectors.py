@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
 from clinic.paging import FirstPageCounted
@@ -64,12 +65,31 @@ def patients_search(*, query: str = "") -> QuerySet[Patient] | FirstPageCounted:
     similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
                               TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
                      for word in words if _is_name_word(word))
-    closest = (_patients_matching(words, fuzzy=True).annotate(similarity=similarity)
+    candidates = (Patient.objects.select_related("location").filter(pk__in=_closest_names(words[0]))
+                  if len(words) == 1 else _patients_matching(words, fuzzy=True))
+    closest = (candidates.annotate(similarity=similarity)
                .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
     # Read once, here: a page's count and its rows then come from these rows, where the paginator would
     # otherwise rank every candidate twice (a COUNT of the top rows, then the rows).
     len(closest)
     return closest
+
+
+# One misspelt name (the usual misspelt search): the closest few last names and the closest few first names,
+# each list from its own name's trigram index (``%``) in the page's order (closeness, ``<->``, then the name, so
+# ties are cut as the page cuts them). The closest few of all are among these, and only these are ranked
+# together: one query over both names worked out both similarities of every candidate of either (thousands at
+# 50,000 patients; SQL 8.9 -> 5.9 ms). Written out because the same two lists built by the ORM cost more
+# Python than they saved PostgreSQL. The name typed matched nobody as typed, so a candidate is a similar
+# name (``%``) alone.
+_CLOSEST_NAMES_SQL = " UNION ".join(
+    f"(SELECT id FROM patients_patient WHERE {key} %% patients_unaccent_upper(%s) ORDER BY {key} <-> "  # noqa: S608 (constants)
+    f"patients_unaccent_upper(%s), legal_last_name, legal_first_name, id LIMIT {FUZZY_SEARCH_LIMIT})"
+    for key in ("last_name_key", "first_name_key"))
+
+
+def _closest_names(name: str) -> RawSQL:
+    return RawSQL(_CLOSEST_NAMES_SQL, [name] * 4)  # noqa: S611 (the name typed is a parameter, never SQL)
 
 
 def _is_name_word(word: str) -> bool:

@@ -245,6 +245,19 @@ def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
     assert "'%NUNEZ%'" in plan, plan
 
 
+def test_a_misspelt_name_ranks_the_closest_few_of_each_name_then_those_together(location):
+    """Issue 13: a misspelling matches thousands of names in a large registry. Each name's candidates come
+    from its own trigram index, and only its closest few go on to be ranked with the other name's."""
+    from patients.selectors import FUZZY_SEARCH_LIMIT, patients_search
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    query = patients_search(query="Rivra")
+    plan = _plan(query, "enable_seqscan", "enable_indexscan")
+    for index, key in (("patient_last_key_trgm", "last_name_key"), ("patient_first_key_trgm", "first_name_key")):
+        assert re.search(rf"Bitmap Index Scan on {index}\s.*\n\s+Index Cond: \({key} % 'RIVRA'", plan), plan
+    assert str(query.query).count(f"LIMIT {FUZZY_SEARCH_LIMIT}") == 3, query.query  # each name's few, the page
+
+
 def test_a_misspelt_name_with_a_date_of_birth_ranks_only_the_patients_born_that_day(location):
     from patients.selectors import patients_search
 
