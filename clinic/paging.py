@@ -1,6 +1,7 @@
 """Paging that does not count a whole large table on every view (issue 13)."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
 
@@ -26,3 +27,38 @@ class LargeTableAdminMixin:
     paginator = BoundedCountPaginator
     show_full_result_count = False
     date_hierarchy = None
+
+
+class FirstPageCounted:
+    """A query's rows as a sequence a ``Paginator`` pages, the first page read with the number of all the rows
+    (``COUNT(*) OVER ()``): one query where the paginator asks two (a COUNT, then the page). The first page is
+    the one nearly always shown; a later page reads its rows as before, the count being the first read's.
+
+    Only for rows few enough to count whole on every view (a search's matches, one patient's appointments):
+    the window makes PostgreSQL read all of them before the LIMIT, where a plain page may stop early."""
+
+    def __init__(self, rows, per_page: int):
+        self.rows = rows
+        self.first_page = list(rows.annotate(rows_in_all=Window(Count("pk")))[:per_page])
+        self.total = self.first_page[0].rows_in_all if self.first_page else 0
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if self._in_first_page(index):
+            return self.first_page[index]
+        return list(self.rows[index]) if isinstance(index, slice) else self.rows[index]
+
+    def __iter__(self):
+        return iter(self.first_page if len(self.first_page) == self.total else self.rows)
+
+    def _in_first_page(self, index) -> bool:
+        if len(self.first_page) == self.total:  # every row was read
+            return True
+        if isinstance(index, slice):
+            return (index.start or 0) >= 0 and index.stop is not None and 0 <= index.stop <= len(self.first_page)
+        return 0 <= index < len(self.first_page)

@@ -1,5 +1,8 @@
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.utils import timezone
 
@@ -130,6 +133,13 @@ class RemsEnrollmentForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError("The enrolment date cannot be in the future.", code="future")
         return value
+
+
+@functools.cache
+def rems_form_blank_html() -> str:
+    """The empty REMS enrolment form as HTML, laid out once per process: every patient page shows it blank (a
+    mistake comes back as a message, not a bound form), and crispy's layout cost about a millisecond a page."""
+    return render_crispy_form(RemsEnrollmentForm())
 
 
 class ConsentPublishForm(forms.Form):

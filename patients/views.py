@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.paging import FirstPageCounted
 from patients import scoring
 from patients.forms import (
     ApproveForm,
@@ -19,10 +20,12 @@ from patients.forms import (
     PatientSearchForm,
     RemsEnrollmentForm,
     RequestInfoForm,
+    rems_form_blank_html,
 )
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
+    SEARCH_PAGE,
     front_desk_summary,
     intake_decisions,
     intake_latest,
@@ -50,7 +53,7 @@ class PatientListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "patients.view_patient"
     template_name = "patients/patient_list.html"
     context_object_name = "patients"
-    paginate_by = 25
+    paginate_by = SEARCH_PAGE  # a search reads its first page with its count (patients_search)
 
     def post(self, request, *args, **kwargs):
         """The search form POSTs so that the name never rides in a URL (DESIGN.md §6); the query is kept
@@ -89,7 +92,7 @@ class PatientCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView)
 
 class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLoggedMixin, DetailView):
     permission_required = "patients.view_patient"
-    model = Patient
+    queryset = Patient.objects.select_related("location")  # the page names the location
     slug_field = "public_id"
     slug_url_kwarg = "public_id"
     template_name = "patients/patient_detail.html"
@@ -99,11 +102,13 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
         patient = self.object
         intake = intake_latest(patient=patient)
         live_link = intake.links.filter(revoked_at__isnull=True, used_at__isnull=True).first() if intake else None
-        summary = front_desk_summary(patient=patient, intake=intake)
+        rems = patient.rems_enrollments.select_related("recorded_by").first()
+        # No intake, no summary (asked without one, the summary would look for the intake again).
+        summary = front_desk_summary(patient=patient, intake=intake, rems_enrolled=rems is not None) if intake else None
         return super().get_context_data(
             intake=intake, front_desk=summary, live_link=live_link,
-            plan=summary.plan if summary else None, rems=patient.rems_enrollments.first(),
-            rems_form=RemsEnrollmentForm(), **kwargs)
+            plan=summary.plan if summary else None, rems=rems,
+            rems_form=rems_form_blank_html(), **kwargs)
 
 
 # --- Intakes (issue 3) ---------------------------------------------------------------------------------
@@ -122,8 +127,11 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         self.status = self.request.GET.get("status") or ""
         if self.status not in (*IntakeStatus.values, "all"):
             self.status = ""  # the default tab: open work
-        return intake_queue(status=self.status or None,
-                            urgent_first=self.request.user.has_perm("patients.view_intake_answers"))
+        intakes = intake_queue(status=self.status or None,
+                               urgent_first=self.request.user.has_perm("patients.view_intake_answers"))
+        # The open queue (the default tab) is a few dozen rows: its first page is read with their number. The
+        # other tabs reach into the history, which grows for ever: counted and paged as before.
+        return intakes if self.status else FirstPageCounted(intakes, self.paginate_by)
 
     def get_context_data(self, **kwargs):
         counts = intake_status_counts()  # decided statuses are not counted (history, growing for ever)

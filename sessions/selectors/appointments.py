@@ -27,10 +27,16 @@ def patient_courses(*, patient) -> list[Course]:
                 .annotate(**_session_counts()))
 
 
+# What the patient's appointment list shows of each: when (in its location's time), protocol, chair and place,
+# status. The nurse and the course are not on the list: not joined, and no other column is read.
+_LISTED = ("public_id", "start", "status", "late_cancel", "protocol__name", "chair__name", "location__name",
+           "location__time_zone")
+
+
 def patient_appointments(*, patient) -> QuerySet[Appointment]:
     """Newest first (the coming sessions, then the latest past ones); a total order, as the list is paged."""
-    return (Appointment.objects.filter(patient=patient)
-            .select_related("protocol", "location", "chair", "nurse", "course").order_by("-start", "-pk"))
+    return (Appointment.objects.filter(patient=patient).select_related("protocol", "location", "chair")
+            .only(*_LISTED).order_by("-start", "-pk"))
 
 
 def plan_protocol(plan) -> Protocol | None:

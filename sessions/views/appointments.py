@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinic.audit.services import access_event_record
+from clinic.paging import FirstPageCounted
 from patients.models import Patient
 from patients.selectors import (
     booking_blockers,
@@ -161,7 +162,8 @@ PER_PAGE = 50  # a patient in maintenance for years has hundreds of sessions: ne
 def patient_appointments(request, public_id):
     patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
     access_event_record(request=request, patient_id=patient.public_id, object_type="appointment list")
-    page = Paginator(selectors.patient_appointments(patient=patient), PER_PAGE).get_page(request.GET.get("page"))
+    appointments = FirstPageCounted(selectors.patient_appointments(patient=patient), PER_PAGE)  # no COUNT
+    page = Paginator(appointments, PER_PAGE).get_page(request.GET.get("page"))
     for appointment in page:
         appointment.local_start = to_local(appointment.start, appointment.location.time_zone)
     courses = selectors.patient_courses(patient=patient)

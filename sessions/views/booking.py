@@ -15,6 +15,7 @@ from clinic.models import Location
 from patients.models import Patient
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
+    SEARCH_PAGE,
     booking_blockers,
     current_treatment_plan,
     patients_search,
@@ -62,7 +63,7 @@ def book_start(request):
         key = remember_search(request, request.POST.get("q", ""))
         return redirect(f"{reverse('schedule:book_start')}?s={key}" if key else reverse("schedule:book_start"))
     query = recalled_search(request, request.GET.get("s"))
-    patients = list(patients_search(query=query)[:25]) if query else []
+    patients = list(patients_search(query=query)[:SEARCH_PAGE]) if query else []
     if query:
         access_event_record_list(request=request, patients=patients, object_type="booking search",
                                  action=AccessEvent.Action.SEARCH)

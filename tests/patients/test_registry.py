@@ -171,14 +171,17 @@ def test_a_misspelt_search_page_ranks_the_candidates_once_and_counts_nothing(fro
         page = front_desk_client.get(response.url)
     assert len(page.context["patients"]) == 3
     patients = [query["sql"] for query in ctx.captured_queries if 'FROM "patients_patient"' in query["sql"]]
-    assert not [sql for sql in patients if "COUNT(" in sql.upper()], patients
-    assert len([sql for sql in patients if "SIMILARITY(" in sql.upper()]) == 1, patients
+    ranked = [sql for sql in patients if "SIMILARITY(" in sql.upper()]
+    assert len(ranked) == 1 and "COUNT(" not in ranked[0].upper(), patients
+    # The only count is of the names matching as typed (none), read with their first page.
+    assert [sql for sql in patients if "COUNT(" in sql.upper()] == [
+        sql for sql in patients if "OVER ()" in sql.upper() and "SIMILARITY(" not in sql.upper()], patients
 
 
-# A search's results page, whatever the matches: session, user, the user's and groups' permissions, whether any
-# name matches as typed, the COUNT of the matches, a page of them, the access event naming them. Misspelt: the
-# closest few read once, no COUNT (one fewer).
-SEARCH_QUERIES = {"Rivera": 8, "Rivra": 7}
+# A search's results page, whatever the matches: session, user, the user's and groups' permissions, the first
+# page of the matches as typed with the number of them all, the access event naming them. Misspelt: none matched
+# as typed, so the closest few are read (once, no COUNT).
+SEARCH_QUERIES = {"Rivera": 6, "Rivra": 7}
 
 
 @pytest.mark.parametrize("query", ["Rivera", "Rivra"])  # as typed, and misspelt (similarity, the closest few)
@@ -220,21 +223,49 @@ def test_search_ignores_accents_in_the_query(location):
     assert [p.legal_last_name for p in patients_search(query="Ñuñes")] == ["Nunez"]  # misspelt and accented
 
 
-def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
+def _plan(queryset, *settings: str) -> str:
     from django.db import connection
 
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
     from patients.selectors import _patients_matching
 
     # The query word goes through the IMMUTABLE function too: folded to a constant, so the LIKE is indexable.
     # (A tiny test table would be read whole anyway: only bitmap scans are left to the planner here.)
-    query = _patients_matching(["nunez"], fuzzy=False).select_related(None).values("pk")
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = _plan(_patients_matching(["nunez"], fuzzy=False).select_related(None).values("pk"),
+                 "enable_seqscan", "enable_indexscan")
     assert "patient_last_key_trgm" in plan and "patient_first_key_trgm" in plan, plan
     assert "'%NUNEZ%'" in plan, plan
+
+
+def test_a_misspelt_name_ranks_the_closest_few_of_each_name_then_those_together(location):
+    """Issue 13: a misspelling matches thousands of names in a large registry. Each name's candidates come
+    from its own trigram index, and only its closest few go on to be ranked with the other name's."""
+    from patients.selectors import FUZZY_SEARCH_LIMIT, patients_search
+
+    PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
+    query = patients_search(query="Rivra")
+    plan = _plan(query, "enable_seqscan", "enable_indexscan")
+    for index, key in (("patient_last_key_trgm", "last_name_key"), ("patient_first_key_trgm", "first_name_key")):
+        assert re.search(rf"Bitmap Index Scan on {index}\s.*\n\s+Index Cond: \({key} % 'RIVRA'", plan), plan
+    assert str(query.query).count(f"LIMIT {FUZZY_SEARCH_LIMIT}") == 3, query.query  # each name's few, the page
+
+
+def test_a_misspelt_name_with_a_date_of_birth_ranks_only_the_patients_born_that_day(location):
+    from patients.selectors import patients_search
+
+    born = datetime.date(1980, 5, 6)
+    PatientFactory.create_batch(30, location=location, legal_first_name="Al", legal_last_name="Rivera")
+    wanted = PatientFactory(location=location, legal_first_name="Al", legal_last_name="Rivers", date_of_birth=born)
+    assert list(patients_search(query="Rivrs 1980-05-06")) == [wanted]
+    assert list(patients_search(query="05/06/1980 Rivrs")) == [wanted]
 
 
 def test_a_single_location_clinic_has_its_location_chosen_already(front_desk_client, location):
@@ -281,5 +312,26 @@ def test_the_patient_page_looks_up_the_treatment_plan_once(front_desk_client, lo
     patient = make_cleared_patient(location=location)
     with CaptureQueriesContext(connection) as queries:
         assert front_desk_client.get(patient.get_absolute_url()).status_code == 200
-    plan_reads = [q for q in queries.captured_queries if 'FROM "patients_treatmentplan"' in q["sql"]]
+    # The plan is joined to its decision: one read of the table, not two.
+    plan_reads = [q for q in queries.captured_queries if '"patients_treatmentplan"' in q["sql"]]
     assert len(plan_reads) == 1
+
+
+# The patient page whatever the patient: session, user, the user's and groups' permissions, the patient with their
+# location, their latest intake, its live link, the decision in force with its plan, the consent signed (and
+# whether one is published), the REMS enrolment with who recorded it, the access event.
+PATIENT_PAGE_QUERIES = 11
+
+
+@pytest.mark.parametrize("route", ["iv", "intranasal"])  # intranasal: a REMS enrolment on the page
+def test_the_patient_page_takes_the_same_queries_whatever_the_patient(front_desk_client, location, route):
+    from tests.factories import make_cleared_patient
+    from tests.query_counts import page_queries
+
+    patient = make_cleared_patient(location=location, route=route)
+    response, queries = page_queries(front_desk_client, patient.get_absolute_url())
+    assert len(queries) == PATIENT_PAGE_QUERIES, "\n".join(q[:110] for q in queries)
+    assert "Cleared to book" in response.content.decode()
+    response, queries = page_queries(front_desk_client, PatientFactory(location=location).get_absolute_url())
+    # No intake yet: no link, decision or consent to read.
+    assert len(queries) == PATIENT_PAGE_QUERIES - 3, "\n".join(q[:110] for q in queries)

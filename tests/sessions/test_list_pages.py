@@ -77,10 +77,10 @@ def test_week_view_query_count_is_the_same_for_1_and_50_appointments(front_desk_
 
 # --- the free-time search ----------------------------------------------------------------------------------------
 
-# The four, the patient, their decision and plan, the plan's protocol (by name, else the route's first), the
+# The four, the patient, their decision with its plan, the plan's protocol (by name, else the route's first), the
 # form's protocol and location, then the search itself whatever the appointments (chairs, nurses, protocols,
 # the occupying appointments around the days asked), the access event, the form's protocol and location menus.
-FIND_QUERIES = 18
+FIND_QUERIES = 17
 
 
 def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_that_day(
@@ -103,9 +103,9 @@ def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_tha
 
 # --- a patient's appointments -----------------------------------------------------------------------------------
 
-# The four, the patient with their location, the access event, the COUNT of their appointments, one page of
-# them (protocol, location, chair, nurse and course joined), the courses with their sessions counted.
-PATIENT_APPOINTMENTS_QUERIES = 9
+# The four, the patient with their location, the access event, one page of their appointments (protocol,
+# location and chair joined) with the number of them all, the courses with their sessions counted.
+PATIENT_APPOINTMENTS_QUERIES = 8
 
 
 def _in_courses(appointments):
@@ -173,9 +173,9 @@ def test_settings_query_count_is_the_same_for_1_and_50_chairs_and_protocols(mana
 
 # --- the booking page's patient search ------------------------------------------------------------------------
 
-# The four, whether any name matches as typed (else the misspelt search), the first 25 matches with their
-# location, the access event naming them.
-BOOKING_SEARCH_QUERIES = 7
+# The four, the first 25 matches as typed with their location (none: the misspelt search, one more), the access
+# event naming them.
+BOOKING_SEARCH_QUERIES = 6
 
 
 def test_the_booking_search_query_count_is_the_same_for_1_and_50_matches(front_desk_client, location):

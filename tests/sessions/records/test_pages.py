@@ -102,10 +102,10 @@ def test_the_record_page_query_count_does_not_grow_with_the_vitals(iv_record, nu
     assert len(queries) == PINNED_QUERIES, [q["sql"][:80] for q in queries]
 
 
-PINNED_QUERIES = 12  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
-# order form; no session save; the ledger's lots only once a dose is ordered: the administration form needs them;
-# one probe for which of the record's eleven tables hold rows, then a read of each that does: here the checks and
-# the vitals)
+PINNED_QUERIES = 11  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
+# order form, the plan read with its decision; no session save; the ledger's lots only once a dose is ordered: the
+# administration form needs them; one probe for which of the record's eleven tables hold rows, then a read of each
+# that does: here the checks and the vitals)
 
 
 # The signature queue's queries whatever its length: session, user, the user's and groups' permissions, the COUNT
