@@ -261,10 +261,9 @@ def consent_is_current(*, patient: Patient) -> bool:
 
 
 def _consent_signed(patient: Patient) -> bool | None:
-    """Whether the patient signed the latest published consent, or None when no consent is published: the
-    two questions of a patient's blockers in one query."""
-    signed = Exists(ConsentSignature.objects.filter(patient=patient, document_id=OuterRef("pk")))
-    return (ConsentDocument.objects.order_by("-version").annotate(signed=signed)
+    """Whether consent is current for the patient (``consent_current_signed``, the one rule), or None when no
+    consent is published: the two questions of a patient's blockers in one query."""
+    return (ConsentDocument.objects.order_by("-version").annotate(signed=consent_current_signed(patient.pk))
             .values_list("signed", flat=True).first())
 
 
