@@ -22,6 +22,9 @@ class Page:
     path: str
     admin: str | None = None  # the changelist of the same data, for the "÷ admin" column
     search: str | None = None  # posted to ``path`` first; the page is where that redirects
+    # Issue 13 asks ≥ 0.30 of the bare page's throughput of the pages staff open all day (the board, the week,
+    # the patient page, the searches, the intake queue, the access log); of every staff page, ≥ 3 × the admin's.
+    bare_target: bool = False
 
     @property
     def reference(self) -> bool:
@@ -43,16 +46,16 @@ def bench_pages(manifest: dict) -> list[Page]:
         Page(ADMIN_PATIENTS, "/admin/patients/patient/"),
         Page(ADMIN_ACCESS_EVENTS, "/admin/audit/accessevent/"),
         Page("home (today's work)", "/", ADMIN_APPOINTMENTS),
-        Page("day board (40 appointments)", f"/schedule/board/?{where}", ADMIN_APPOINTMENTS),
-        Page("week", f"/schedule/week/?{where}", ADMIN_APPOINTMENTS),
-        Page("patient page", f"/patients/{patient}/", ADMIN_PATIENTS),
+        Page("day board (40 appointments)", f"/schedule/board/?{where}", ADMIN_APPOINTMENTS, bare_target=True),
+        Page("week", f"/schedule/week/?{where}", ADMIN_APPOINTMENTS, bare_target=True),
+        Page("patient page", f"/patients/{patient}/", ADMIN_PATIENTS, bare_target=True),
         Page("patient's appointments", f"/schedule/patient/{patient}/appointments/", ADMIN_APPOINTMENTS),
-        Page("search by name", "/patients/", ADMIN_PATIENTS, search=name),
-        Page("search by date of birth", "/patients/", ADMIN_PATIENTS, search=born),
-        Page("search, misspelt name", "/patients/", ADMIN_PATIENTS, search=misspelt(name)),
-        Page("intake queue", "/patients/intakes/", ADMIN_PATIENTS),
+        Page("search by name", "/patients/", ADMIN_PATIENTS, search=name, bare_target=True),
+        Page("search by date of birth", "/patients/", ADMIN_PATIENTS, search=born, bare_target=True),
+        Page("search, misspelt name", "/patients/", ADMIN_PATIENTS, search=misspelt(name), bare_target=True),
+        Page("intake queue", "/patients/intakes/", ADMIN_PATIENTS, bare_target=True),
         Page("intake requests", "/patients/requests/", ADMIN_PATIENTS),
-        Page("access log", "/access-log/", ADMIN_ACCESS_EVENTS),
+        Page("access log", "/access-log/", ADMIN_ACCESS_EVENTS, bare_target=True),
         Page("patient's access report", f"/patients/{patient}/access-report/", ADMIN_ACCESS_EVENTS),
         Page("records awaiting signature", "/schedule/records/awaiting-signature/", ADMIN_APPOINTMENTS),
         Page("session record", f"/schedule/records/{record}/", ADMIN_APPOINTMENTS),

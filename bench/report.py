@@ -1,8 +1,9 @@
 """The bench's table, in Markdown a person can paste into an issue (issue 13).
 
 One table per size measured. The targets of issue 13, checked in the last column of the large table:
-throughput at least 0.30 of the bare signed-in page's and 3 times the admin changelist's for the same data,
-time in-process at the large size at most 1.2 times the small size's.
+throughput at least 0.30 of the bare signed-in page's (the pages marked * : the board, the week, the patient
+page, the searches, the intake queue, the access log) and, of every staff page, 3 times the admin changelist's
+for the same data, time in-process at the large size at most 1.2 times the small size's.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def report_markdown(measured: dict[str, dict]) -> str:
                      f"Django's test client, median time, and of it the SQL and the template's render.\n")
         growth = small if name == "large" and small else None
         parts.append(_table(result, growth))
-    parts.append(f"Targets (issue 13): ÷ bare ≥ {MIN_TO_BARE:.2f}, ÷ admin ≥ {MIN_TO_ADMIN:g}, in-process "
-                 f"large ÷ small ≤ {MAX_GROWTH}. Ratios, not times, are the result: the machine is shared.\n")
+    parts.append(f"Targets (issue 13): ÷ bare ≥ {MIN_TO_BARE:.2f} (pages marked *), ÷ admin ≥ {MIN_TO_ADMIN:g}, "
+                 f"in-process large ÷ small ≤ {MAX_GROWTH}. Ratios, not times, are the result: the machine is "
+                 "shared.\n")
     return "\n".join(parts)
 
 
@@ -52,7 +54,8 @@ def _table(result: dict, small: dict | None) -> str:
         head += ["large ÷ small", "targets"]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
     for name, page in result["pages"].items():
-        cells = [name + (f" (HTTP {page['status']})" if page["status"] != 200 else ""), str(page["queries"]),
+        cells = [name + (" *" if page.get("bare_target") else "")
+                 + (f" (HTTP {page['status']})" if page["status"] != 200 else ""), str(page["queries"]),
                  f"{page['throughput']:.1f}", f"{page['p50']:.0f}", f"{page['p95']:.0f}", f"{page['to_bare']:.2f}",
                  f"{page['to_admin']:.1f}" if page["to_admin"] is not None else "",
                  f"{page['ms']:.1f}", _ms(page.get("sql_ms")), _ms(page.get("template_ms"))]
@@ -72,7 +75,7 @@ def _verdict(page: dict, growth: float | None) -> str:
     if page["to_admin"] is None:
         return "(reference)"
     missed = []
-    if page["to_bare"] < MIN_TO_BARE:
+    if page.get("bare_target", True) and page["to_bare"] < MIN_TO_BARE:
         missed.append("÷ bare")
     if page["to_admin"] < MIN_TO_ADMIN:
         missed.append("÷ admin")

@@ -77,7 +77,7 @@ def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args
         rounds = served[page.name]
         latencies = sorted(lat for sample in rounds for lat in sample.latencies)
         pages[page.name] = {
-            "admin": page.admin, **in_process[page.name],
+            "admin": page.admin, "bare_target": page.bare_target, **in_process[page.name],
             "throughput": statistics.median(s.throughput for s in rounds),
             "p50": _percentile(latencies, 50) * 1000, "p95": _percentile(latencies, 95) * 1000,
             "errors": sum(s.errors for s in rounds),
