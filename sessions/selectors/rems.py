@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
 from sessions import rems
@@ -51,31 +51,35 @@ class QueueRow:
         return "overdue" if self.days_left < 0 else "due"
 
 
-def rems_queue(*, state: str, today: datetime.date) -> QuerySet[Appointment]:
+def rems_queue(*, state: str, now: datetime.datetime) -> QuerySet[Appointment]:
     """``state``: 'due' (days left of the 7, fewest first), 'overdue' (most overdue first) or 'submitted'
     (newest first). Filtered and ordered in the database, so that a page of the queue is one LIMITed query;
-    ``queue_rows`` turns a page into rows."""
+    ``queue_rows`` turns a page into rows. Days are counted at each session's location, as the session's own
+    date is: the server keeps UTC, a day ahead of an American clinic every evening."""
     sessions = esketamine_sessions_given().select_related("patient", "location", "protocol", "nurse",
                                                           "rems_submission", "rems_submission__submitted_by")
     if state == "submitted":
         return sessions.filter(rems_submission__isnull=False).order_by("-rems_submission__submitted_at", "-pk")
     # Due until the session's local date + DUE_DAYS (rems.due_on), overdue after.
-    oldest_due = today - datetime.timedelta(days=rems.DUE_DAYS)
-    owed = sessions.filter(rems_submission__isnull=True).annotate(session_day=_session_local_date())
-    owed = owed.filter(session_day__gte=oldest_due) if state == "due" else owed.filter(session_day__lt=oldest_due)
+    owed = sessions.filter(rems_submission__isnull=True).annotate(
+        session_day=_local_date(F("start")),
+        oldest_due=_local_date(Value(now)) - datetime.timedelta(days=rems.DUE_DAYS))
+    owed = (owed.filter(session_day__gte=F("oldest_due")) if state == "due"
+            else owed.filter(session_day__lt=F("oldest_due")))
     return owed.order_by("start", "pk")
 
 
-def _session_local_date() -> Cast:
-    """The session's date at its location (``rems.session_local_date``), worked out by PostgreSQL."""
-    local = Func(F("location__time_zone"), F("start"), function="timezone", output_field=DateTimeField())
+def _local_date(moment) -> Cast:
+    """``moment``'s date at the session's location (as ``rems.session_local_date``), worked out by PostgreSQL."""
+    local = Func(F("location__time_zone"), moment, function="timezone", output_field=DateTimeField())
     return Cast(local, DateField())
 
 
-def queue_rows(appointments, *, today: datetime.date) -> list[QueueRow]:
-    """One page of ``rems_queue`` with each session's due date and days left (no query)."""
+def queue_rows(appointments, *, now: datetime.datetime) -> list[QueueRow]:
+    """One page of ``rems_queue`` with each session's due date and days left at its location (no query)."""
     rows = []
     for appointment in appointments:
         due = rems.due_on(appointment)
-        rows.append(QueueRow(appointment, due, (due - today).days, getattr(appointment, "rems_submission", None)))
+        days_left = (due - rems.location_today(appointment, now)).days
+        rows.append(QueueRow(appointment, due, days_left, getattr(appointment, "rems_submission", None)))
     return rows

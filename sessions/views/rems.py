@@ -26,9 +26,9 @@ STATES = {"due": "Due", "overdue": "Overdue", "submitted": "Submitted"}
 @staff_view("clinic_sessions.view_rems_form")
 def rems_form_queue(request):
     state = request.GET.get("state") if request.GET.get("state") in STATES else "due"
-    today = timezone.localdate()
-    page = Paginator(rems_queue(state=state, today=today), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = queue_rows(page.object_list, today=today)
+    now = timezone.now()
+    page = Paginator(rems_queue(state=state, now=now), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = queue_rows(page.object_list, now=now)
     access_events_record(request, [row.appointment.patient.public_id for row in page],
                          object_type="REMS monitoring form queue", object_id=state, action=AccessEvent.Action.VIEW)
     return render(request, "sessions/rems/queue.html", {"page": page, "state": state, "states": STATES,
@@ -49,7 +49,7 @@ def rems_form_detail(request, public_id, submit_form=None):
                         object_type="REMS monitoring form", object_id=str(appointment.public_id),
                         action=AccessEvent.Action.PRINT if printing else AccessEvent.Action.VIEW)
     return _render(request, "sessions/rems/form.html", {
-        "appointment": appointment, "form": form, "printing": printing, "today": timezone.localdate(),
+        "appointment": appointment, "form": form, "printing": printing,
         "submission": getattr(appointment, "rems_submission", None),
         "submit_form": submit_form or forms.RemsSubmitForm(),
     }, time_zone=appointment.location.time_zone, status=400 if submit_form else 200)

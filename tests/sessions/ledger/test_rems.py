@@ -3,6 +3,7 @@ marking submitted, the home-page count, and site certification as a booking stop
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -75,12 +76,11 @@ def test_every_field_of_the_form_is_listed_once():
 
 
 def test_the_queue_counts_down_the_seven_days_then_shows_overdue(esketamine_session):
-    day = rems.session_local_date(esketamine_session)
-    today = day + datetime.timedelta(days=2)
-    [row] = queue_rows(rems_queue(state="due", today=today), today=today)
+    later = _days_after(esketamine_session, 2)
+    [row] = queue_rows(rems_queue(state="due", now=later), now=later)
     assert row.days_left == 5
-    today = day + datetime.timedelta(days=8)
-    assert queue_rows(rems_queue(state="overdue", today=today), today=today)[0].days_left == -1
+    later = _days_after(esketamine_session, 8)
+    assert queue_rows(rems_queue(state="overdue", now=later), now=later)[0].days_left == -1
     assert rems_due_count() == 1
 
 
@@ -91,7 +91,7 @@ def test_marking_submitted_records_who_when_and_the_confirmation(esketamine_sess
     assert (submission.submitted_by, submission.confirmation_number) == (prescriber, "C-123")
     assert submission.submitted_at == datetime.datetime(2030, 1, 2, 15, 0, tzinfo=datetime.UTC)
     assert rems_due_count() == 0
-    [row] = queue_rows(rems_queue(state="submitted", today=timezone.localdate()), today=timezone.localdate())
+    [row] = queue_rows(rems_queue(state="submitted", now=timezone.now()), now=timezone.now())
     assert row.submission == submission and row.state == "submitted"
     with pytest.raises(LedgerRefused, match="already"):
         rems_form_submit(appointment=esketamine_session, submitted_by=prescriber, confirmation_number="C-124")
@@ -215,10 +215,34 @@ def test_the_rems_queue_pages_keep_the_tab_and_split_due_from_overdue(prescriber
 
 def test_the_queue_puts_a_session_on_its_seventh_day_as_due_and_the_eighth_as_overdue(certified, spravato):
     session = _sessions_given(certified, spravato, 1)[0]
-    day = rems.session_local_date(session)
-    on_time = day + datetime.timedelta(days=rems.DUE_DAYS)
-    assert [row.days_left for row in queue_rows(rems_queue(state="due", today=on_time), today=on_time)] == [0]
-    assert not rems_queue(state="overdue", today=on_time).exists()
-    late = on_time + datetime.timedelta(days=1)
-    assert not rems_queue(state="due", today=late).exists()
-    assert [row.state for row in queue_rows(rems_queue(state="overdue", today=late), today=late)] == ["overdue"]
+    on_time = _days_after(session, rems.DUE_DAYS)
+    assert [row.days_left for row in queue_rows(rems_queue(state="due", now=on_time), now=on_time)] == [0]
+    assert not rems_queue(state="overdue", now=on_time).exists()
+    late = _days_after(session, rems.DUE_DAYS + 1)
+    assert not rems_queue(state="due", now=late).exists()
+    assert [row.state for row in queue_rows(rems_queue(state="overdue", now=late), now=late)] == ["overdue"]
+
+
+def _days_after(session, days: int) -> datetime.datetime:
+    """Noon at the session's location, ``days`` after the session's local date."""
+    day = rems.session_local_date(session) + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(12), ZoneInfo(session.location.time_zone))
+
+
+def test_the_queue_counts_days_at_the_sessions_location_not_in_utc(prescriber, certified, spravato):
+    """A session on 7 January in New York is due by 14 January there. At 20:00 on the 14th in New York it is
+    already the 15th in UTC (the server's zone): the form is still due, with no day left, not overdue."""
+    zone = ZoneInfo(certified.time_zone)
+    given = datetime.datetime(2030, 1, 7, 10, 0, tzinfo=zone)
+    with time_machine.travel(given + datetime.timedelta(hours=3), tick=False):
+        session = make_appointment(location=certified, protocol=spravato, status="completed", start=given)
+    evening_of_the_last_day = datetime.datetime(2030, 1, 14, 20, 0, tzinfo=zone)
+    assert evening_of_the_last_day.astimezone(datetime.UTC).date() == datetime.date(2030, 1, 15)
+
+    with time_machine.travel(evening_of_the_last_day, tick=False):
+        client = client_for(prescriber)
+        due = client.get(reverse("schedule:rems_queue"))
+        overdue = client.get(reverse("schedule:rems_queue"), {"state": "overdue"})
+
+    assert [(row.appointment, row.days_left) for row in due.context["page"]] == [(session, 0)]
+    assert list(overdue.context["page"]) == []
