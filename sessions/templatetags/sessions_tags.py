@@ -82,3 +82,12 @@ def record_form(form) -> SafeString:
 @functools.cache
 def _empty_form_html(form_class) -> SafeString:
     return as_crispy_form(form_class())
+
+
+@register.simple_tag(takes_context=True)
+def vitals_rows(context, vitals) -> SafeString:
+    """The record's vitals table rows (``html.vitals_rows``). The print view passes no ``user_can``: no marks."""
+    user_can = context.get("user_can") or {}
+    may_mark = bool(user_can.get("nurse") or user_can.get("sign"))
+    return html.vitals_rows(vitals, may_mark=may_mark, error_mark_url=context.get("error_mark_url", ""),
+                            csrf_input=_csrf_input(context) if may_mark else SafeString(""))
