@@ -256,6 +256,7 @@ class DischargeForm(RecordForm):
 
 
 class SignForm(RecordForm):
+    same_html_when_empty = True  # its empty HTML is rendered once (sessions_tags.record_form)
     secret = forms.CharField(label="Your password (or your six-digit code if you use two-step sign-in)",
                              widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 

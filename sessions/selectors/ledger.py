@@ -67,8 +67,9 @@ class SessionBalance:
 def session_controlled_substance_balance(*, appointment) -> SessionBalance:
     """What was drawn, given and wasted for this appointment, in total and per lot (one query)."""
     balance = SessionBalance()
+    # order_by(): totals need no order, and the entries' ordering (by lot) joined the lot and its location.
     rows = (LedgerEntry.objects.filter(appointment=appointment, kind__in=("withdrawal", "administration", "waste"))
-            .values("lot_id", "kind").annotate(total=Sum("quantity_mg")))
+            .order_by().values("lot_id", "kind").annotate(total=Sum("quantity_mg")))
     names = {"withdrawal": "drawn", "administration": "given", "waste": "wasted"}
     for row in rows:
         name = names[row["kind"]]
