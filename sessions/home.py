@@ -33,6 +33,7 @@ ARRIVED = (S.CHECKED_IN, S.IN_SESSION, S.RECOVERING, S.COMPLETED)
 class LocationDay:
     location: Location
     today: date
+    board: str  # the day board's path, reversed once for the page
     to_arrive: int = 0
     arrived: int = 0
     tomorrow_unconfirmed: int = 0
@@ -42,8 +43,7 @@ class LocationDay:
     chairs: list = field(default_factory=list)  # [(chair name, {status label: n})]
 
     def _board_url(self, day: date) -> str:
-        return reverse("schedule:board") + "?" + urlencode({"location": self.location.public_id,
-                                                            "day": day.isoformat()})
+        return self.board + "?" + urlencode({"location": self.location.public_id, "day": day.isoformat()})
 
     # Worked out once: the home page prints the board's link on every time and chair of the day.
     @cached_property
@@ -116,8 +116,8 @@ def appointment_counts(now: datetime, locations: tuple[Location, ...]) -> list[S
 def _days(now: datetime, shared: SharedAnswers) -> tuple[list[LocationDay], list[StartCount]]:
     """Each location's today, new for each panel (a panel fills in its own counts), and the counts of the
     page (the locations and the counts read once)."""
-    locations = shared(active_locations)
-    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date()) for loc in locations]
+    locations, board = shared(active_locations), shared(reverse, "schedule:board")
+    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
     return days, shared(appointment_counts, now, tuple(locations))
 
 
