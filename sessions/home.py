@@ -15,9 +15,11 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from clinic.home import HomeCount, SharedAnswers
 from clinic.models import Location
+from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
 from sessions.selectors.records import signature_overdue_after
@@ -31,6 +33,7 @@ ARRIVED = (S.CHECKED_IN, S.IN_SESSION, S.RECOVERING, S.COMPLETED)
 class LocationDay:
     location: Location
     today: date
+    board: str  # the day board's path, reversed once for the page
     to_arrive: int = 0
     arrived: int = 0
     tomorrow_unconfirmed: int = 0
@@ -40,8 +43,7 @@ class LocationDay:
     chairs: list = field(default_factory=list)  # [(chair name, {status label: n})]
 
     def _board_url(self, day: date) -> str:
-        return reverse("schedule:board") + "?" + urlencode({"location": self.location.public_id,
-                                                            "day": day.isoformat()})
+        return self.board + "?" + urlencode({"location": self.location.public_id, "day": day.isoformat()})
 
     # Worked out once: the home page prints the board's link on every time and chair of the day.
     @cached_property
@@ -52,18 +54,33 @@ class LocationDay:
     def tomorrow_url(self) -> str:
         return self._board_url(self.today + timedelta(days=1))
 
+    # The lines printed per time and per chair, built in Python (sessions/html.py): in the template language
+    # they were most of the panels' render time at ten locations.
+    @property
+    def times_html(self) -> SafeString:
+        return html.home_times(self.times)
+
+    @property
+    def chairs_html(self) -> SafeString:
+        return html.home_chairs(self.chairs, self.board_url)
+
     @property
     def total(self) -> int:
         return self.to_arrive + self.arrived
 
 
 def _day_q(locations: list[Location], now: datetime, days: int) -> Q:
-    """Appointments from each location's today for ``days`` local days (each location has its own zone)."""
-    q = Q(pk__in=[])
+    """Appointments from each location's today for ``days`` local days (each location has its own zone). One
+    condition per time zone, not per location: the locations of a zone share their days, and building and
+    planning a condition per location cost more than the query at ten locations (issue 13)."""
+    by_zone: dict[str, list[int]] = {}
     for location in locations:
-        day = to_local(now, location.time_zone).date()
-        q |= Q(location=location, start__gte=to_utc(day, time(0), location.time_zone),
-               start__lt=to_utc(day + timedelta(days=days), time(0), location.time_zone))
+        by_zone.setdefault(location.time_zone, []).append(location.pk)
+    q = Q(pk__in=[])
+    for zone, location_ids in by_zone.items():
+        day = to_local(now, zone).date()
+        q |= Q(location_id__in=location_ids, start__gte=to_utc(day, time(0), zone),
+               start__lt=to_utc(day + timedelta(days=days), time(0), zone))
     return q
 
 
@@ -99,8 +116,8 @@ def appointment_counts(now: datetime, locations: tuple[Location, ...]) -> list[S
 def _days(now: datetime, shared: SharedAnswers) -> tuple[list[LocationDay], list[StartCount]]:
     """Each location's today, new for each panel (a panel fills in its own counts), and the counts of the
     page (the locations and the counts read once)."""
-    locations = shared(active_locations)
-    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date()) for loc in locations]
+    locations, board = shared(active_locations), shared(reverse, "schedule:board")
+    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
     return days, shared(appointment_counts, now, tuple(locations))
 
 

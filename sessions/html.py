@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from sessions.selectors.actions import Actions
 
@@ -128,3 +129,28 @@ def vitals_rows(vitals: Iterable, *, may_mark: bool, error_mark_url: str, csrf_i
             mark)
 
     return format_html_join("", VITAL_ROW, (row(v) for v in vitals))
+
+
+# The staff home page's panels (sessions/home.py) print each location's times of the day and its chairs: with
+# ten locations, some hundred lines that cost about half the page's render time in the template language.
+
+def home_times(times: Iterable[tuple]) -> SafeString:
+    """Today's arrivals of one location by time: ``(local time, to arrive, arrived)``, the ``<li>`` lines. The
+    time is shown in the active time zone, as the template's ``|time:"H:i"`` showed it (``template_localtime``)."""
+    return format_html_join("", '<li><span class="fw-semibold">{}</span> {}</li>', (
+        (template_localtime(at).strftime("%H:%M"), _arrivals_at(to_arrive, arrived))
+        for at, to_arrive, arrived in times))
+
+
+def _arrivals_at(to_arrive: int, arrived: int) -> str:
+    waiting = f"{to_arrive} not checked in" if to_arrive else ""
+    come = f"{arrived} checked in" if arrived else ""
+    return ", ".join(part for part in (waiting, come) if part)
+
+
+def home_chairs(chairs: Iterable[tuple], board_url: str) -> SafeString:
+    """Today's patients of one location by chair: ``(chair name, {status label: n})``, the ``<li>`` lines, each
+    chair linking to the location's day board."""
+    return format_html_join("", '<li><a href="{}"><span class="fw-semibold">{}</span></a>: {}</li>', (
+        (board_url, chair, ", ".join(f"{n} {str(label).lower()}" for label, n in statuses.items()))
+        for chair, statuses in chairs))
