@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 from sessions.selectors.actions import Actions
 
@@ -136,10 +135,9 @@ def vitals_rows(vitals: Iterable, *, may_mark: bool, error_mark_url: str, csrf_i
 
 def home_times(times: Iterable[tuple]) -> SafeString:
     """Today's arrivals of one location by time: ``(local time, to arrive, arrived)``, the ``<li>`` lines. The
-    time is shown in the active time zone, as the template's ``|time:"H:i"`` showed it (``template_localtime``)."""
+    time is on the location's clock already (sessions/home.py): shown as it is, not in the server's zone."""
     return format_html_join("", '<li><span class="fw-semibold">{}</span> {}</li>', (
-        (template_localtime(at).strftime("%H:%M"), _arrivals_at(to_arrive, arrived))
-        for at, to_arrive, arrived in times))
+        (at.strftime("%H:%M"), _arrivals_at(to_arrive, arrived)) for at, to_arrive, arrived in times))
 
 
 def _arrivals_at(to_arrive: int, arrived: int) -> str:

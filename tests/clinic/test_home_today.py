@@ -124,3 +124,23 @@ def test_manager_home_shows_census_per_location_and_consent(manager_client, loca
 def test_nurse_and_prescriber_home_do_not_offer_to_register_a_patient(nurse_client, front_desk_client):
     assert "Register a new one" not in nurse_client.get(reverse("home")).content.decode()
     assert "Register a new one" in front_desk_client.get(reverse("home")).content.decode()
+
+
+def test_front_desk_home_shows_arrival_times_on_the_clinics_clock(front_desk, location):
+    """The clinic (America/New_York) expects its 08:00 arrival at 08:00, not at 13:00 (the server keeps UTC)."""
+    import datetime as dt
+
+    import time_machine
+
+    from tests.factories import client_for
+
+    day = dt.date(2030, 1, 7)  # a Monday
+    with time_machine.travel(local(location, day, 7), tick=False):
+        start = local(location, day, 8)
+        Appointment.objects.create(
+            patient=PatientFactory(location=location), protocol=ProtocolFactory(), location=location,
+            chair=ChairFactory(location=location), nurse=make_nurse(), nurse_slot=1, start=start,
+            end=start + timedelta(minutes=100), blocked_until=start + timedelta(minutes=115), booked_by=front_desk)
+        body = client_for(front_desk).get(reverse("home")).content.decode()
+    assert '<span class="fw-semibold">08:00</span> 1 not checked in' in body
+    assert "13:00" not in body

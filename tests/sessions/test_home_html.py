@@ -14,14 +14,14 @@ ESCAPED_NAME = "Chair &lt;b&gt;&quot;1&quot;&lt;/b&gt; &amp; Co"
 
 
 @override_settings(TIME_ZONE="UTC")
-def test_home_times_print_each_time_with_who_is_waiting_and_who_came_in_the_active_time_zone():
+def test_home_times_print_each_time_on_the_locations_clock_with_who_is_waiting_and_who_came():
     at = datetime(2026, 1, 5, 9, 5, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))  # 04:05 there
     out = html.home_times([(at, 2, 0), (at, 0, 3), (at, 1, 1)])
     assert out == (
-        '<li><span class="fw-semibold">09:05</span> 2 not checked in</li>'
-        '<li><span class="fw-semibold">09:05</span> 3 checked in</li>'
-        '<li><span class="fw-semibold">09:05</span> 1 not checked in, 1 checked in</li>')
-    with timezone.override("America/New_York"):  # as |time:"H:i" did: the active zone's clock
+        '<li><span class="fw-semibold">04:05</span> 2 not checked in</li>'
+        '<li><span class="fw-semibold">04:05</span> 3 checked in</li>'
+        '<li><span class="fw-semibold">04:05</span> 1 not checked in, 1 checked in</li>')
+    with timezone.override("Europe/Paris"):  # whatever zone is active: the location's clock
         assert html.home_times([(at, 1, 0)]) == '<li><span class="fw-semibold">04:05</span> 1 not checked in</li>'
 
 
