@@ -3,11 +3,13 @@ Before, app.css spelled out classes for 13 chairs and 99 rows, so a 14th chair's
 Screenshot in test-artifacts/board-20-chairs.png."""
 
 import datetime
+import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from patients.models import ConsentDocument
 from sessions.models import Appointment
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, LocationFactory, PatientFactory, UserFactory
@@ -65,3 +67,31 @@ def test_twenty_chairs_from_six_to_ten_each_card_in_its_chairs_column_and_time_r
         # ... and on its start time's row (hour rows carry a label to measure against).
         if label is not None:
             assert abs(card["y"] - label["y"]) <= 2, (chair_name, hhmm)
+
+
+def test_a_card_taller_than_its_slot_scrolls_so_every_button_can_be_reached(page, live_server, screenshot):
+    """Eight chairs, a booked session whose patient must sign consent again: the warning and three buttons are
+    taller than the 100 minutes' slot. The card scrolls under the mouse wheel, so Cancel can be reached; it was
+    cut off (overflow hidden)."""
+    location = LocationFactory(name="Eight Chairs")
+    chairs = [ChairFactory(location=location, name=f"Chair {i}", position=i) for i in range(1, 9)]
+    UserFactory(email="desk@clinic.test", role="front_desk")
+    ConsentDocument.objects.create(version=1, title="Consent", body="…", published_by=UserFactory(role="manager"))
+    monday = _next_monday()
+    start = local(location, monday, 9)
+    appointment = Appointment.objects.create(
+        patient=PatientFactory(location=location), protocol=ProtocolFactory(), location=location, chair=chairs[0],
+        nurse=make_nurse(email="tall@clinic.test"), nurse_slot=1, start=start, end=start + timedelta(minutes=100),
+        blocked_until=start + timedelta(minutes=115), booked_by=UserFactory(role="front_desk"))
+
+    sign_in(page, live_server, "desk@clinic.test", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/schedule/board/?location={location.public_id}&day={monday.isoformat()}")
+    card = page.locator(f"#appt-{appointment.public_id}")
+    expect(card.locator(".consent-warning")).to_be_visible()
+    cancel = card.get_by_role("link", name="Cancel")
+    card.locator(".consent-warning").hover()
+    page.mouse.wheel(0, 300)
+    expect(cancel).to_be_in_viewport(ratio=1)
+    screenshot(page, "board-tall-card")
+    cancel.click()
+    expect(page).to_have_url(re.compile(r"/cancel/"))
