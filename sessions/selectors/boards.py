@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from clinic.models import Location
@@ -31,7 +31,7 @@ class BoardCard:
     """One appointment on the day board, with what its card shows worked out here: the template only prints
     (per-card tags and filters were most of the board's template time; bench/board_render.py)."""
 
-    appointment: Appointment
+    appointment: Appointment  # with BOARD_NAMES annotated (day_board)
     local_start: datetime
     local_end: datetime
     row: int  # 1-based time row of the start (grid row = row + 1, under the chair names)
@@ -57,11 +57,11 @@ class BoardCard:
         appointment = self.appointment
         self.status = appointment.status
         self.status_label = STATUS_LABELS.get(appointment.status, appointment.status)
-        self.patient_name = appointment.patient.full_name
+        self.patient_name = Patient.name_from(appointment.patient_first_name, appointment.patient_last_name)
         self.start_time, self.end_time = f"{self.local_start:%H:%M}", f"{self.local_end:%H:%M}"
-        self.protocol_name = appointment.protocol.name
-        self.nurse_name = appointment.nurse.full_name
-        self.chair_name = appointment.chair.name
+        self.protocol_name = appointment.protocol_name
+        self.nurse_name = appointment.nurse_name
+        self.chair_name = appointment.chair_name
         self.escort_confirmed = appointment.escort_confirmed_at is not None
         self.needs_consent = needs_consent(appointment)
 
@@ -114,11 +114,12 @@ class DayBoard:
 
 
 # What a card reads: the whole appointment (its moves ask its status and times), and of its patient, protocol,
-# chair and nurse what it prints (and the patient's id, for the access log). The rest of those rows, as
-# model fields made for 40 cards, cost without being shown.
-BOARD_FIELDS = (*(f.name for f in Appointment._meta.concrete_fields),
-                "patient__public_id", "patient__legal_first_name", "patient__legal_last_name",
-                "protocol__name", "chair__name", "nurse__full_name")
+# chair and nurse what it prints (and the patient's id, for the access log), annotated on the appointment by
+# the same joins: a patient, protocol, chair and nurse made as model instances for each of 40 cards cost more
+# than the board's SQL.
+BOARD_NAMES = {"patient_public_id": F("patient__public_id"), "patient_first_name": F("patient__legal_first_name"),
+               "patient_last_name": F("patient__legal_last_name"), "protocol_name": F("protocol__name"),
+               "chair_name": F("chair__name"), "nurse_name": F("nurse__full_name")}
 
 
 def day_board(*, location: Location, day: date, now: datetime | None = None, user=None) -> DayBoard:
@@ -141,7 +142,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     # Through ``location.appointments``: each appointment's location is the board's, set without a join.
     appointments = (with_consent_current(location.appointments.filter(start__gte=day_start, start__lt=day_end))
                     .exclude(status=Appointment.Status.RESCHEDULED)
-                    .select_related("patient", "protocol", "chair", "nurse").only(*BOARD_FIELDS).order_by("start"))
+                    .annotate(**BOARD_NAMES).order_by("start"))
     index = {chair.pk: i for i, chair in enumerate(chairs)}
     columns: list[list[BoardCard]] = [[] for _ in chairs]
     outside, released = [], []
@@ -161,7 +162,8 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
         else:
             card.column = index[appointment.chair_id] + 2
             if actions is not None:  # only the grid's cards have buttons
-                card.actions = actions.for_appointment(appointment, start_time=card.start_time)
+                card.actions = actions.for_appointment(appointment, start_time=card.start_time,
+                                                       patient_name=card.patient_name)
             columns[index[appointment.chair_id]].append(card)
     for column in columns:
         _mark_overruns(column, now)
