@@ -16,23 +16,47 @@ from typing import TYPE_CHECKING
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions.selectors.actions import Actions
+from sessions.selectors.actions import Actions, MoveButton
 
 if TYPE_CHECKING:
     from sessions.selectors.boards import BoardCard, WeekCard
 
 
-def action_buttons(actions: Actions, next_url: str, csrf_input: SafeString) -> SafeString:
+class MoveForms:
+    """A page's move forms. What each form repeats (the CSRF field, where to come back, the button) is escaped
+    once a page for each move, not once a button: the day board has about forty buttons and six moves, and
+    escaping was most of its cards' cost."""
+
+    def __init__(self, next_url: str, csrf_input: SafeString):
+        self.next_url, self.csrf_input = next_url, csrf_input
+        self._endings: dict[tuple[str, str], SafeString] = {}
+
+    def _ending(self, button: MoveButton) -> SafeString:
+        """The form after its opening tag: the same for every button of a move on a page."""
+        key = (button.style, button.label)
+        ending = self._endings.get(key)
+        if ending is None:
+            ending = self._endings[key] = format_html(
+                '{}<input type="hidden" name="next" value="{}">'
+                '<button type="submit" class="btn btn-sm btn-{}">{}</button></form>',
+                self.csrf_input, self.next_url, button.style, button.label)
+        return ending
+
+    def forms(self, buttons: Iterable[MoveButton]) -> SafeString:
+        """Each move a form that posts after the browser asks (``data-confirm``, js/confirm.js)."""
+        return format_html_join("", '<form method="post" action="{}" data-confirm="{}">{}',
+                                ((button.url, button.confirm, self._ending(button)) for button in buttons))
+
+
+def action_buttons(actions: Actions, next_url: str, csrf_input: SafeString,
+                   move_forms: MoveForms | None = None) -> SafeString:
     """The moves a user may make on an appointment now, each a form that posts after the browser asks
     (``data-confirm``, js/confirm.js), then the links to reschedule and cancel. ``csrf_input``: the page's
-    ``{% csrf_token %}`` field, rendered once (it is the same for every form of the page)."""
+    ``{% csrf_token %}`` field, rendered once (it is the same for every form of the page); ``move_forms``: the
+    page's, when it shows many appointments."""
     if not actions.offered:
         return SafeString("")
-    forms = format_html_join(
-        "", '<form method="post" action="{}" data-confirm="{}">{}<input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="btn btn-sm btn-{}">{}</button></form>',
-        ((button.url, button.confirm, csrf_input, next_url, button.style, button.label)
-         for button in actions.buttons))
+    forms = (move_forms or MoveForms(next_url, csrf_input)).forms(actions.buttons)
     reschedule = (format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">Reschedule</a>',
                               actions.reschedule_url) if actions.reschedule_url else "")
     cancel = (format_html('<a class="btn btn-sm btn-outline-danger" href="{}">Cancel</a>', actions.cancel_url)
@@ -56,7 +80,8 @@ CONSENT_WARNING = mark_safe(  # noqa: S308 (a constant)
     "Consent must be signed again before this session</div>")
 
 
-def board_card(card: BoardCard, next_url: str, csrf_input: SafeString) -> SafeString:
+def board_card(card: BoardCard, next_url: str, csrf_input: SafeString,
+               move_forms: MoveForms | None = None) -> SafeString:
     """One appointment on the day board's grid, in its ARIA row (the grid's cells sit in rows, issue 12 #4)."""
     return format_html(
         '<div class="board-aria-row" role="row">'
@@ -72,11 +97,13 @@ def board_card(card: BoardCard, next_url: str, csrf_input: SafeString) -> SafeSt
         card.start_time, card.end_time, card.protocol_name,
         card.nurse_name, " · escort ✓" if card.escort_confirmed else "",
         _overrun_warning(card), CONSENT_WARNING if card.needs_consent else "",
-        action_buttons(card.actions, next_url, csrf_input))
+        action_buttons(card.actions, next_url, csrf_input, move_forms))
 
 
 def board_cards(cards: Iterable[BoardCard], next_url: str, csrf_input: SafeString) -> SafeString:
-    return mark_safe("".join(board_card(card, next_url, csrf_input) for card in cards))  # noqa: S308 (escaped)
+    move_forms = MoveForms(next_url, csrf_input)
+    return mark_safe("".join(board_card(card, next_url, csrf_input, move_forms)  # noqa: S308 (escaped)
+                             for card in cards))
 
 
 def week_appointments(cards: Iterable[WeekCard]) -> SafeString:
