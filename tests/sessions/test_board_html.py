@@ -60,12 +60,27 @@ def test_board_card_escapes_what_it_prints_and_says_escort_overrun_and_consent()
     assert "Overrunning: booked to end 10:40</div>" in alone
 
 
+def test_board_cards_share_the_pages_escaped_values_and_move_forms_and_print_each_card_as_alone():
+    """What the page escapes once (html.Escaped, html.MoveForms) prints as each card escaped on its own would."""
+    buttons = (MoveButton("check-in", "Check in", "success", "/appt/a1/check-in/", f"Check in: {NAME} at 09:00?"),)
+    cards = [_card(protocol_name=NAME, nurse_name=NAME, actions=Actions(buttons=buttons)),
+             _card(patient_name="Bo <i>", protocol_name=NAME, nurse_name=NAME, actions=Actions(buttons=buttons))]
+    next_url = "/board/?location=x&day=2026-01-05"
+    out = html.board_cards(cards, next_url, CSRF)
+    assert out == "".join(html.board_card(card, next_url, CSRF) for card in cards)
+    assert NAME not in out and out.count(ESCAPED_NAME) == 2 + 4 + 2  # a name twice, protocols and nurses, questions
+    assert out.count('value="/board/?location=x&amp;day=2026-01-05"') == 2
+
+
 def test_week_appointments_one_escaped_item_each():
     cards = [SimpleNamespace(status="booked", url="/appt/a1/", start_time="09:00", patient_name=NAME,
                              chair_name="Chair 1", protocol_name="IV", status_label="Booked")] * 2
     out = html.week_appointments(cards)
     assert out.count('<li class="board-card status-booked mb-1">') == 2
     assert f'<a href="/appt/a1/">09:00 {ESCAPED_NAME}</a><br>Chair 1 · IV · Booked</li>' in out
+    # A chair's or protocol's name escaped once for the day (html.Escaped) is escaped in every item.
+    named = [SimpleNamespace(**{**vars(cards[0]), "chair_name": NAME, "protocol_name": "<IV>"})] * 2
+    assert html.week_appointments(named).count(f"<br>{ESCAPED_NAME} · &lt;IV&gt; · Booked</li>") == 2
 
 
 @pytest.mark.django_db
