@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sessions.selectors.actions import Actions, MoveButton
 
 if TYPE_CHECKING:
-    from sessions.selectors.boards import BoardCard, WeekCard
+    from sessions.selectors.boards import BoardCard, TimeRow, WeekCard
 
 
 class Escaped(dict):
@@ -119,6 +119,19 @@ def board_cards(cards: Iterable[BoardCard], next_url: str, csrf_input: SafeStrin
     move_forms, escaped = MoveForms(next_url, csrf_input), Escaped()
     return mark_safe("".join(board_card(card, next_url, csrf_input, move_forms, escaped)  # noqa: S308 (escaped)
                              for card in cards))
+
+
+_TIME_ROW = '\n  <div class="board-aria-row" role="row"><div class="board-time board-col-1 {}" role="rowheader">'
+TIME_ROW_SHOWN = _TIME_ROW + "{}</div></div>\n  "
+TIME_ROW_HIDDEN = _TIME_ROW + '<span class="visually-hidden">{}</span></div></div>\n  '
+
+
+def board_time_rows(rows: Iterable[TimeRow]) -> SafeString:
+    """The board's 15-minute rows, a row header each: the first row's time and each hour's shown, the other
+    quarters' read by screen readers only."""
+    return mark_safe("".join(  # noqa: S308 (escaped)
+        format_html(TIME_ROW_SHOWN if row.on_hour or i == 0 else TIME_ROW_HIDDEN, row.classes, row.label)
+        for i, row in enumerate(rows)))
 
 
 def week_appointments(cards: Iterable[WeekCard]) -> SafeString:

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from sessions import html
 from sessions.models import Appointment
 from sessions.selectors.actions import Actions, MoveButton
+from sessions.selectors.boards import TimeRow
 from tests.factories import PatientFactory
 from tests.sessions.helpers import local, make_nurse
 
@@ -98,3 +99,11 @@ def test_each_form_on_the_day_board_carries_the_pages_csrf_field(front_desk_clie
     forms = re.findall(r"<form method=\"post\".*?</form>", page, re.S)
     assert len(forms) >= 2
     assert all(re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', form) for form in forms)
+
+
+def test_board_time_rows_show_the_first_row_and_each_hour_and_hide_the_quarters_visually():
+    out = html.board_time_rows([TimeRow(2, "08:45", False), TimeRow(3, "09:00", True), TimeRow(4, "09:15", False)])
+    assert out == "".join(
+        '\n  <div class="board-aria-row" role="row"><div class="board-time board-col-1 board-row-{}" '
+        'role="rowheader">{}</div></div>\n  '.format(*row) for row in
+        [(2, "08:45"), ("3 on-hour", "09:00"), (4, '<span class="visually-hidden">09:15</span>')])
