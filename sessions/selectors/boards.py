@@ -113,10 +113,12 @@ class DayBoard:
         return [(str(i + 2), chair) for i, chair in enumerate(self.chairs)]
 
 
-# What a card reads: the whole appointment (its moves ask its status and times), and of its patient, protocol,
-# chair and nurse what it prints (and the patient's id, for the access log), annotated on the appointment by
-# the same joins: a patient, protocol, chair and nurse made as model instances for each of 40 cards cost more
-# than the board's SQL.
+# What a card reads of the appointment: what it prints and what its moves ask (status, times, its location's
+# time zone: ``appointment_move_refusal``, ``_mark_overruns``), not the two dozen fields of the whole row. Of its
+# patient, protocol, chair and nurse, what it prints (and the patient's id, for the access log), annotated on the
+# appointment by the same joins: a patient, protocol, chair and nurse made as model instances for each of 40
+# cards cost more than the board's SQL.
+BOARD_FIELDS = ("public_id", "location", "chair", "start", "end", "status", "late_cancel", "escort_confirmed_at")
 BOARD_NAMES = {"patient_public_id": F("patient__public_id"), "patient_first_name": F("patient__legal_first_name"),
                "patient_last_name": F("patient__legal_last_name"), "protocol_name": F("protocol__name"),
                "chair_name": F("chair__name"), "nurse_name": F("nurse__full_name")}
@@ -142,7 +144,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     # Through ``location.appointments``: each appointment's location is the board's, set without a join.
     appointments = (with_consent_current(location.appointments.filter(start__gte=day_start, start__lt=day_end))
                     .exclude(status=Appointment.Status.RESCHEDULED)
-                    .annotate(**BOARD_NAMES).order_by("start"))
+                    .only(*BOARD_FIELDS).annotate(**BOARD_NAMES).order_by("start"))
     index = {chair.pk: i for i, chair in enumerate(chairs)}
     columns: list[list[BoardCard]] = [[] for _ in chairs]
     outside, released = [], []
