@@ -22,6 +22,12 @@ from .actions import Actions, AppointmentUrls, PageActions
 BOARD_ROW_MINUTES = 15
 
 
+def clock(moment: datetime | time) -> str:
+    """A local time as the boards print it, "HH:MM": ``f"{moment:%H:%M}"`` goes through strftime, about 5 µs,
+    several hundred times a page."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 # Each status's label, as ``get_status_display`` gives it, without the work it does on every call.
 STATUS_LABELS: dict[str, str] = dict(Appointment.Status.choices)
 
@@ -58,7 +64,7 @@ class BoardCard:
         self.status = appointment.status
         self.status_label = STATUS_LABELS.get(appointment.status, appointment.status)
         self.patient_name = Patient.name_from(appointment.patient_first_name, appointment.patient_last_name)
-        self.start_time, self.end_time = f"{self.local_start:%H:%M}", f"{self.local_end:%H:%M}"
+        self.start_time, self.end_time = clock(self.local_start), clock(self.local_end)
         self.protocol_name = appointment.protocol_name
         self.nurse_name = appointment.nurse_name
         self.chair_name = appointment.chair_name
@@ -105,7 +111,7 @@ class DayBoard:
     @property
     def time_rows(self) -> list[TimeRow]:
         """Each 15-minute row: its grid row and its label."""
-        return [TimeRow(i + 2, f"{moment:%H:%M}", moment.minute == 0) for i, moment in enumerate(self.rows)]
+        return [TimeRow(i + 2, clock(moment), moment.minute == 0) for i, moment in enumerate(self.rows)]
 
     @property
     def chair_columns(self) -> list[tuple[str, Chair]]:
@@ -243,7 +249,7 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     for public_id, start, status, patient_id, first_name, last_name, chair, protocol in rows:
         start = start.astimezone(zone)
         by_day[start.date()].append(WeekCard(
-            public_id, patient_id, urls.url("appointment", public_id), f"{start:%H:%M}", status,
+            public_id, patient_id, urls.url("appointment", public_id), clock(start), status,
             STATUS_LABELS.get(status, status), Patient.name_from(first_name, last_name), chair, protocol))
     days = [week_start + timedelta(days=i) for i in range(7)]
     return [WeekDay(d, by_day[d], d.weekday() in location.open_weekdays) for d in days]
