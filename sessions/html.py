@@ -1,11 +1,12 @@
 """Fragments that a page prints dozens or hundreds of times, built in Python with ``format_html`` (every value
 escaped, as the template would) and printed by a tag (sessions_tags): the day board's cards and their move
-buttons, the week's appointments.
+buttons, the week's appointments, the session record's vitals rows, the home page's lines per time and chair.
 
 In the template language each card's two or three dozen variables, ``{% if %}``, ``{% include %}`` of the
 buttons and ``{% csrf_token %}`` per button were most of the day board's and the week view's render time
 (bench/board_render.py: about 140 µs a board card, 25 µs a week appointment; issue 13). The markup is the
-one the templates printed; tests/sessions/test_board_html.py checks it and its escaping.
+one the templates printed; tests/sessions/test_board_html.py, test_home_html.py and
+tests/sessions/records/test_vitals_html.py check it and its escaping.
 """
 
 from __future__ import annotations
@@ -14,26 +15,60 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions.selectors.actions import Actions
+from sessions.selectors.actions import Actions, MoveButton
 
 if TYPE_CHECKING:
-    from sessions.selectors.boards import BoardCard, WeekCard
+    from sessions.selectors.boards import BoardCard, TimeRow, WeekCard
 
 
-def action_buttons(actions: Actions, next_url: str, csrf_input: SafeString) -> SafeString:
+class Escaped(dict):
+    """Values a page prints many times (a status and its label, a chair's, protocol's or nurse's name), each
+    escaped once for the page: ``escaped[value]``. Escaping was most of what the board's cards and the week's
+    appointments cost."""
+
+    def __missing__(self, value: str) -> SafeString:
+        escaped = self[value] = conditional_escape(value)
+        return escaped
+
+
+class MoveForms:
+    """A page's move forms. What each form repeats (the CSRF field, where to come back, the button) is escaped
+    once a page for each move, not once a button: the day board has about forty buttons and six moves, and
+    escaping was most of its cards' cost."""
+
+    def __init__(self, next_url: str, csrf_input: SafeString):
+        self.next_url, self.csrf_input = next_url, csrf_input
+        self._endings: dict[tuple[str, str], SafeString] = {}
+
+    def _ending(self, button: MoveButton) -> SafeString:
+        """The form after its opening tag: the same for every button of a move on a page."""
+        key = (button.style, button.label)
+        ending = self._endings.get(key)
+        if ending is None:
+            ending = self._endings[key] = format_html(
+                '{}<input type="hidden" name="next" value="{}">'
+                '<button type="submit" class="btn btn-sm btn-{}">{}</button></form>',
+                self.csrf_input, self.next_url, button.style, button.label)
+        return ending
+
+    def forms(self, buttons: Iterable[MoveButton]) -> SafeString:
+        """Each move a form that posts after the browser asks (``data-confirm``, js/confirm.js)."""
+        return format_html_join("", '<form method="post" action="{}" data-confirm="{}">{}',
+                                ((button.url, button.confirm, self._ending(button)) for button in buttons))
+
+
+def action_buttons(actions: Actions, next_url: str, csrf_input: SafeString,
+                   move_forms: MoveForms | None = None) -> SafeString:
     """The moves a user may make on an appointment now, each a form that posts after the browser asks
     (``data-confirm``, js/confirm.js), then the links to reschedule and cancel. ``csrf_input``: the page's
-    ``{% csrf_token %}`` field, rendered once (it is the same for every form of the page)."""
+    ``{% csrf_token %}`` field, rendered once (it is the same for every form of the page); ``move_forms``: the
+    page's, when it shows many appointments."""
     if not actions.offered:
         return SafeString("")
-    forms = format_html_join(
-        "", '<form method="post" action="{}" data-confirm="{}">{}<input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="btn btn-sm btn-{}">{}</button></form>',
-        ((button.url, button.confirm, csrf_input, next_url, button.style, button.label)
-         for button in actions.buttons))
+    forms = (move_forms or MoveForms(next_url, csrf_input)).forms(actions.buttons)
     reschedule = (format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">Reschedule</a>',
                               actions.reschedule_url) if actions.reschedule_url else "")
     cancel = (format_html('<a class="btn btn-sm btn-outline-danger" href="{}">Cancel</a>', actions.cancel_url)
@@ -57,8 +92,15 @@ CONSENT_WARNING = mark_safe(  # noqa: S308 (a constant)
     "Consent must be signed again before this session</div>")
 
 
-def board_card(card: BoardCard, next_url: str, csrf_input: SafeString) -> SafeString:
-    """One appointment on the day board's grid, in its ARIA row (the grid's cells sit in rows, issue 12 #4)."""
+ESCORT_CONFIRMED = mark_safe(" · escort ✓")  # noqa: S308 (a constant)
+
+
+def board_card(card: BoardCard, next_url: str, csrf_input: SafeString,
+               move_forms: MoveForms | None = None, escaped: Escaped | None = None) -> SafeString:
+    """One appointment on the day board's grid, in its ARIA row (the grid's cells sit in rows, issue 12 #4).
+    ``move_forms`` and ``escaped``: the page's, when it prints many cards."""
+    escaped = Escaped() if escaped is None else escaped
+    name, status_label = conditional_escape(card.patient_name), escaped[card.status_label]
     return format_html(
         '<div class="board-aria-row" role="row">'
         '<article id="appt-{}" role="gridcell" class="board-card status-{} {}" aria-label="{}, {}, {}">'
@@ -67,25 +109,40 @@ def board_card(card: BoardCard, next_url: str, csrf_input: SafeString) -> SafeSt
         "<div>{}–{} · {}</div>"
         '<div class="text-body-secondary">{}{}</div>'
         "{}{}{}</article></div>\n",
-        card.appointment.public_id, card.status, card.grid_classes, card.patient_name, card.start_time,
-        card.status_label,
-        card.url, card.patient_name, card.status_label,
-        card.start_time, card.end_time, card.protocol_name,
-        card.nurse_name, " · escort ✓" if card.escort_confirmed else "",
+        card.appointment.public_id, escaped[card.status], card.grid_classes, name, card.start_time, status_label,
+        card.url, name, status_label,
+        card.start_time, card.end_time, escaped[card.protocol_name],
+        escaped[card.nurse_name], ESCORT_CONFIRMED if card.escort_confirmed else "",
         _overrun_warning(card), CONSENT_WARNING if card.needs_consent else "",
-        action_buttons(card.actions, next_url, csrf_input))
+        action_buttons(card.actions, next_url, csrf_input, move_forms))
 
 
 def board_cards(cards: Iterable[BoardCard], next_url: str, csrf_input: SafeString) -> SafeString:
-    return mark_safe("".join(board_card(card, next_url, csrf_input) for card in cards))  # noqa: S308 (escaped)
+    move_forms, escaped = MoveForms(next_url, csrf_input), Escaped()
+    return mark_safe("".join(board_card(card, next_url, csrf_input, move_forms, escaped)  # noqa: S308 (escaped)
+                             for card in cards))
+
+
+_TIME_ROW = '\n  <div class="board-aria-row" role="row"><div class="board-time board-col-1 {}" role="rowheader">'
+TIME_ROW_SHOWN = _TIME_ROW + "{}</div></div>\n  "
+TIME_ROW_HIDDEN = _TIME_ROW + '<span class="visually-hidden">{}</span></div></div>\n  '
+
+
+def board_time_rows(rows: Iterable[TimeRow]) -> SafeString:
+    """The board's 15-minute rows, a row header each: the first row's time and each hour's shown, the other
+    quarters' read by screen readers only."""
+    return mark_safe("".join(  # noqa: S308 (escaped)
+        format_html(TIME_ROW_SHOWN if row.on_hour or i == 0 else TIME_ROW_HIDDEN, row.classes, row.label)
+        for i, row in enumerate(rows)))
 
 
 def week_appointments(cards: Iterable[WeekCard]) -> SafeString:
     """A day's appointments in the week view, one list item each."""
+    escaped = Escaped()
     return format_html_join(
         "\n", '<li class="board-card status-{} mb-1"><a href="{}">{} {}</a><br>{} · {} · {}</li>',
-        ((card.status, card.url, card.start_time, card.patient_name, card.chair_name, card.protocol_name,
-          card.status_label) for card in cards))
+        ((escaped[card.status], card.url, card.start_time, card.patient_name, escaped[card.chair_name],
+          escaped[card.protocol_name], escaped[card.status_label]) for card in cards))
 
 
 # The vitals table's row, as templates/sessions/records/includes/_vitals.html printed it (and its error mark,

@@ -87,14 +87,17 @@ class PageActions:
         self.now = now or timezone.now()
         self.urls = urls or AppointmentUrls()
 
-    def for_appointment(self, appointment: Appointment, *, start_time: str | None = None) -> Actions:
-        """``start_time``: the appointment's local start as "HH:MM" if the page has it already."""
+    def for_appointment(self, appointment: Appointment, *, start_time: str | None = None,
+                        patient_name: str | None = None) -> Actions:
+        """``start_time``: the appointment's local start as "HH:MM", and ``patient_name``, if the page has them
+        already (the day board reads names as values, without a patient instance)."""
         moves = allowed_moves(appointment, self.moves, self.now)
         if not moves:
             return Actions()
         if start_time is None:
             start_time = f"{to_local(appointment.start, appointment.location.time_zone):%H:%M}"
-        public_id, name = appointment.public_id, appointment.patient.full_name
+        name = appointment.patient.full_name if patient_name is None else patient_name
+        public_id = appointment.public_id
         statuses = {move.status for move in moves}
         return Actions(
             buttons=tuple(MoveButton(move.action, move.label, move.style, self.urls.url(move.action, public_id),

@@ -42,6 +42,12 @@ def board_cards(context, cards, next_url: str) -> SafeString:
 
 
 @register.simple_tag
+def board_time_rows(rows) -> SafeString:
+    """The day board's time labels (``html.board_time_rows``)."""
+    return html.board_time_rows(rows)
+
+
+@register.simple_tag
 def week_appointments(cards) -> SafeString:
     """A day's appointments in the week view (``html.week_appointments``)."""
     return html.week_appointments(cards)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.audit.services import access_event_record
 from clinic.models import Location
 from sessions import forms, selectors
 from sessions.models import Appointment
@@ -22,8 +22,8 @@ def day_board(request):
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
     board = selectors.day_board(location=location, day=day, user=request.user)
-    access_event_record_list(request=request, object_type="day board", patients=[
-        card.appointment for card in (*board.cards, *board.outside_hours, *board.released)])
+    access_event_record(request=request, patient_id=None, object_type="day board", patient_ids=[
+        card.appointment.patient_public_id for card in (*board.cards, *board.outside_hours, *board.released)])
     return _render(request, "sessions/day_board.html", {
         "board": board, "locations": Location.objects.filter(is_active=True),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),

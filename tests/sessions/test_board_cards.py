@@ -135,3 +135,13 @@ def test_week_cards_print_what_the_appointments_say_on_their_local_day(make_appo
         assert (card.status, card.status_label) == (appointment.status, appointment.get_status_display())
         assert card.patient_name == appointment.patient.full_name
         assert (card.chair_name, card.protocol_name) == (appointment.chair.name, appointment.protocol.name)
+
+
+def test_clock_prints_a_local_time_as_strftime_would():
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from sessions.selectors.boards import clock
+    moment = datetime(2026, 3, 8, 9, 5, tzinfo=ZoneInfo("America/Denver"))
+    assert clock(moment) == f"{moment:%H:%M}" == "09:05"
+    assert clock(time(0, 0)) == "00:00" and clock(time(23, 45)) == "23:45"

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from sessions import html
 from sessions.models import Appointment
 from sessions.selectors.actions import Actions, MoveButton
+from sessions.selectors.boards import TimeRow
 from tests.factories import PatientFactory
 from tests.sessions.helpers import local, make_nurse
 
@@ -60,12 +61,27 @@ def test_board_card_escapes_what_it_prints_and_says_escort_overrun_and_consent()
     assert "Overrunning: booked to end 10:40</div>" in alone
 
 
+def test_board_cards_share_the_pages_escaped_values_and_move_forms_and_print_each_card_as_alone():
+    """What the page escapes once (html.Escaped, html.MoveForms) prints as each card escaped on its own would."""
+    buttons = (MoveButton("check-in", "Check in", "success", "/appt/a1/check-in/", f"Check in: {NAME} at 09:00?"),)
+    cards = [_card(protocol_name=NAME, nurse_name=NAME, actions=Actions(buttons=buttons)),
+             _card(patient_name="Bo <i>", protocol_name=NAME, nurse_name=NAME, actions=Actions(buttons=buttons))]
+    next_url = "/board/?location=x&day=2026-01-05"
+    out = html.board_cards(cards, next_url, CSRF)
+    assert out == "".join(html.board_card(card, next_url, CSRF) for card in cards)
+    assert NAME not in out and out.count(ESCAPED_NAME) == 2 + 4 + 2  # a name twice, protocols and nurses, questions
+    assert out.count('value="/board/?location=x&amp;day=2026-01-05"') == 2
+
+
 def test_week_appointments_one_escaped_item_each():
     cards = [SimpleNamespace(status="booked", url="/appt/a1/", start_time="09:00", patient_name=NAME,
                              chair_name="Chair 1", protocol_name="IV", status_label="Booked")] * 2
     out = html.week_appointments(cards)
     assert out.count('<li class="board-card status-booked mb-1">') == 2
     assert f'<a href="/appt/a1/">09:00 {ESCAPED_NAME}</a><br>Chair 1 · IV · Booked</li>' in out
+    # A chair's or protocol's name escaped once for the day (html.Escaped) is escaped in every item.
+    named = [SimpleNamespace(**{**vars(cards[0]), "chair_name": NAME, "protocol_name": "<IV>"})] * 2
+    assert html.week_appointments(named).count(f"<br>{ESCAPED_NAME} · &lt;IV&gt; · Booked</li>") == 2
 
 
 @pytest.mark.django_db
@@ -83,3 +99,11 @@ def test_each_form_on_the_day_board_carries_the_pages_csrf_field(front_desk_clie
     forms = re.findall(r"<form method=\"post\".*?</form>", page, re.S)
     assert len(forms) >= 2
     assert all(re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', form) for form in forms)
+
+
+def test_board_time_rows_show_the_first_row_and_each_hour_and_hide_the_quarters_visually():
+    out = html.board_time_rows([TimeRow(2, "08:45", False), TimeRow(3, "09:00", True), TimeRow(4, "09:15", False)])
+    assert out == "".join(
+        '\n  <div class="board-aria-row" role="row"><div class="board-time board-col-1 board-row-{}" '
+        'role="rowheader">{}</div></div>\n  '.format(*row) for row in
+        [(2, "08:45"), ("3 on-hour", "09:00"), (4, '<span class="visually-hidden">09:15</span>')])
