@@ -65,8 +65,9 @@ def forms_today(location):
 
 @staff_view("clinic_sessions.receive_stock")
 def lot_receive(request):
-    form = forms.LotReceiveForm(request.POST or None, initial={"location": _location(request),
-                                                                "received_on": timezone.localdate()})
+    location = _location(request)
+    form = forms.LotReceiveForm(request.POST or None, initial={"location": location,
+                                                                "received_on": forms_today(location)})
     if request.method == "POST" and form.is_valid():
         try:
             lot = services.lot_receive(received_by=request.user, **form.cleaned_data)

@@ -213,3 +213,16 @@ def test_the_stock_page_shows_lots_a_page_at_a_time(manager_client, location, ma
                 expires_on=timezone.localdate() + datetime.timedelta(days=100 + i))
     second = manager_client.get(reverse("schedule:ledger"), {"page": 2}).content.decode()
     assert "Page 2 of 2" in second and second.count('data-lot="S') == 1 and 'data-lot="S50"' in second
+
+
+def test_the_receipt_form_offers_the_locations_date_not_the_servers(manager, location):
+    """At 20:00 in New York it is already tomorrow in UTC (the server's zone): a delivery signed for that evening
+    is received today, and the form says so by default."""
+    import time_machine
+
+    from tests.factories import client_for
+
+    evening = datetime.datetime(2030, 1, 14, 20, 0, tzinfo=zoneinfo.ZoneInfo(location.time_zone))
+    with time_machine.travel(evening, tick=False):
+        page = client_for(manager).get(reverse("schedule:ledger_receive"), {"location": location.public_id})
+    assert page.context["form"]["received_on"].value() == datetime.date(2030, 1, 14)
