@@ -4,7 +4,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.utils import timezone
 
 from clinic.phones import PhoneField
 from patients.intake_steps import ANSWER_STEPS, STEPS_BY_SLUG
@@ -127,12 +126,7 @@ class RemsEnrollmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Record REMS enrolment", "btn-outline-primary")
-
-    def clean_enrolled_on(self):
-        value = self.cleaned_data["enrolled_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The enrolment date cannot be in the future.", code="future")
-        return value
+        # "Not in the future" is the service's rule (rems_enrollment_record): today at the patient's clinic.
 
 
 @functools.cache

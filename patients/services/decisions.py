@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -132,8 +133,9 @@ def intake_decide(*, intake: Intake, decided_by, kind: str, plan: dict[str, Any]
 @transaction.atomic
 def rems_enrollment_record(*, patient: Patient, enrolled_on: datetime.date, recorded_by,
                            rems_patient_id: str = "") -> RemsEnrollment:
-    """Record the Spravato REMS enrolment form (CLINICAL.md §2 [REG])."""
-    if enrolled_on > timezone.localdate():
+    """Record the Spravato REMS enrolment form (CLINICAL.md §2 [REG]). Not dated after today at the patient's
+    clinic: the server keeps UTC, already tomorrow every American evening."""
+    if enrolled_on > timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.location.time_zone)):
         raise IntakeError("The enrolment date cannot be in the future.")
     return RemsEnrollment.objects.create(patient=patient, enrolled_on=enrolled_on, recorded_by=recorded_by,
                                          rems_patient_id=rems_patient_id.strip())

@@ -548,3 +548,23 @@ def test_the_consent_page_query_count_is_the_same_for_1_and_50_versions(manager_
     assert html.count("<td>Consent v") == 50
     listing = [sql for sql in fifty if 'FROM "patients_consentdocument"' in sql and "LIMIT" not in sql]
     assert listing and all('"patients_consentdocument"."body"' not in sql for sql in listing)
+
+
+def test_the_rems_enrolment_date_is_checked_against_the_patients_clinic_day_not_the_servers(prescriber, patient):
+    """At 20:00 in New York (already tomorrow in UTC, the server's zone) tomorrow's date is still in the future;
+    today's is fine."""
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    from tests.factories import client_for
+
+    evening = datetime.datetime(2030, 1, 14, 20, 0, tzinfo=zoneinfo.ZoneInfo(patient.location.time_zone))
+    url = reverse("patients:rems_record", kwargs={"public_id": patient.public_id})
+    with time_machine.travel(evening, tick=False):
+        client = client_for(prescriber)
+        client.post(url, {"enrolled_on": "2030-01-15"})
+        assert not patient.rems_enrollments.exists()
+        client.post(url, {"enrolled_on": "2030-01-14"})
+    assert patient.rems_enrollments.get().enrolled_on == datetime.date(2030, 1, 14)

@@ -46,7 +46,8 @@ def test_esketamine_needs_a_rems_enrolment(prescriber):
     assert booking_blockers(patient=patient, route="intranasal") == []
     blockers = booking_blockers(patient=other, route="intranasal")
     assert len(blockers) == 1 and "REMS" in blockers[0]
-    rems_enrollment_record(patient=other, enrolled_on=datetime.date.today(), recorded_by=prescriber)
+    rems_enrollment_record(patient=other, enrolled_on=datetime.date.today() - datetime.timedelta(days=1),
+                           recorded_by=prescriber)
     assert booking_blockers(patient=other, route="intranasal") == []
 
 
