@@ -26,3 +26,18 @@ def test_staff_and_patient_forms_ask_the_one_adult_age_rule(db, form_class):
         form = form_class({"date_of_birth": _seventeen_today().isoformat()})
         form.is_valid()
         assert not form.has_error("date_of_birth")
+
+
+def test_the_adult_age_is_counted_on_the_clinics_day_not_the_servers(location):
+    """At 20:00 in New York on the eve of an 18th birthday it is already the birthday in UTC (the server's
+    zone): the patient is still 17 at the clinic."""
+    import time_machine
+
+    assert location.time_zone == "America/New_York"
+    eve = datetime.datetime(2030, 1, 14, 20, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
+    with time_machine.travel(eve, tick=False):
+        with pytest.raises(validators.forms.ValidationError) as refused:
+            validators.adult_date_of_birth_validate(datetime.date(2012, 1, 15), under_18="Adults only.")
+        assert refused.value.code == "under_18"
+        assert validators.adult_date_of_birth_validate(datetime.date(2012, 1, 14), under_18="-") == \
+            datetime.date(2012, 1, 14)
