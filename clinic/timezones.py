@@ -1,15 +1,23 @@
-"""Time zones a person chooses from: the canonical IANA zones (no deprecated aliases such as ``US/Eastern``
-or ``Etc/GMT+5``), the clinic's country first (issue 12 #10). The list comes from the tz database's own
-``zone.tab``, which names each canonical zone with its country."""
+"""A clinic's "today" (``local_today``), and the time zones a person chooses from: the canonical IANA zones (no
+deprecated aliases such as ``US/Eastern`` or ``Etc/GMT+5``), the clinic's country first (issue 12 #10). The list
+comes from the tz database's own ``zone.tab``, which names each canonical zone with its country."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import zoneinfo
 from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+
+
+def local_today(time_zone: str, now: datetime.datetime | None = None) -> datetime.date:
+    """The date on a clinic's wall clock at ``now`` (default: now). The server keeps UTC, whose date is already
+    tomorrow every evening in the Americas (DESIGN.md §5): a clinic's "today" is never ``date.today()``."""
+    return timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(time_zone))
 
 
 def _tab(name: str) -> list[list[str]]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django import forms
-from django.utils import timezone
 
 from clinic.templatetags.local_time import clinic_time_zone
+from clinic.timezones import local_today
 
 MIN_AGE_YEARS = 18  # CLINICAL.md §2: date of birth (18+)
 
@@ -21,7 +20,7 @@ def adult_date_of_birth_validate(dob: datetime.date, *, under_18: str) -> dateti
     """The adult-age rule (CLINICAL.md §2: adults only): a real date of birth, 18 or older today (the clinic's
     day: the server keeps UTC, already tomorrow every American evening). ``under_18`` is the refusal in the words
     of whoever typed it (the patient, or staff for them)."""
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic_time_zone()))
+    today = local_today(clinic_time_zone())
     if dob > today:
         raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
     if dob.year < 1900:

@@ -15,6 +15,7 @@ from clinic.clinical import dose_cap_mg_per_kg
 from clinic.models import Location
 from clinic.phones import PhoneField
 from clinic.timezones import canonical_zones, time_zone_choices
+from clinic.timezones import local_today as clinic_local_today
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, Course, Protocol
 from sessions.models.scheduling import ESKETAMINE_DOSES_MG, ESKETAMINE_MIN_OBSERVATION_MINUTES
@@ -31,7 +32,7 @@ def local_today(location: Location | None):
     evening in the Americas (DESIGN.md §5); without a location, the server's date."""
     if location is None:
         return timezone.localdate()
-    return to_local(timezone.now(), location.time_zone).date()
+    return clinic_local_today(location.time_zone)
 
 
 def _within_horizon(day, today):

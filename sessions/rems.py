@@ -85,11 +85,6 @@ def session_local_date(appointment) -> datetime.date:
     return appointment.start.astimezone(zoneinfo.ZoneInfo(appointment.location.time_zone)).date()
 
 
-def location_today(appointment, now: datetime.datetime) -> datetime.date:
-    """The date at the session's location at ``now``: the days of the 7 are counted there."""
-    return now.astimezone(zoneinfo.ZoneInfo(appointment.location.time_zone)).date()
-
-
 def due_on(appointment) -> datetime.date:
     return session_local_date(appointment) + datetime.timedelta(days=DUE_DAYS)
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from clinic.clinical import dose_cap_mg_per_kg
+from clinic.timezones import local_today
 from patients import intake_steps
 from patients.models import (
     Intake,
@@ -135,7 +134,7 @@ def rems_enrollment_record(*, patient: Patient, enrolled_on: datetime.date, reco
                            rems_patient_id: str = "") -> RemsEnrollment:
     """Record the Spravato REMS enrolment form (CLINICAL.md §2 [REG]). Not dated after today at the patient's
     clinic: the server keeps UTC, already tomorrow every American evening."""
-    if enrolled_on > timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.location.time_zone)):
+    if enrolled_on > local_today(patient.location.time_zone):
         raise IntakeError("The enrolment date cannot be in the future.")
     return RemsEnrollment.objects.create(patient=patient, enrolled_on=enrolled_on, recorded_by=recorded_by,
                                          rems_patient_id=rems_patient_id.strip())

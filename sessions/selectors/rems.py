@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
+from clinic.timezones import local_today
 from sessions import rems
 from sessions.models import Appointment, LedgerEntry, Protocol, RemsSubmission
 
@@ -80,6 +81,6 @@ def queue_rows(appointments, *, now: datetime.datetime) -> list[QueueRow]:
     rows = []
     for appointment in appointments:
         due = rems.due_on(appointment)
-        days_left = (due - rems.location_today(appointment, now)).days
+        days_left = (due - local_today(appointment.location.time_zone, now)).days  # the 7 days counted there
         rows.append(QueueRow(appointment, due, days_left, getattr(appointment, "rems_submission", None)))
     return rows
