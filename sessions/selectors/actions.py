@@ -11,6 +11,7 @@ allowed now (``allowed_moves``, the same rule as the view and the service).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +27,13 @@ Status = Appointment.Status
 _STAND_IN = uuid.UUID(int=0)
 
 
+def url_for_public_id(route: str, *args) -> Callable[[uuid.UUID], str]:
+    """``route``'s URL for any public id (its first argument), reversed once with a stand-in id: a list page
+    links every row to the same route, and a ``reverse()`` a row cost more than the row (issue 13)."""
+    before, after = reverse(route, args=[_STAND_IN, *args]).split(str(_STAND_IN))
+    return lambda public_id: f"{before}{public_id}{after}"
+
+
 class AppointmentUrls:
     """An appointment's pages (its own, cancel, reschedule, each move), each reversed once for a page with a
     stand-in id and then filled in with each appointment's, instead of a ``reverse()`` per card and button
@@ -35,17 +43,15 @@ class AppointmentUrls:
               "reschedule": "schedule:reschedule"}
 
     def __init__(self):
-        self._parts: dict[str, list[str]] = {}
+        self._urls: dict[str, Callable[[uuid.UUID], str]] = {}
 
     def url(self, key: str, public_id: uuid.UUID) -> str:
         """``key``: "appointment", "cancel", "reschedule" or a move's action ("check-in")."""
-        parts = self._parts.get(key)
-        if parts is None:
-            args = [_STAND_IN] if key in self.ROUTES else [_STAND_IN, ACTIONS[key].action]
-            parts = self._parts[key] = reverse(self.ROUTES.get(key, "schedule:action"), args=args).split(
-                str(_STAND_IN))
-        before, after = parts
-        return f"{before}{public_id}{after}"
+        url = self._urls.get(key)
+        if url is None:
+            url = self._urls[key] = (url_for_public_id(self.ROUTES[key]) if key in self.ROUTES
+                                     else url_for_public_id("schedule:action", ACTIONS[key].action))
+        return url(public_id)
 
 
 @dataclass(frozen=True)

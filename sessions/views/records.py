@@ -5,7 +5,6 @@ Every view of a record writes an access event (DESIGN.md §6); every write is on
 from __future__ import annotations
 
 import functools
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +21,7 @@ from clinic.templatetags.local_time import local
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
+from sessions.selectors.actions import url_for_public_id
 from sessions.selectors.ledger import session_controlled_substance_balance
 from sessions.services import records as services
 
@@ -233,8 +233,7 @@ def record_queue(request):
 def _queue_links_and_times(records) -> None:
     """Each record's link and its session's local start, worked out here rather than by a ``{% url %}`` and a
     filter a row: the links come from one ``reverse``, as they differ only by the record's public id."""
-    placeholder = str(uuid.UUID(int=0))
-    link = reverse("schedule:record", kwargs={"public_id": placeholder})
+    link = url_for_public_id("schedule:record")
     for record in records:
-        record.link = link.replace(placeholder, str(record.public_id))
+        record.link = link(record.public_id)
         record.session_start = local(record.appointment.start, record.appointment.location)
