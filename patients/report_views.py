@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
+from clinic.templatetags.local_time import local
 from patients.access_report import KINDS, patient_access_timeline
 from patients.models import Patient
 
@@ -84,21 +84,10 @@ def access_report(request, public_id):
         "export_query": export_query.urlencode()})
 
 
-ROW = ("\n  <tr>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
-       "    <td>{}</td>\n  </tr>\n  ")
-
-
 def _rows(entries) -> str:
-    """The table's rows, escaped by format_html: as a template loop they were about half of the page's render
-    (issue 13). Times in UTC (the server's zone), to the second."""
-    return format_html_join("", ROW, ((_utc_seconds(entry.when), entry.who, entry.kind_label, entry.what,
-                                        entry.detail, entry.where) for entry in entries))
-
-
-def _utc_seconds(when) -> str:
-    moment = timezone.localtime(when)
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    """The table's rows (``table_rows``), times in UTC to the second."""
+    return table_rows((local(entry.when, "UTC", "Y-m-d H:i:s"), entry.who, entry.kind_label, entry.what,
+                       entry.detail, entry.where) for entry in entries)
 
 
 def _logged(request, patient, action) -> None:

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
+from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import access_events_list, access_events_page, access_log_day_heads
 from clinic.audit.services import access_event_record
@@ -57,16 +58,13 @@ def _patients_shown(events, filtered_patient=None) -> list:
 
 
 ACTIONS = dict(AccessEvent.Action.choices)
-ROW = ("\n  <tr>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
-       "    <td>{}</td>\n  </tr>\n  ")
 
 
 def access_log_rows(events, zone: str) -> str:
-    """The table's rows, escaped by format_html: as a template loop they were most of the page's render (issue 13;
-    fifty rows of six cells, a time zone and a link each)."""
-    return format_html_join("", ROW, (
+    """The table's rows (``table_rows``): when, who, did, what, the patient's link and filter, from where."""
+    return table_rows(
         (local_seconds(event.occurred_at, zone), event.actor_label, ACTIONS.get(event.action, event.action),
-         event.object_type, _patient_cell(event), event.ip_address or "") for event in events))
+         event.object_type, _patient_cell(event), event.ip_address or "") for event in events)
 
 
 def _patient_cell(event) -> str:

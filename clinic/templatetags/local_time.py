@@ -41,6 +41,7 @@ _WRITTEN = {
     "Y-m-d H:i T": lambda m: f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d} {_abbreviation(m)}",
     "Y-m-d H:i:s T": lambda m: (f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}:{m.second:02d} "
                                 f"{_abbreviation(m)}"),
+    "Y-m-d H:i:s": lambda m: f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}:{m.second:02d}",
     "Y-m-d": lambda m: f"{m.year:04d}-{m.month:02d}-{m.day:02d}",
 }
 
