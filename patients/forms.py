@@ -120,14 +120,15 @@ class DeclineForm(forms.Form):
 
 
 class RemsEnrollmentForm(forms.Form):
+    """The date is checked "not in the future" by the service (``rems_enrollment_record``), at the patient's
+    clinic: the form does not know the patient."""
+
     enrolled_on = forms.DateField(label="Enrolment form signed on", widget=forms.DateInput(attrs={"type": "date"}))
     rems_patient_id = forms.CharField(label="REMS patient ID (optional)", max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Record REMS enrolment", "btn-outline-primary")
-        # "Not in the future" is the service's rule (rems_enrollment_record): today at the patient's clinic.
-
 
 @functools.cache
 def rems_form_blank_html() -> str:
