@@ -1,26 +1,24 @@
 """Managers: the access report of one patient (issue 8, item 10), as a page and as a CSV file."""
 
 import csv
-import functools
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import SafeString
 
 from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record
+from clinic.forms import FilterForm, staff_choices
 from clinic.templatetags.local_time import local
 from patients.access_report import KINDS, patient_access_timeline
 from patients.models import Patient
 
 
-class AccessReportFilterForm(forms.Form):
+class AccessReportFilterForm(FilterForm):
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.ModelChoiceField(queryset=get_user_model().objects.order_by("full_name"), required=False,
@@ -29,32 +27,13 @@ class AccessReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The staff as (id, name) pairs from one plain read: the field's own choices read the users through a
-        # server-side cursor (issue 13). The field still checks a chosen id against its queryset.
-        self.fields["actor"].choices = [("", "Anyone"), *(
-            (user.pk, str(user)) for user in get_user_model().objects.only("full_name", "credentials")
-            .order_by("full_name"))]
-
-    def fields_html(self) -> dict[str, SafeString]:
-        """Each field's crispy HTML, by name. The empty filter (how the report opens) is the same HTML until the
-        staff change, so it is rendered once for each staff list: crispy's four fields were a sixth of the
-        page (issue 13)."""
-        if self.is_bound:
-            return {name: as_crispy_field(self[name]) for name in self.fields}
-        return _empty_fields_html(tuple(self.fields["actor"].choices))
+        self.fields["actor"].choices = staff_choices("Anyone")
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("The first day comes after the last: swap them.")
         return data
-
-
-@functools.lru_cache(maxsize=4)
-def _empty_fields_html(staff: tuple) -> dict[str, SafeString]:
-    form = AccessReportFilterForm()
-    form.fields["actor"].choices = list(staff)
-    return {name: as_crispy_field(form[name]) for name in form.fields}
 
 
 @login_required

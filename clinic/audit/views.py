@@ -30,7 +30,8 @@ def access_log(request):
     access_event_record(request=request, patient_id=None,
                         patient_ids=_patients_shown(page.object_list, filters.get("patient")), object_type="access log")
     zone = clinic_time_zone()
-    return render(request, "audit/access_log.html", {"form": form, "page": page, "clinic_zone": zone,
+    return render(request, "audit/access_log.html", {"form": form, "filter_fields": form.fields_html(),
+                                                     "page": page, "clinic_zone": zone,
                                                      "rows": access_log_rows(page.object_list, zone),
                                                      "day_heads": access_log_day_heads()})
 

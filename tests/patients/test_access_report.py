@@ -171,33 +171,3 @@ def test_the_report_rows_show_markup_as_text_and_times_in_utc_to_the_second(mana
     page = manager_client.get(_url(patient)).content.decode()
     assert ("<td>2026-11-30 00:42:07</td>\n    <td>&lt;b&gt;Eve&lt;/b&gt; &amp; co</td>\n    <td>Printed</td>\n"
             "    <td>chart &lt;i&gt;</td>\n    <td></td>\n    <td>10.0.0.7</td>") in page
-
-
-def test_the_filter_shows_the_same_fields_whether_kept_or_rendered_anew(nurse, front_desk):
-    """The empty filter's HTML is kept per staff list (issue 13): it is crispy's, names every staff member, and a
-    new staff member shows at once; a filled-in filter shows its choice."""
-    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
-    from django.contrib.auth import get_user_model
-    from django.forms import ModelChoiceField
-
-    from patients.report_views import AccessReportFilterForm
-
-    class Plain(AccessReportFilterForm):  # the field's own choices, as before
-        actor = ModelChoiceField(queryset=get_user_model().objects.order_by("full_name"), required=False,
-                                 label="Staff member", empty_label="Anyone")
-
-        def __init__(self, *args, **kwargs):
-            super(AccessReportFilterForm, self).__init__(*args, **kwargs)
-
-    def plain_html(form):
-        return {name: as_crispy_field(form[name]) for name in form.fields}
-
-    kept = AccessReportFilterForm().fields_html()
-    assert kept == plain_html(Plain())
-    assert str(nurse) in kept["actor"] and str(front_desk) in kept["actor"]
-    newcomer = get_user_model().objects.create_user(email="new@example.com", password="x", full_name="Ada New")
-    assert "Ada New" in AccessReportFilterForm().fields_html()["actor"]
-    chosen = AccessReportFilterForm({"actor": str(newcomer.pk), "kind": "change"})
-    assert chosen.is_valid()
-    assert chosen.cleaned_data["actor"] == newcomer
-    assert chosen.fields_html() == plain_html(Plain({"actor": str(newcomer.pk), "kind": "change"}))
