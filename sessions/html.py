@@ -1,5 +1,5 @@
-"""Fragments that a page prints dozens or hundreds of times, built in Python with ``format_html`` (every value
-escaped, as the template would) and printed by a tag (sessions_tags): the day board's cards and their move
+"""Fragments that a page prints dozens or hundreds of times, built in Python with ``format_html`` (clinic.html:
+Django's, without its lazy-string check; every value escaped, as the template would) and printed by a tag (sessions_tags): the day board's cards and their move
 buttons, the week's appointments, the session record's vitals rows, the home page's lines per time and chair.
 
 In the template language each card's two or three dozen variables, ``{% if %}``, ``{% include %}`` of the
@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.html import conditional_escape, format_html, format_html_join
 from sessions.selectors.actions import Actions, MoveButton
 
 if TYPE_CHECKING:

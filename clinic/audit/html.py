@@ -4,8 +4,9 @@ fifty rows with a time, a link and a label each were most of those pages' render
 
 from collections.abc import Iterable
 
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+
+from clinic.html import format_html_join
 
 ROW = ("\n  <tr>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
        "    <td>{}</td>\n  </tr>\n  ")

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
@@ -10,6 +9,7 @@ from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import access_events_list, access_events_page, access_log_day_heads
 from clinic.audit.services import access_event_record
+from clinic.html import format_html
 from clinic.templatetags.local_time import clinic_time_zone, local_seconds
 
 
