@@ -1,6 +1,7 @@
 """Fragments that a page prints dozens or hundreds of times, built in Python with ``format_html`` (clinic.html:
-Django's, without its lazy-string check; every value escaped, as the template would) and printed by a tag (sessions_tags): the day board's cards and their move
-buttons, the week's appointments, the session record's vitals rows, the home page's lines per time and chair.
+Django's, without its lazy-string check; every value escaped, as the template would) and printed by a tag
+(sessions_tags): the day board's cards and their move buttons, the week's appointments, the session record's
+vitals rows, the home page's lines per time and chair.
 
 In the template language each card's two or three dozen variables, ``{% if %}``, ``{% include %}`` of the
 buttons and ``{% csrf_token %}`` per button were most of the day board's and the week view's render time

@@ -23,7 +23,7 @@ def test_conditional_escape_is_djangos(value):
 
 def test_format_html_is_djangos():
     template = '<a href="{}" title="{}">{}</a>{}'
-    for first, second in zip(VALUES, reversed(VALUES)):
+    for first, second in zip(VALUES, reversed(VALUES), strict=True):
         args = (first, second, first, second)
         ours = html.format_html(template, *args)
         assert ours == django_html.format_html(template, *args)
