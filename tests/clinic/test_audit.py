@@ -206,6 +206,35 @@ def test_the_day_heads_probe_the_time_index_instead_of_reading_each_days_events(
     assert "Index Scan Backward using access_event_keyset_idx" in plan, plan
 
 
+def test_each_page_view_writes_no_index_that_a_keyset_index_already_serves():
+    """Every page with patient data writes an event (issue 13): occurred_at, actor and patient_id each lead a
+    (…, occurred_at, id) index, so no single-column index of theirs is written too."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'audit_accessevent'")
+        columns = {row[0].split(" USING ")[1] for row in cursor.fetchall()}
+    assert "btree (occurred_at, id)" in columns and "btree (actor_id, occurred_at, id)" in columns
+    assert "btree (patient_id, occurred_at DESC, id DESC)" in columns
+    assert not columns & {"btree (occurred_at)", "btree (actor_id)", "btree (patient_id)"}, columns
+
+
+def test_one_patients_events_are_read_newest_first_from_their_index(manager):
+    """The access report and the log filtered to a patient page a patient's events newest first: the
+    (patient_id, occurred_at DESC, id DESC) index gives them in that order without sorting them all."""
+    import uuid
+
+    from django.db import connection
+
+    events = AccessEvent.objects.filter(patient_id=uuid.uuid4()).order_by("-occurred_at", "-id")[:51]
+    sql, params = events.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using access_event_patient_idx" in plan and "Sort" not in plan, plan
+
+
 def test_the_access_log_rows_escape_what_they_show_and_link_each_patient(manager_client):
     """The rows are written by format_html (issue 13): a label with markup is shown as text, a patient not in the
     registry is "(unknown patient)", still with its link and filter."""
