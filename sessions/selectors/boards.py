@@ -12,6 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from clinic.models import Location
+from clinic.prepared import PreparedQuery
 from patients.models import Patient  # read-only: the name pages show (Patient.name_from)
 from patients.selectors import consent_current_signed  # read-only: the board's consent warning
 from sessions.courses import get_zone, local_datetime
@@ -130,6 +131,16 @@ BOARD_NAMES = {"patient_public_id": F("patient__public_id"), "patient_first_name
                "chair_name": F("chair__name"), "nurse_name": F("nurse__full_name")}
 
 
+def _board_appointments(*, location_id: int, day_start: datetime, day_end: datetime) -> QuerySet[Appointment]:
+    return (with_consent_current(Appointment.objects.filter(location_id=location_id, start__gte=day_start,
+                                                            start__lt=day_end))
+            .exclude(status=Appointment.Status.RESCHEDULED)
+            .only(*BOARD_FIELDS).annotate(**BOARD_NAMES).order_by("start"))
+
+
+BOARD_APPOINTMENTS = PreparedQuery(_board_appointments, location_id=int, day_start=datetime, day_end=datetime)
+
+
 def day_board(*, location: Location, day: date, now: datetime | None = None, user=None) -> DayBoard:
     """Chairs as columns, 15-minute rows from opening to closing, each appointment placed by row; with
     ``user``, each card on the grid carries the moves that user may make on it now.
@@ -147,10 +158,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     chairs = list(Chair.objects.filter(location=location, is_active=True))
     day_start = local_datetime(day, time(0), zone)
     day_end = local_datetime(day + timedelta(days=1), time(0), zone)
-    # Through ``location.appointments``: each appointment's location is the board's, set without a join.
-    appointments = (with_consent_current(location.appointments.filter(start__gte=day_start, start__lt=day_end))
-                    .exclude(status=Appointment.Status.RESCHEDULED)
-                    .only(*BOARD_FIELDS).annotate(**BOARD_NAMES).order_by("start"))
+    appointments = BOARD_APPOINTMENTS(location_id=location.pk, day_start=day_start, day_end=day_end)
     index = {chair.pk: i for i, chair in enumerate(chairs)}
     columns: list[list[BoardCard]] = [[] for _ in chairs]
     outside, released = [], []
@@ -158,6 +166,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     urls = AppointmentUrls()
     actions = PageActions(user, now, urls) if user is not None else None
     for appointment in appointments:
+        appointment.location = location  # the board's: its moves read its time zone, without a query a card
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))

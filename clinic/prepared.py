@@ -1,0 +1,126 @@
+"""Querysets that Django builds and compiles once per process, then runs with new values (issue 13).
+
+The pages read many times a minute (the day board, the week, a patient's page) ask the same few queries with new
+values each time. Building such a queryset (filters, joins, annotations) and compiling it to SQL cost Django
+0.5–1.2 ms of CPU a query, more than PostgreSQL takes to answer it; ``make bench`` counts it in every page.
+
+A ``PreparedQuery`` is built once by its ``build`` function, with a stand-in value for each parameter, and
+compiled; each call runs that SQL with the stand-ins swapped for the values given and returns the rows as the
+queryset reads them (model instances with ``select_related`` and annotations, or ``values_list`` tuples), in a
+list. Filters, order and slices belong in ``build``. ``build`` must not read the database: what it read would be
+kept for the life of the process (preparing refuses a query run while building).
+
+A stand-in is a value no page would ask for (a date in 1901, a negative id, a random UUID); preparing checks that
+each one reached the SQL's parameters unchanged and that nothing else did, and refuses otherwise (a lookup that
+rewrites its value, such as ``__contains``, or a list for ``__in``, cannot be prepared).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import threading
+import uuid
+from collections.abc import Callable
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.sql import Query
+
+KINDS = (int, str, uuid.UUID, datetime.datetime, datetime.date)
+
+
+def _stand_in(kind: type, n: int):
+    if kind is int:
+        return -987_654_321_000 - n
+    if kind is str:
+        return f"\x1fprepared-{n}\x1f"
+    if kind is uuid.UUID:
+        return uuid.uuid4()
+    if kind is datetime.datetime:
+        return datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=n)
+    if kind is datetime.date:
+        return datetime.date(1901, 1, 1) + datetime.timedelta(days=n)
+    raise TypeError(f"a prepared query's parameter is one of {KINDS}, not {kind}")
+
+
+class PreparedQuery:
+    """``build(**stand_ins)`` returns the queryset; ``kinds`` names each parameter and its type. Call with the
+    values: ``BOARD(location_id=3, day_start=…, day_end=…)``."""
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: type):
+        self.build, self.kinds = build, kinds
+        self._prepared: dict[str, _Prepared] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"a prepared query takes {sorted(self.kinds)}, not {sorted(values)}")
+        for name, value in values.items():
+            if not isinstance(value, self.kinds[name]) or (
+                    self.kinds[name] is datetime.date and isinstance(value, datetime.datetime)):
+                raise TypeError(f"{name} is a {self.kinds[name].__name__}, not {value!r}")
+            if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                raise TypeError(f"{name} must be an aware datetime")
+        prepared = self._prepared.get(using)
+        if prepared is None:
+            with self._lock:
+                prepared = self._prepared.get(using) or self._prepare(using)
+                self._prepared[using] = prepared
+        return prepared.run(values)
+
+    def _prepare(self, using: str) -> _Prepared:
+        stand_ins = {name: _stand_in(kind, n) for n, (name, kind) in enumerate(self.kinds.items())}
+        with connections[using].execute_wrapper(_no_query_while_preparing):
+            queryset = self.build(**stand_ins)
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+        by_value = {value: name for name, value in stand_ins.items()}
+        slots = [by_value.get(param) if isinstance(param, KINDS) else None for param in params]
+        missing = set(stand_ins) - set(slots)
+        if missing or any(str(value) in sql for value in stand_ins.values()):
+            raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
+                             "reach the SQL as a parameter unchanged")
+        return _Prepared(queryset, compiler, sql, tuple(params), slots)
+
+
+def _no_query_while_preparing(execute, sql, params, many, context):
+    raise RuntimeError("a prepared query's build function read the database: that would be kept for good")
+
+
+class _Prepared:
+    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[str | None]):
+        self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
+
+    def run(self, values: dict) -> list:
+        params = tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
+                                                                                         strict=True))
+        queryset = self.queryset._chain()
+        # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
+        queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self.sql, params)
+        return list(queryset)
+
+
+class _PinnedQuery(Query):
+    """A query whose compiler gives the prepared SQL and this call's values, for one reading of its rows. Any
+    change to it would not reach the SQL, so it refuses to be cloned (how every queryset method starts)."""
+
+    @classmethod
+    def pinned(cls, query: Query, compiler, sql: str, params: tuple) -> _PinnedQuery:
+        pinned = copy.copy(query)
+        pinned.__class__ = cls
+        pinned._pinned = (compiler, sql, params)
+        return pinned
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        prepared, sql, params = self._pinned
+        compiler = copy.copy(prepared)
+        compiler.connection = connection if connection is not None else connections[using]
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return compiler
+
+    def clone(self):
+        raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")
+
+    def chain(self, klass=None):
+        raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")

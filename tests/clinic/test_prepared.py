@@ -1,0 +1,124 @@
+"""clinic.prepared: a queryset built and compiled once, run with new values (issue 13). It must give exactly the
+rows the queryset would, for every set of values, and refuse what it cannot do rather than run the wrong SQL."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+from django.db.models import F, QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from clinic.audit.models import AccessEvent
+from clinic.prepared import PreparedQuery
+from patients.models import Patient
+from tests.factories import LocationFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _patients_born(*, location_id: int, born_after: datetime.date, last_name: str) -> QuerySet[Patient]:
+    return (Patient.objects.select_related("location")
+            .filter(location_id=location_id, date_of_birth__gt=born_after)
+            .exclude(legal_last_name=last_name)
+            .annotate(clinic=F("location__name")).order_by("date_of_birth", "id"))
+
+
+PATIENTS_BORN = PreparedQuery(_patients_born, location_id=int, born_after=datetime.date, last_name=str)
+
+
+def test_each_call_reads_the_rows_the_queryset_reads_with_its_own_values():
+    north, south = LocationFactory(name="North"), LocationFactory(name="South")
+    for n, (place, year) in enumerate([(north, 1960), (north, 1980), (north, 1990), (south, 1985), (south, 1999)]):
+        PatientFactory(location=place, date_of_birth=datetime.date(year, 1, 1), legal_last_name=f"Name{n}")
+    for values in ({"location_id": north.pk, "born_after": datetime.date(1970, 1, 1), "last_name": "Name2"},
+                   {"location_id": north.pk, "born_after": datetime.date(1950, 1, 1), "last_name": "Nobody"},
+                   {"location_id": south.pk, "born_after": datetime.date(1980, 6, 1), "last_name": "Name4"},
+                   {"location_id": south.pk, "born_after": datetime.date(2001, 1, 1), "last_name": "Name3"}):
+        expected = list(_patients_born(**values))
+        with CaptureQueriesContext(connection) as queries:
+            rows = PATIENTS_BORN(**values)
+        assert [row.pk for row in rows] == [row.pk for row in expected]
+        assert [(row.location.name, row.clinic) for row in rows] == [(row.location.name, row.clinic)
+                                                                    for row in expected]
+        assert len(queries) == 1  # the location came with its patient (select_related), as it would
+
+
+def test_values_list_rows_and_uuid_and_aware_datetime_values():
+    patient_id = uuid.uuid4()
+    events = [AccessEvent.objects.create(actor_label="x", object_type="page", patient_id=patient_id)
+              for _ in range(3)]
+    AccessEvent.objects.create(actor_label="x", object_type="page", patient_id=uuid.uuid4())
+    newest = PreparedQuery(
+        lambda *, patient_id, before: AccessEvent.objects.filter(patient_id=patient_id, occurred_at__lte=before)
+        .order_by("-occurred_at", "-id").values_list("pk", flat=True),
+        patient_id=uuid.UUID, before=datetime.datetime)
+    later = events[-1].occurred_at + datetime.timedelta(seconds=1)
+    assert newest(patient_id=patient_id, before=later) == [event.pk for event in reversed(events)]
+    assert newest(patient_id=uuid.uuid4(), before=later) == []
+
+
+def test_a_value_of_the_wrong_kind_or_a_naive_time_or_a_missing_name_is_refused():
+    with pytest.raises(TypeError):
+        PATIENTS_BORN(location_id="1", born_after=datetime.date(1970, 1, 1), last_name="x")
+    with pytest.raises(TypeError):  # a datetime is not a date here: it would compare differently
+        PATIENTS_BORN(location_id=1, born_after=datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), last_name="x")
+    with pytest.raises(TypeError):
+        PATIENTS_BORN(location_id=1, born_after=datetime.date(1970, 1, 1))
+    events = PreparedQuery(lambda *, since: AccessEvent.objects.filter(occurred_at__gte=since),
+                           since=datetime.datetime)
+    with pytest.raises(TypeError):
+        events(since=datetime.datetime(2026, 1, 1))
+
+
+def test_a_value_a_lookup_rewrites_cannot_be_prepared():
+    """``__contains`` sends ``%value%``: the stand-in never reaches the SQL as itself, so preparing refuses
+    instead of running a query that ignores the value."""
+    containing = PreparedQuery(lambda *, part: Patient.objects.filter(legal_last_name__contains=part), part=str)
+    with pytest.raises(ValueError, match="does not reach the SQL"):
+        containing(part="iver")
+
+
+def test_a_build_function_that_reads_the_database_is_refused():
+    """What it read would be kept in the SQL for the life of the process (a stale id, a stale version)."""
+    LocationFactory()
+
+    def with_first_location(*, born_after):
+        first = LocationFactory._meta.model.objects.first()  # read while building
+        return Patient.objects.filter(location=first, date_of_birth__gt=born_after)
+
+    with pytest.raises(RuntimeError, match="read the database"):
+        PreparedQuery(with_first_location, born_after=datetime.date)(born_after=datetime.date(1970, 1, 1))
+
+
+def test_the_rows_come_back_as_a_list_and_the_pinned_query_cannot_be_changed():
+    from clinic.prepared import _PinnedQuery
+
+    rows = PATIENTS_BORN(location_id=LocationFactory().pk, born_after=datetime.date(1970, 1, 1), last_name="x")
+    assert rows == []
+    pinned = _PinnedQuery.pinned(Patient.objects.all().query, None, "SELECT 1", ())
+    with pytest.raises(TypeError):
+        pinned.clone()
+    with pytest.raises(TypeError):
+        pinned.chain()
+
+
+def test_each_thread_runs_the_prepared_sql_on_its_own_connection():
+    """The development server answers in threads: a compiler prepared in one must not use another's
+    connection (Django refuses a connection shared across threads)."""
+    from clinic.prepared import _PinnedQuery
+
+    PATIENTS_BORN(location_id=LocationFactory().pk, born_after=datetime.date(1970, 1, 1), last_name="x")
+    prepared = PATIENTS_BORN._prepared["default"]
+    seen = {}
+
+    def in_another_thread():
+        pinned = _PinnedQuery.pinned(prepared.queryset.query, prepared.compiler, prepared.sql, prepared.params)
+        seen["compiler"] = pinned.get_compiler(using="default").connection
+        seen["thread's"] = connections["default"]
+
+    worker = threading.Thread(target=in_another_thread)
+    worker.start()
+    worker.join()
+    assert seen["compiler"] is seen["thread's"] and seen["compiler"] is not connection
