@@ -3,23 +3,33 @@
 Views come from the access log (clinic/audit); changes from the trigger-based history (django-pghistory) of the
 patient's own rows: the registry entry, their intakes and the self-referrals merged into them. Both are merged
 on one timeline, newest first. Changes list the names of the fields that changed, not their values.
+
+The page is found by keyset (issue 13), as the access log's is: never counted, one page of views read a page.
+Each row's key is (when, source, id): source 0 a view, 1-3 a change to a registry entry, an intake or a
+self-referral; the id that source's own. No two rows share a key, so no row is lost or shown twice between pages
+when views and changes share a time.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from heapq import merge
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from clinic.audit.models import AccessEvent
+from clinic.audit.selectors import KeysetPage
 from patients.models import Intake, IntakeRequest, Patient
 
 CHANGE = "change"
 KINDS = [(value, label) for value, label in AccessEvent.Action.choices] + [(CHANGE, "Changed")]
 HISTORY_IGNORED = {"id", "updated_at", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_obj_id",
                    "pgh_context", "pgh_context_id", "drafts"}
+VIEW_SOURCE = 0  # a row's source in its key; a change's is its history table's (_history_sources), from 1
+Key = tuple[datetime.datetime, int, int]  # (when, source, id), unique to a row
 
 
 @dataclass(frozen=True)
@@ -31,40 +41,121 @@ class TimelineEntry:
     what: str
     where: str
     detail: str = ""
+    source: int = VIEW_SOURCE
+    row_id: int = 0
+
+    @property
+    def key(self) -> Key:
+        return self.when, self.source, self.row_id
 
 
 def patient_access_timeline(*, patient: Patient, start: datetime.date | None = None,
                             end: datetime.date | None = None, actor=None, kind: str = "") -> AccessTimeline:
-    views = _views(patient, start=start, end=end, actor=actor, kind=kind) if kind != CHANGE else None
+    views = _views(start=start, end=end, actor=actor, kind=kind) if kind != CHANGE else None
     changes = _changes(patient, start=start, end=end, actor=actor) if kind in ("", CHANGE) else []
-    return AccessTimeline(views, changes)
+    return AccessTimeline(patient.public_id, views, changes)
 
 
 class AccessTimeline:
-    """The timeline, newest first, as a sequence a ``Paginator`` pages without reading every view: a patient's
-    views grow with every page that names them (the day board, lists), so PostgreSQL counts them and a page
-    reads only the newest views down to its last row. Changes (a registry entry, an intake, a few edits) are
-    read whole, to be merged in. Iterating reads everything (the CSV export)."""
+    """The timeline, newest first. A patient's views grow with every page that names them (the day board,
+    lists), so a page reads only as many as it shows, and one more (``older_than``, ``newer_than``); changes (a
+    registry entry, an intake, a few edits) are read whole, to be merged in. Iterating reads everything (the
+    CSV export)."""
 
-    def __init__(self, views: QuerySet[AccessEvent] | None, changes: list[TimelineEntry]):
-        self.views, self.changes = views, changes
-
-    def count(self) -> int:
-        return (self.views.count() if self.views is not None else 0) + len(self.changes)
-
-    def __getitem__(self, rows: slice) -> list[TimelineEntry]:
-        views = self.views[:rows.stop] if self.views is not None else []
-        return self._merged(views)[rows]
+    def __init__(self, patient_id, views: QuerySet[AccessEvent] | None, changes: list[TimelineEntry]):
+        self.patient_id, self.views = patient_id, views
+        self.changes = sorted(changes, key=_key, reverse=True)
 
     def __iter__(self):
-        return iter(self._merged(self.views if self.views is not None else []))
+        views = [] if self.views is None else self.views.filter(
+            Q(patient_id=self.patient_id) | Q(patient_ids__contains=[self.patient_id])).order_by("-occurred_at", "-id")
+        return merge(map(_view_entry, views), self.changes, key=_key, reverse=True)
 
-    def _merged(self, views) -> list[TimelineEntry]:
-        return sorted([*map(_view_entry, views), *self.changes], key=lambda entry: entry.when, reverse=True)
+    def older_than(self, key: Key | None, limit: int) -> list[TimelineEntry]:
+        """The newest ``limit`` rows older than ``key`` (or the newest of all), newest first."""
+        changes = [entry for entry in self.changes if key is None or entry.key < key]
+        views = self._views_page(_view_before(key) if key else Q(), ("-occurred_at", "-id"), limit)
+        return list(merge(views, changes, key=_key, reverse=True))[:limit]
+
+    def newer_than(self, key: Key, limit: int) -> list[TimelineEntry]:
+        """The oldest ``limit`` rows newer than ``key``, oldest first."""
+        changes = [entry for entry in reversed(self.changes) if entry.key > key]
+        views = self._views_page(_view_after(key), ("occurred_at", "id"), limit)
+        return list(merge(views, changes, key=_key))[:limit]
+
+    def _views_page(self, past_cursor: Q, order: tuple[str, str], limit: int) -> list[TimelineEntry]:
+        """At most ``limit`` views in ``order``, in one statement of two arms, each ordered and limited: the
+        events about the patient alone, walked down the index on (patient_id, occurred_at, id), and the list
+        events naming them (GIN on patient_ids) that the first arm has not (patient_id IS DISTINCT FROM
+        theirs: Django's exclude() on a nullable column). Neither reads all of the patient's events."""
+        if self.views is None:
+            return []
+        views = self.views.filter(past_cursor)
+        own = views.filter(patient_id=self.patient_id).order_by(*order)[:limit]
+        listed = views.filter(patient_ids__contains=[self.patient_id]).exclude(
+            patient_id=self.patient_id).order_by(*order)[:limit]
+        return [_view_entry(event) for event in own.union(listed, all=True).order_by(*order)[:limit]]
 
 
-def _views(patient, *, start, end, actor, kind) -> QuerySet[AccessEvent]:
-    events = AccessEvent.objects.filter(Q(patient_id=patient.public_id) | Q(patient_ids__contains=[patient.public_id]))
+def _key(entry: TimelineEntry) -> Key:
+    return entry.key
+
+
+def _view_before(key: Key) -> Q:
+    """The views older than ``key``: at its time, all of them if it is a change's (a view's source is lower).
+    The bound on occurred_at alone is PostgreSQL's to start the index walk at the cursor (an OR is not)."""
+    when, source, pk = key
+    if source != VIEW_SOURCE:
+        return Q(occurred_at__lte=when)
+    return Q(occurred_at__lte=when) & (Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk))
+
+
+def _view_after(key: Key) -> Q:
+    when, source, pk = key
+    if source != VIEW_SOURCE:
+        return Q(occurred_at__gt=when)
+    return Q(occurred_at__gte=when) & (Q(occurred_at__gt=when) | Q(occurred_at=when, pk__gt=pk))
+
+
+def access_timeline_page(timeline: AccessTimeline, *, params: dict, size: int = 50) -> KeysetPage:
+    """The page before (older than) or after (newer than) the cursor in ``params``, with the links to the pages
+    around it, filters kept, as the access log's (clinic.audit.selectors.access_events_page). A cursor that
+    cannot be read opens the newest page."""
+    filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
+    before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
+    if after is not None:
+        rows = timeline.newer_than(after, size + 1)
+        more_newer, rows = len(rows) > size, rows[:size][::-1]
+        more_older = bool(rows)
+    else:
+        rows = timeline.older_than(before, size + 1)
+        more_older, rows = len(rows) > size, rows[:size]
+        more_newer = before is not None and bool(rows)
+
+    def link(name: str, entry: TimelineEntry) -> str:
+        return "?" + urlencode({**filters, name: _cursor(entry)})
+
+    return KeysetPage(object_list=rows, newer=link("after", rows[0]) if more_newer else None,
+                      older=link("before", rows[-1]) if more_older else None)
+
+
+def _cursor(entry: TimelineEntry) -> str:
+    return f"{entry.when.isoformat()}_{entry.source}_{entry.row_id}"
+
+
+def _parse_cursor(value: str | None) -> Key | None:
+    try:
+        when, source, row_id = (value or "").rsplit("_", 2)
+        moment, source, row_id = datetime.datetime.fromisoformat(when), int(source), int(row_id)
+    except ValueError:
+        return None  # a damaged link opens the newest page
+    known = moment.tzinfo is not None and VIEW_SOURCE <= source <= len(HISTORY_SOURCES)
+    return (moment, source, row_id) if known else None
+
+
+def _views(*, start, end, actor, kind) -> QuerySet[AccessEvent]:
+    """The access events the filters keep, as the report reads them; the patient's are chosen by the page."""
+    events = AccessEvent.objects.all()
     if start:
         events = events.filter(occurred_at__date__gte=start)
     if end:
@@ -77,18 +168,21 @@ def _views(patient, *, start, end, actor, kind) -> QuerySet[AccessEvent]:
     # (up to every patient of a page) read as UUID objects cost more than the rest of the report (issue 13).
     return events.only("occurred_at", "actor_label", "action", "object_type", "ip_address").annotate(
         names_a_list=ExpressionWrapper(~Q(patient_ids=[]), output_field=BooleanField()),
-    ).order_by("-occurred_at", "-pk")
+    )
 
 
 def _view_entry(event: AccessEvent) -> TimelineEntry:
     return TimelineEntry(when=event.occurred_at, who=event.actor_label, kind=event.action,
                          kind_label=event.get_action_display(),
                          what=event.object_type + (" (a list of patients)" if event.names_a_list else ""),
-                         where=event.ip_address or "")
+                         where=event.ip_address or "", source=VIEW_SOURCE, row_id=event.pk)
+
+
+HISTORY_SOURCES = ["registry entry", "intake", "intake request"]  # a change's source: 1 + its place here
 
 
 def _history_sources(patient):
-    """(label, event queryset) for each tracked row of the patient's."""
+    """(label, event queryset) for each tracked row of the patient's, in the order of HISTORY_SOURCES."""
     return [
         ("registry entry", Patient.pgh_event_model.objects.filter(pgh_obj_id=patient.pk)),
         ("intake", Intake.pgh_event_model.objects.filter(patient_id=patient.pk)),
@@ -116,7 +210,8 @@ def _changes(patient, *, start, end, actor) -> list[TimelineEntry]:
         who = str(user) if user else ("Patient link or system" if not meta.get("user") else "Former user")
         entries.append(TimelineEntry(
             when=event.pgh_created_at, who=who, kind=CHANGE, kind_label="Created" if event.pgh_label == "insert"
-            else "Changed", what=label, where=meta.get("ip") or "", detail=", ".join(changed)))
+            else "Changed", what=label, where=meta.get("ip") or "", detail=", ".join(changed),
+            source=1 + HISTORY_SOURCES.index(label), row_id=event.pgh_id))
     return entries
 
 

@@ -5,16 +5,16 @@ import csv
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
+from clinic.audit.selectors import KeysetPage
 from clinic.audit.services import access_event_record
 from clinic.forms import FilterForm, staff_choices
 from clinic.templatetags.local_time import local
-from patients.access_report import KINDS, patient_access_timeline
+from patients.access_report import KINDS, access_timeline_page, patient_access_timeline
 from patients.models import Patient
 
 
@@ -41,21 +41,24 @@ class AccessReportFilterForm(FilterForm):
 def access_report(request, public_id):
     patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
     form = AccessReportFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        entries = []  # a filter we cannot read must not fall back to "everything"
-    else:
+    timeline = None  # a filter we cannot read must not fall back to "everything"
+    if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
-        entries = patient_access_timeline(patient=patient, start=filters.get("start"), end=filters.get("end"),
-                                          actor=filters.get("actor"), kind=filters.get("kind") or "")
+        timeline = patient_access_timeline(patient=patient, start=filters.get("start"), end=filters.get("end"),
+                                           actor=filters.get("actor"), kind=filters.get("kind") or "")
     # The rows are read before this opening is logged: the report does not list itself.
-    if request.GET.get("export") == "csv":
-        rows = list(entries)
+    if request.GET.get("export") == "csv":  # every row, not a page
+        rows = list(timeline) if timeline is not None else []
         _logged(request, patient, AccessEvent.Action.EXPORT)
         return _csv(patient, rows)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # A page by keyset, newest first, Older and Newer: never counted (issue 13).
+    page = KeysetPage([], None, None)
+    if timeline is not None:
+        page = access_timeline_page(timeline, params=request.GET.dict())
     _logged(request, patient, AccessEvent.Action.VIEW)
     export_query = request.GET.copy()
-    export_query.pop("page", None)
+    for cursor in ("before", "after"):
+        export_query.pop(cursor, None)
     export_query["export"] = "csv"
     return render(request, "patients/access_report.html", {
         "patient": patient, "form": form, "filter_fields": form.fields_html(), "page": page,

@@ -93,10 +93,10 @@ def test_a_change_made_through_the_app_is_reported_with_its_author_and_address(
 
 
 # The report's queries whatever the patient's history: session, user, the user's and groups' permissions, the
-# patient, the COUNT of their views, the newest views down to the page's last row, the changes from the three
-# history tables (registry entry, intakes, self-referrals; each with its request's context), their authors, this
-# opening's access event, the staff menu of the filter.
-ACCESS_REPORT_QUERIES = 13
+# patient, one page of views (the two arms of the patient's index and of the list events naming them, each
+# limited), the changes from the three history tables (registry entry, intakes, self-referrals; each with its
+# request's context), their authors, this opening's access event, the staff menu of the filter. No COUNT.
+ACCESS_REPORT_QUERIES = 12
 
 
 def _viewed_and_changed(patient, staff, count):
@@ -126,7 +126,7 @@ def _report_queries(client, patient, **params):
     return response, [query["sql"] for query in queries.captured_queries]
 
 
-def test_the_report_query_count_is_the_same_for_1_and_50_views_and_changes_and_reads_one_page_of_views(
+def test_the_report_counts_nothing_and_its_query_count_is_the_same_for_1_and_50_views_and_changes(
         manager_client, manager, nurse, front_desk, patient):
     _viewed_and_changed(patient, [nurse], 1)
     response, one = _report_queries(manager_client, patient)
@@ -136,27 +136,149 @@ def test_the_report_query_count_is_the_same_for_1_and_50_views_and_changes_and_r
     _viewed_and_changed(patient, [nurse, front_desk], 49)
     response, fifty = _report_queries(manager_client, patient)
     assert len(fifty) == ACCESS_REPORT_QUERIES, fifty
-    assert len(response.context["page"].object_list) == 50 and "Page 1 of 3" in response.content.decode()
+    page = response.context["page"]
+    assert len(page.object_list) == 50 and page.newer is None and page.older
+    assert "Older" in response.content.decode() and "Page 1 of" not in response.content.decode()
+    assert not [sql for sql in fifty if "COUNT(" in sql.upper() and "audit_accessevent" in sql]
+    # One statement reads the page's views: two arms, each ordered and limited to a page and one row, so that
+    # PostgreSQL walks the patient's index and stops (not every view of the patient ever).
     views = [sql for sql in fifty if 'FROM "audit_accessevent"' in sql and "ORDER BY" in sql]
-    assert views and all(sql.endswith("LIMIT 50") for sql in views)  # not every view of the patient ever
+    assert len(views) == 1 and "UNION ALL" in views[0] and views[0].count("LIMIT 51") == 3, views
 
 
-def test_the_report_pages_views_and_changes_on_one_timeline_newest_first(manager_client, nurse, front_desk, patient):
-    from django.core.paginator import Paginator
+def _now_in_the_database():
+    """The time PostgreSQL's history triggers write (NOW(): the test's transaction's start)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        return cursor.fetchone()[0]
+
+
+def _views_and_changes_sharing_one_instant(patient, nurse, front_desk):
+    """55 changes and 61 views at one instant (the registration too), and 20 views each a second earlier: 137
+    rows, half of them tied on time, views on the patient's own index and in lists naming them."""
+    import datetime
+
+    import pghistory
+    import time_machine
+    from django.test import RequestFactory
+
+    from clinic.audit.services import access_event_record
+    from tests.factories import PatientFactory
+
+    instant, other = _now_in_the_database(), PatientFactory()
+    for n in range(55):
+        with pghistory.context(user=nurse.pk, url="/test/", ip="10.0.0.9"):
+            patient.phone = f"+1 555 02{n:02d}"
+            patient.save()
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
+    with time_machine.travel(instant, tick=False):
+        for n in range(40):
+            request.user = (nurse, front_desk)[n % 2]
+            access_event_record(request=request, patient_id=patient.public_id, object_type="patient chart")
+            if n < 20:
+                access_event_record(request=request, patient_id=None, patient_ids=[other.public_id,
+                                                                                   patient.public_id],
+                                    object_type="day board")
+            access_event_record(request=request, patient_id=other.public_id, object_type="patient chart")
+        # On both arms (its own patient and a list naming them): one row, not two.
+        access_event_record(request=request, patient_id=patient.public_id, patient_ids=[patient.public_id],
+                            object_type="search")
+    for n in range(1, 21):
+        with time_machine.travel(instant - datetime.timedelta(seconds=n), tick=False):
+            access_event_record(request=request, patient_id=patient.public_id if n % 2 else None,
+                                patient_ids=[] if n % 2 else [patient.public_id], object_type="patient chart")
+    return instant
+
+
+def _pages(client, patient, url, direction):
+    """The pages from ``url`` on, following the ``direction`` ("older" or "newer") links to the end."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.context["page"]
+        pages.append(page)
+        link = getattr(page, direction)
+        url = _url(patient) + link if link else None
+    return pages
+
+
+def _key(entry):
+    return entry.when, entry.source, entry.row_id
+
+
+def test_the_report_pages_views_and_changes_newest_first_each_row_once_even_on_equal_times(
+        manager_client, nurse, front_desk, patient):
+    import datetime
+
+    import time_machine
 
     from patients.access_report import patient_access_timeline
 
-    _viewed_and_changed(patient, [nurse, front_desk], 40)
-    timeline = patient_access_timeline(patient=patient)
-    everything = list(timeline)  # as the CSV export reads it
-    assert len(everything) == 40 + 40 + 1  # the views, the changes and the registration
-    assert [entry.when for entry in everything] == sorted((entry.when for entry in everything), reverse=True)
-    paginator = Paginator(timeline, 50)
-    assert paginator.count == 81
-    assert [entry for number in paginator.page_range for entry in paginator.page(number).object_list] == everything
-    only_views = list(patient_access_timeline(patient=patient, kind="view"))
-    assert len(only_views) == 40 and {entry.what for entry in only_views} == {"patient chart"}
-    assert "Page 2 of 2" in manager_client.get(_url(patient, page=2)).content.decode()
+    instant = _views_and_changes_sharing_one_instant(patient, nurse, front_desk)
+    everything = list(patient_access_timeline(patient=patient))  # as the CSV export reads it
+    assert len(everything) == 55 + 1 + 61 + 20  # the changes, the registration, the views at one instant, before
+    assert sum(entry.when == instant for entry in everything) == 55 + 1 + 61
+    keys = [_key(entry) for entry in everything]
+    assert keys == sorted(keys, reverse=True) and len(set(keys)) == len(keys)
+    # Paged later (each opening of the report is then a view, newer than all of the above).
+    with time_machine.travel(instant + datetime.timedelta(minutes=1), tick=False):
+        older = _pages(manager_client, patient, _url(patient), "older")
+        assert [len(page.object_list) for page in older] == [50, 50, 37]
+        assert older[0].object_list[-1].kind == "change" and older[1].object_list[-1].kind == "view"  # cursors
+        assert [entry for page in older for entry in page.object_list] == everything
+        assert older[0].newer is None and older[-1].older is None
+        newer = _pages(manager_client, patient, _url(patient) + older[-1].newer, "newer")
+    assert [page.object_list for page in newer[:2]] == [older[1].object_list, older[0].object_list]
+    # Then the report's own openings while paging (3 pages Older, 2 Newer, each logged once read), nothing else.
+    assert [(entry.what, entry.who) for entry in newer[2].object_list] == [("access report", "Max Manager")] * 5
+    assert len(newer) == 3 and newer[-1].newer is None
+
+
+def test_the_report_pages_keep_the_filters_in_their_links(manager_client, nurse, front_desk, patient):
+    from urllib.parse import parse_qs
+
+    _viewed_and_changed(patient, [nurse, front_desk], 60)
+    filters = {"actor": nurse.pk, "kind": "view", "start": "2000-01-01", "end": "2999-12-31"}
+    first = manager_client.get(_url(patient, **filters))
+    page = first.context["page"]
+    assert len(page.object_list) == 30 and page.older is None  # the nurse viewed 30 times
+    _viewed_and_changed(patient, [nurse], 60)
+    page = manager_client.get(_url(patient, **filters)).context["page"]
+    assert page.older and {k: v[0] for k, v in parse_qs(page.older[1:]).items() if k != "before"} == {
+        key: str(value) for key, value in filters.items()}
+    second = manager_client.get(_url(patient) + page.older)
+    assert {(entry.who, entry.kind) for entry in second.context["page"].object_list} == {("Nia Nurse, RN", "view")}
+    newer = second.context["page"].newer
+    assert newer and "actor=" in newer and "kind=view" in newer and "start=2000-01-01" in newer
+    assert "before=" not in second.context["export_query"] and "export=csv" in second.context["export_query"]
+    assert f'href="{page.older.replace("&", "&amp;")}"' in manager_client.get(_url(patient, **filters)).content.decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    {"before": "not-a-cursor"}, {"after": "not-a-cursor"}, {"before": "2026-01-01T00:00:00_0_1"},  # no zone
+    {"after": "2026-01-01T00:00:00+00:00_9_1"}, {"before": "2026-01-01T00:00:00+00:00_0_x"}, {"before": ""},
+    {"after": "2026-01-01T00:00:00+00:00_-1_1"}, {"before": "9999-99-99T00:00:00+00:00_0_1"},
+])
+def test_a_malformed_cursor_opens_the_newest_page(manager_client, nurse, patient, cursor):
+    _viewed_and_changed(patient, [nurse], 3)
+    response = manager_client.get(_url(patient, **cursor))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.newer is None and len([entry for entry in page.object_list if entry.who == "Nia Nurse, RN"]) == 6
+
+
+def test_the_report_does_not_list_its_own_opening(manager_client, patient):
+    def openings():
+        entries = manager_client.get(_url(patient)).context["page"].object_list
+        return [entry for entry in entries if entry.what == "access report"]
+
+    assert openings() == []
+    assert [(entry.who, entry.kind) for entry in openings()] == [("Max Manager", "view")]  # the first, not itself
+    only_views = manager_client.get(_url(patient, kind="view")).context["page"].object_list
+    assert len(only_views) == 2 and {entry.what for entry in only_views} == {"access report"}
 
 
 def test_the_report_rows_show_markup_as_text_and_times_in_utc_to_the_second(manager_client, patient):
