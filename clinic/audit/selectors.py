@@ -49,14 +49,18 @@ def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int
     index on (occurred_at, id) in either direction. ``params``: the request's query, filters included."""
     filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
     before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
+    # Each cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the
+    # cursor, so a page far back read every newer event first.
     if after is not None:
-        rows = list(events.filter(Q(occurred_at__gt=after[0]) | Q(occurred_at=after[0], pk__gt=after[1]))
+        rows = list(events.filter(Q(occurred_at__gt=after[0]) | Q(occurred_at=after[0], pk__gt=after[1]),
+                                  occurred_at__gte=after[0])
                     .order_by("occurred_at", "id")[:size + 1])
         more_newer, rows = len(rows) > size, rows[:size][::-1]
         more_older = bool(rows)
     else:
         if before is not None:
-            events = events.filter(Q(occurred_at__lt=before[0]) | Q(occurred_at=before[0], pk__lt=before[1]))
+            events = events.filter(Q(occurred_at__lt=before[0]) | Q(occurred_at=before[0], pk__lt=before[1]),
+                                   occurred_at__lte=before[0])
         rows = list(events.order_by("-occurred_at", "-id")[:size + 1])
         more_older, rows = len(rows) > size, rows[:size]
         more_newer = before is not None and bool(rows)
