@@ -69,6 +69,11 @@ class PreparedQuery:
                 self._prepared[using] = prepared
         return prepared.run(values)
 
+    def first(self, **values):
+        """The first row, or None: for a ``build`` that slices ``[:1]``."""
+        rows = self(**values)
+        return rows[0] if rows else None
+
     def _prepare(self, using: str) -> _Prepared:
         stand_ins = {name: _stand_in(kind, n) for n, (name, kind) in enumerate(self.kinds.items())}
         with connections[using].execute_wrapper(_no_query_while_preparing):

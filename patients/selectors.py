@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -12,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
 from clinic.paging import FirstPageCounted
+from clinic.prepared import PreparedQuery
 from patients.models import (
     Assessment,
     ConsentDocument,
@@ -21,6 +23,7 @@ from patients.models import (
     IntakeStatus,
     Patient,
     PatientLink,
+    RemsEnrollment,
     Route,
     TreatmentPlan,
 )
@@ -128,8 +131,52 @@ def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
 # --- Intakes -------------------------------------------------------------------------------------------
 
 
+# A patient's page reads each of these on every view: prepared once (clinic.prepared, issue 13). Each sets the
+# patient (or intake) it was asked for on the rows, as ``patient.intakes`` would have, so that nothing reads
+# them again.
+_INTAKE_LATEST = PreparedQuery(
+    lambda *, patient_id: Intake.objects.filter(patient_id=patient_id).order_by("-created_at", "-id")[:1],
+    patient_id=int)
+_LINK_LIVE = PreparedQuery(
+    lambda *, intake_id: PatientLink.objects.filter(intake_id=intake_id, revoked_at__isnull=True,
+                                                    used_at__isnull=True).order_by("-created_at", "id")[:1],
+    intake_id=int)
+_REMS_ENROLLMENT_LATEST = PreparedQuery(
+    lambda *, patient_id: RemsEnrollment.objects.filter(patient_id=patient_id).select_related("recorded_by")
+    .order_by("-recorded_at", "id")[:1],
+    patient_id=int)
+
+
+_PATIENT_WITH_LOCATION = PreparedQuery(
+    lambda *, public_id: Patient.objects.select_related("location").filter(public_id=public_id)[:1],
+    public_id=uuid.UUID)
+
+
+def patient_with_location(*, public_id: uuid.UUID) -> Patient | None:
+    """The patient's page: the patient and their location (the page names it)."""
+    return _PATIENT_WITH_LOCATION.first(public_id=public_id)
+
+
 def intake_latest(*, patient: Patient) -> Intake | None:
-    return patient.intakes.order_by("-created_at", "-id").first()
+    intake = _INTAKE_LATEST.first(patient_id=patient.pk)
+    if intake is not None:
+        intake.patient = patient
+    return intake
+
+
+def intake_link_live(*, intake: Intake) -> PatientLink | None:
+    """The intake's link still waiting to be used (not revoked, not used), newest first."""
+    link = _LINK_LIVE.first(intake_id=intake.pk)
+    if link is not None:
+        link.intake = intake
+    return link
+
+
+def rems_enrollment_latest(*, patient: Patient) -> RemsEnrollment | None:
+    enrollment = _REMS_ENROLLMENT_LATEST.first(patient_id=patient.pk)
+    if enrollment is not None:
+        enrollment.patient = patient
+    return enrollment
 
 
 # What someone must act on: the default tab of the intake queue (issue 13). Decided and not-yet-submitted
@@ -223,11 +270,19 @@ def front_desk_summary(*, patient: Patient, intake: Intake | None = None,
 # --- The interface scheduling depends on (sessions/ imports these) -------------------------------------
 
 
+_DECISION_IN_FORCE = PreparedQuery(
+    lambda *, patient_id: IntakeDecision.objects.filter(intake__patient_id=patient_id)
+    .select_related("intake", "treatment_plan").order_by("-decided_at", "-id")[:1],
+    patient_id=int)
+
+
 def _decision_in_force(patient: Patient) -> IntakeDecision | None:
     """The latest decision on the patient's most recently decided intake, with its treatment plan if any
     (joined: an approval's plan is always wanted with it)."""
-    return (IntakeDecision.objects.filter(intake__patient=patient).select_related("intake", "treatment_plan")
-            .order_by("-decided_at", "-id").first())
+    decision = _DECISION_IN_FORCE.first(patient_id=patient.pk)
+    if decision is not None:
+        decision.intake.patient = patient
+    return decision
 
 
 def current_treatment_plan(*, patient: Patient) -> TreatmentPlan | None:
@@ -260,11 +315,16 @@ def consent_is_current(*, patient: Patient) -> bool:
     return Patient.objects.filter(consent_current_signed(OuterRef("pk")), pk=patient.pk).exists()
 
 
+_CONSENT_SIGNED = PreparedQuery(
+    lambda *, patient_id: ConsentDocument.objects.order_by("-version")
+    .annotate(signed=consent_current_signed(patient_id)).values_list("signed", flat=True)[:1],
+    patient_id=int)
+
+
 def _consent_signed(patient: Patient) -> bool | None:
     """Whether consent is current for the patient (``consent_current_signed``, the one rule), or None when no
     consent is published: the two questions of a patient's blockers in one query."""
-    return (ConsentDocument.objects.order_by("-version").annotate(signed=consent_current_signed(patient.pk))
-            .values_list("signed", flat=True).first())
+    return _CONSENT_SIGNED.first(patient_id=patient.pk)
 
 
 def booking_blockers(*, patient: Patient, route: str) -> list[str]:

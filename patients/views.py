@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,10 +31,13 @@ from patients.selectors import (
     intake_decisions,
     intake_latest,
     intake_latest_assessments,
+    intake_link_live,
     intake_links,
     intake_queue,
     intake_status_counts,
+    patient_with_location,
     patients_search,
+    rems_enrollment_latest,
 )
 from patients.services import (
     BadTransition,
@@ -98,11 +102,17 @@ class PatientDetailView(LoginRequiredMixin, PermissionRequiredMixin, AccessLogge
     template_name = "patients/patient_detail.html"
     access_object_type = "patient chart"
 
+    def get_object(self, queryset=None):
+        patient = patient_with_location(public_id=self.kwargs["public_id"])
+        if patient is None:
+            raise Http404("No such patient.")
+        return patient
+
     def get_context_data(self, **kwargs):
         patient = self.object
         intake = intake_latest(patient=patient)
-        live_link = intake.links.filter(revoked_at__isnull=True, used_at__isnull=True).first() if intake else None
-        rems = patient.rems_enrollments.select_related("recorded_by").first()
+        live_link = intake_link_live(intake=intake) if intake else None
+        rems = rems_enrollment_latest(patient=patient)
         # No intake, no summary (asked without one, the summary would look for the intake again).
         summary = front_desk_summary(patient=patient, intake=intake, rems_enrolled=rems is not None) if intake else None
         return super().get_context_data(

@@ -122,6 +122,18 @@ def test_patient_pages_use_the_public_id_never_the_name_or_row_number(patient):
     assert f"/{patient.pk}/" not in url
 
 
+def test_a_patient_page_for_nobody_is_not_found_and_logs_no_access(front_desk_client, patient):
+    import uuid
+
+    from clinic.audit.models import AccessEvent
+
+    response = front_desk_client.get(f"/patients/{uuid.uuid4()}/")
+    assert response.status_code == 404 and not AccessEvent.objects.exists()
+    page = front_desk_client.get(patient.get_absolute_url())
+    assert page.status_code == 200 and page.context["patient"] == patient
+    assert page.context["patient"].location.name == patient.location.name
+
+
 def test_patient_changes_are_kept_in_history(patient):
     patient.phone = "+1 555 9999"
     patient.save()
