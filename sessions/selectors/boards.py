@@ -138,7 +138,10 @@ def _board_appointments(*, location_id: int, day_start: datetime, day_end: datet
             .only(*BOARD_FIELDS).annotate(**BOARD_NAMES).order_by("start"))
 
 
+# The board's two queries, built and compiled once (clinic.prepared, issue 13).
 BOARD_APPOINTMENTS = PreparedQuery(_board_appointments, location_id=int, day_start=datetime, day_end=datetime)
+BOARD_CHAIRS = PreparedQuery(lambda *, location_id: Chair.objects.filter(location_id=location_id, is_active=True),
+                             location_id=int)
 
 
 def day_board(*, location: Location, day: date, now: datetime | None = None, user=None) -> DayBoard:
@@ -155,7 +158,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     while cursor < closes:
         rows.append(cursor.astimezone(zone))
         cursor += timedelta(minutes=BOARD_ROW_MINUTES)
-    chairs = list(Chair.objects.filter(location=location, is_active=True))
+    chairs = BOARD_CHAIRS(location_id=location.pk)
     day_start = local_datetime(day, time(0), zone)
     day_end = local_datetime(day + timedelta(days=1), time(0), zone)
     appointments = BOARD_APPOINTMENTS(location_id=location.pk, day_start=day_start, day_end=day_end)
@@ -246,6 +249,13 @@ WEEK_FIELDS = ("public_id", "start", "status", "patient__public_id", "patient__l
                "patient__legal_last_name", "chair__name", "protocol__name")
 
 
+WEEK_APPOINTMENTS = PreparedQuery(
+    lambda *, location_id, week_start, week_end: Appointment.objects
+    .filter(location_id=location_id, start__gte=week_start, start__lt=week_end)
+    .exclude(status=Appointment.Status.RESCHEDULED).order_by("start").values_list(*WEEK_FIELDS),
+    location_id=int, week_start=datetime, week_end=datetime)
+
+
 def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     """Seven days from ``week_start`` with their appointments (one query)."""
     zone = get_zone(location.time_zone)
@@ -253,8 +263,7 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     hi = local_datetime(week_start + timedelta(days=7), time(0), zone)
     urls = AppointmentUrls()
     by_day: dict[date, list[WeekCard]] = defaultdict(list)
-    rows = (Appointment.objects.filter(location=location, start__gte=lo, start__lt=hi)
-            .exclude(status=Appointment.Status.RESCHEDULED).order_by("start").values_list(*WEEK_FIELDS))
+    rows = WEEK_APPOINTMENTS(location_id=location.pk, week_start=lo, week_end=hi)
     for public_id, start, status, patient_id, first_name, last_name, chair, protocol in rows:
         start = start.astimezone(zone)
         by_day[start.date()].append(WeekCard(

@@ -8,16 +8,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from clinic.audit.services import access_event_record
-from clinic.models import Location
 from sessions import forms, selectors
 from sessions.models import Appointment
 
-from .common import _day, _location, _render, staff_view
+from .common import _day, _locations_and_chosen, _render, staff_view
 
 
 @staff_view("clinic_sessions.view_appointment")
 def day_board(request):
-    location = _location(request)
+    locations, location = _locations_and_chosen(request)
     if location is None:
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
@@ -25,7 +24,7 @@ def day_board(request):
     access_event_record(request=request, patient_id=None, object_type="day board", patient_ids=[
         card.appointment.patient_public_id for card in (*board.cards, *board.outside_hours, *board.released)])
     return _render(request, "sessions/day_board.html", {
-        "board": board, "locations": Location.objects.filter(is_active=True),
+        "board": board, "locations": locations,
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "statuses": [(s.value, s.label) for s in Appointment.Status if s != Appointment.Status.RESCHEDULED],
         "today": forms.local_today(location),
@@ -60,7 +59,7 @@ def board_layout_css(request):
 
 @staff_view("clinic_sessions.view_appointment")
 def week_board(request):
-    location = _location(request)
+    locations, location = _locations_and_chosen(request)
     if location is None:
         return render(request, "sessions/no_location.html")
     day = _day(request, location)
@@ -69,7 +68,7 @@ def week_board(request):
     access_event_record(request=request, patient_id=None, object_type="week board", patient_ids=[
         appointment.patient_public_id for week_day in days for appointment in week_day.appointments])
     return _render(request, "sessions/week_board.html", {
-        "location": location, "locations": Location.objects.filter(is_active=True),
+        "location": location, "locations": locations,
         "days": days, "week_start": week_start,
         "previous_week": week_start - timedelta(days=7), "next_week": week_start + timedelta(days=7),
     }, time_zone=location.time_zone)

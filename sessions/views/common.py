@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Location
+from clinic.prepared import PreparedQuery
 from patients.models import Patient
 from sessions import forms, selectors
 from sessions.models import Appointment
@@ -31,11 +33,21 @@ def _render(request, template: str, context: dict, *, time_zone: str, status: in
         return render(request, template, context, status=status)
 
 
+_ACTIVE_LOCATIONS = PreparedQuery(lambda: Location.objects.filter(is_active=True).order_by("name", "id"))
+
+
+def _locations_and_chosen(request) -> tuple[list[Location], Location | None]:
+    """The active locations (a page's location switcher lists them) and the one ?location= asks for, or the
+    first by name: one query, prepared once (a clinic has a handful of locations; issue 13)."""
+    locations = _ACTIVE_LOCATIONS()
+    wanted = request.GET.get("location", "")
+    wanted_id = uuid.UUID(wanted) if _is_uuid(wanted) else None
+    chosen = next((place for place in locations if place.public_id == wanted_id), None)
+    return locations, chosen or (locations[0] if locations else None)
+
+
 def _location(request) -> Location | None:
-    locations = Location.objects.filter(is_active=True)
-    wanted = request.GET.get("location")
-    location = locations.filter(public_id=wanted).first() if wanted and _is_uuid(wanted) else None
-    return location or locations.first()
+    return _locations_and_chosen(request)[1]
 
 
 def _chosen_slot(request, *, with_protocol: bool = False) -> dict:
@@ -55,8 +67,6 @@ def _chosen_slot(request, *, with_protocol: bool = False) -> dict:
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

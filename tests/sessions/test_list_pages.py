@@ -56,9 +56,9 @@ def _weekdays(monday, count=5):
 # --- the week view ---------------------------------------------------------------------------------------------
 
 # Every page below starts with the same four: session, user, the user's and the groups' permissions.
-# The week: those four, the location, the week's appointments (patient, protocol and chair joined), the
-# access event naming their patients, the location menu.
-WEEK_QUERIES = 8
+# The week: those four, the locations (the menu, and the one shown from it), the week's appointments (patient,
+# protocol and chair joined), the access event naming their patients.
+WEEK_QUERIES = 7
 
 
 def test_week_view_query_count_is_the_same_for_1_and_50_appointments(front_desk_client, location, protocol,
@@ -191,3 +191,25 @@ def test_the_booking_search_query_count_is_the_same_for_1_and_50_matches(front_d
     response, fifty = results()
     assert len(fifty) == BOOKING_SEARCH_QUERIES, _listed(fifty)
     assert response.content.decode().count(">Book a course<") == 25  # the closest 25: a search, not a list
+
+
+@pytest.mark.parametrize("page", ["schedule:board", "schedule:week"])
+def test_the_board_and_week_show_the_location_asked_for_and_else_the_first_by_name(front_desk_client, page):
+    """?location= names an active location by public id, in any way a UUID is written; an unknown, inactive or
+    malformed one shows the first active location by name, never an error."""
+    from tests.factories import LocationFactory
+
+    first, other = LocationFactory(name="Aardvark Clinic"), LocationFactory(name="Zebra Clinic")
+    closed = LocationFactory(name="Closed Clinic", is_active=False)
+    url = reverse(page)
+
+    def shown(**params):
+        response = front_desk_client.get(url, params)
+        assert response.status_code == 200
+        return response.context["board"].location if "board" in response.context else response.context["location"]
+
+    assert shown() == first
+    assert shown(location=str(other.public_id)) == other
+    assert shown(location=other.public_id.hex.upper()) == other
+    for wanted in (str(closed.public_id), "00000000-0000-0000-0000-000000000000", "not-a-place", ""):
+        assert shown(location=wanted) == first
