@@ -29,6 +29,11 @@ class LargeTableAdminMixin:
     date_hierarchy = None
 
 
+def counted_first_page(rows, per_page: int):
+    """The first ``per_page`` rows, each annotated ``rows_in_all``: the number of all the rows."""
+    return rows.annotate(rows_in_all=Window(Count("pk")))[:per_page]
+
+
 class FirstPageCounted:
     """A query's rows as a sequence a ``Paginator`` pages, the first page read with the number of all the rows
     (``COUNT(*) OVER ()``): one query where the paginator asks two (a COUNT, then the page). The first page is
@@ -37,10 +42,17 @@ class FirstPageCounted:
     Only for rows few enough to count whole on every view (a search's matches, one patient's appointments):
     the window makes PostgreSQL read all of them before the LIMIT, where a plain page may stop early."""
 
-    def __init__(self, rows, per_page: int):
-        self.rows = rows
-        self.first_page = list(rows.annotate(rows_in_all=Window(Count("pk")))[:per_page])
+    def __init__(self, rows, per_page: int, *, first_page: list | None = None):
+        """``first_page``: ``counted_first_page(rows, per_page)``'s rows when the caller read them already (a
+        prepared query, clinic.prepared); ``rows`` may then be a function that makes the queryset, called only
+        for a later page."""
+        self._rows = rows
+        self.first_page = list(counted_first_page(rows, per_page)) if first_page is None else first_page
         self.total = self.first_page[0].rows_in_all if self.first_page else 0
+
+    @cached_property
+    def rows(self):
+        return self._rows() if callable(self._rows) else self._rows
 
     def count(self) -> int:
         return self.total

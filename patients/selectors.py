@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from clinic.paging import FirstPageCounted
+from clinic.paging import FirstPageCounted, counted_first_page
 from clinic.prepared import PreparedQuery
 from patients.models import (
     Assessment,
@@ -183,6 +183,7 @@ def rems_enrollment_latest(*, patient: Patient) -> RemsEnrollment | None:
 # intakes are most of the table and grow for ever; they stay one click away. Migration 0014_perf_intake_queue
 # adds the partial indexes that serve this tab's order.
 OPEN_STATUSES = (IntakeStatus.SUBMITTED, IntakeStatus.NEEDS_INFO)
+QUEUE_PAGE = 25  # intakes a page of the queue shows
 OPEN = "open"
 ALL = "all"
 # The list never shows answers: leave the large JSON columns in the database.
@@ -207,16 +208,29 @@ def intake_queue(*, status: str | None = None, urgent_first: bool = False) -> Qu
     return intakes.order_by("urgent_rank", "status_changed_at", "id")
 
 
+# The queue's default tab opens on its first page, read with the number of its rows (FirstPageCounted); for
+# clinicians (urgent first) and for front desk. Prepared once: the same query on every view (issue 13).
+OPEN_QUEUE_FIRST_PAGE = {urgent_first: PreparedQuery(
+    lambda urgent_first=urgent_first: counted_first_page(intake_queue(urgent_first=urgent_first), QUEUE_PAGE))
+    for urgent_first in (False, True)}
+UNDECIDED_STATUSES = (IntakeStatus.INVITED, IntakeStatus.IN_PROGRESS, *OPEN_STATUSES)
+_STATUS_COUNTS = PreparedQuery(
+    lambda: Intake.objects.filter(status__in=UNDECIDED_STATUSES).order_by().values_list("status")
+    .annotate(n=Count("status")).values_list("status", "n"))
+
+
+def intake_queue_open(*, urgent_first: bool) -> FirstPageCounted:
+    """The default tab: open work, its first page and its number read in one prepared query."""
+    return FirstPageCounted(lambda: intake_queue(urgent_first=urgent_first), QUEUE_PAGE,
+                            first_page=OPEN_QUEUE_FIRST_PAGE[urgent_first]())
+
+
 def intake_status_counts() -> dict[str, int]:
     """How many intakes wait in each status that is still someone's work (an index-only count of those
     statuses, migration 0014_perf_intake_queue). Approved and declined intakes are history: they grow for
     ever, so they are not counted on every view of the queue."""
-    from django.db.models import Count
-
-    undecided = [IntakeStatus.INVITED, IntakeStatus.IN_PROGRESS, *OPEN_STATUSES]
-    counts = dict(Intake.objects.filter(status__in=undecided).order_by().values_list("status")
-                  .annotate(n=Count("status")).values_list("status", "n"))
-    return {status: counts.get(status, 0) for status in undecided}
+    counts = dict(_STATUS_COUNTS())
+    return {status: counts.get(status, 0) for status in UNDECIDED_STATUSES}
 
 
 def intake_latest_assessments(*, intake: Intake) -> QuerySet[Assessment]:

@@ -11,7 +11,6 @@ from django.views.generic import CreateView, DetailView, ListView
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record, access_event_record_list
-from clinic.paging import FirstPageCounted
 from patients import scoring
 from patients.forms import (
     ApproveForm,
@@ -26,6 +25,7 @@ from patients.forms import (
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
+    QUEUE_PAGE,
     SEARCH_PAGE,
     front_desk_summary,
     intake_decisions,
@@ -34,6 +34,7 @@ from patients.selectors import (
     intake_link_live,
     intake_links,
     intake_queue,
+    intake_queue_open,
     intake_status_counts,
     patient_with_location,
     patients_search,
@@ -131,17 +132,18 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "patients.view_intake"
     template_name = "patients/intake_list.html"
     context_object_name = "intakes"
-    paginate_by = 25
+    paginate_by = QUEUE_PAGE
 
     def get_queryset(self):
         self.status = self.request.GET.get("status") or ""
         if self.status not in (*IntakeStatus.values, "all"):
             self.status = ""  # the default tab: open work
-        intakes = intake_queue(status=self.status or None,
-                               urgent_first=self.request.user.has_perm("patients.view_intake_answers"))
+        urgent_first = self.request.user.has_perm("patients.view_intake_answers")
         # The open queue (the default tab) is a few dozen rows: its first page is read with their number. The
         # other tabs reach into the history, which grows for ever: counted and paged as before.
-        return intakes if self.status else FirstPageCounted(intakes, self.paginate_by)
+        if not self.status:
+            return intake_queue_open(urgent_first=urgent_first)
+        return intake_queue(status=self.status, urgent_first=urgent_first)
 
     def get_context_data(self, **kwargs):
         counts = intake_status_counts()  # decided statuses are not counted (history, growing for ever)

@@ -568,3 +568,27 @@ def test_the_rems_enrolment_date_is_checked_against_the_patients_clinic_day_not_
         assert not patient.rems_enrollments.exists()
         client.post(url, {"enrolled_on": "2030-01-14"})
     assert patient.rems_enrollments.get().enrolled_on == datetime.date(2030, 1, 14)
+
+
+@pytest.mark.parametrize("role", ["prescriber_client", "front_desk_client"])
+def test_the_open_queue_pages_past_its_first_page_longest_waiting_first(request, role, location):
+    """The default tab's first page comes from one prepared query with the number of open intakes (issue 13);
+    its second page reads the rest, in the same order, for clinicians (urgent first) and front desk alike."""
+    import datetime
+
+    from django.utils import timezone
+
+    from patients.models import Intake
+    from tests.factories import PatientFactory
+
+    client = request.getfixturevalue(role)
+    start = timezone.now() - datetime.timedelta(days=2)
+    waiting = [Intake.objects.create(patient=PatientFactory(location=location), status=IntakeStatus.SUBMITTED,
+                                     submitted_at=start, status_changed_at=start + datetime.timedelta(minutes=n))
+               for n in range(30)]
+    url = reverse("patients:intake_list")
+    first = client.get(url)
+    assert list(first.context["intakes"]) == waiting[:25]
+    assert first.context["page_obj"].paginator.count == 30
+    second = client.get(url, {"page": 2})
+    assert list(second.context["intakes"]) == waiting[25:]
