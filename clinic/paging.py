@@ -47,7 +47,7 @@ class FirstPageCounted:
         prepared query, clinic.prepared); ``rows`` may then be a function that makes the queryset, called only
         for a later page."""
         self._rows = rows
-        self.first_page = list(counted_first_page(rows, per_page)) if first_page is None else first_page
+        self.first_page = list(counted_first_page(self.rows, per_page)) if first_page is None else first_page
         self.total = self.first_page[0].rows_in_all if self.first_page else 0
 
     @cached_property

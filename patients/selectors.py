@@ -57,25 +57,44 @@ def patients_search(*, query: str = "") -> QuerySet[Patient] | FirstPageCounted:
     number already read (one query, which also says whether any name matched as typed).
     """
     words = query.split()
-    exact = _patients_matching(words, fuzzy=False)
     if not words:
-        return exact
-    found = FirstPageCounted(exact, SEARCH_PAGE)
+        return _patients_matching(words, fuzzy=False)
+    found = FirstPageCounted(lambda: _patients_matching(words, fuzzy=False), SEARCH_PAGE,
+                             first_page=_first_page_of_one_word(words))
     if found.count() or not any(_is_name_word(word) for word in words):
         return found
-    # A misspelling matches many names in a large registry: show the closest few, closest first, and never
-    # sort or count every candidate (issue 13).
+    # Read once, here: a page's count and its rows then come from these rows, where the paginator would
+    # otherwise rank every candidate twice (a COUNT of the top rows, then the rows).
+    return _CLOSEST_TO_ONE_NAME(word=words[0]) if len(words) == 1 else list(_closest(words))
+
+
+def _closest(words: list[str]) -> QuerySet[Patient]:
+    """A misspelling matches many names in a large registry: the closest few, closest first, never sorting or
+    counting every candidate (issue 13)."""
     similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
                               TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
                      for word in words if _is_name_word(word))
     candidates = (Patient.objects.select_related("location").filter(pk__in=_closest_names(words[0]))
                   if len(words) == 1 else _patients_matching(words, fuzzy=True))
-    closest = (candidates.annotate(similarity=similarity)
-               .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
-    # Read once, here: a page's count and its rows then come from these rows, where the paginator would
-    # otherwise rank every candidate twice (a COUNT of the top rows, then the rows).
-    len(closest)
-    return closest
+    return (candidates.annotate(similarity=similarity)
+            .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
+
+
+# Nearly every search is one word, a name or a date of birth: its first page (with the number of matches) and,
+# when a name matched nobody, its closest names, each from a query prepared once (clinic.prepared, issue 13).
+_FIRST_PAGE_BY_NAME = PreparedQuery(
+    lambda *, word: counted_first_page(_patients_matching([word], fuzzy=False), SEARCH_PAGE), word=str)
+_FIRST_PAGE_BY_BIRTH = PreparedQuery(
+    lambda *, born: counted_first_page(_patients_matching([born], fuzzy=False), SEARCH_PAGE), born=datetime.date)
+_CLOSEST_TO_ONE_NAME = PreparedQuery(lambda *, word: _closest([word]), word=str)
+
+
+def _first_page_of_one_word(words: list[str]) -> list[Patient] | None:
+    """The first page of a one-word search by name or date of birth; None for anything else (read as usual)."""
+    if len(words) != 1 or _is_phone_word(words[0]):
+        return None
+    born = _as_date(words[0])
+    return _FIRST_PAGE_BY_NAME(word=words[0]) if born is None else _FIRST_PAGE_BY_BIRTH(born=born)
 
 
 # One misspelt name (the usual misspelt search): the closest few last names and the closest few first names,
@@ -104,10 +123,11 @@ def _is_phone_word(word: str) -> bool:
     return len(digits) >= 4 and len(digits) >= len(word) - 3
 
 
-def _patients_matching(words: list[str], *, fuzzy: bool) -> QuerySet[Patient]:
+def _patients_matching(words: list[str | datetime.date], *, fuzzy: bool) -> QuerySet[Patient]:
+    """Patients matching every word: a date of birth (typed, or a date), a phone number's digits, or a name."""
     patients = Patient.objects.select_related("location")
     for word in words:
-        date = _as_date(word)
+        date = word if isinstance(word, datetime.date) else _as_date(word)
         digits = re.sub(r"\D", "", word)
         if date is not None:
             patients = patients.filter(date_of_birth=date)
