@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.safestring import SafeString
 
+from clinic.prepared import PreparedQuery
+
 
 class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
@@ -51,8 +53,10 @@ def staff_choices(empty_label: str) -> list[tuple]:
     """Every staff member as (id, name), from one plain read, for a filter's "staff member" field: a
     ``ModelChoiceField``'s own choices read the users through a server-side cursor on every render (issue 13).
     The field still checks a chosen id against its queryset."""
-    users = get_user_model().objects.only("full_name", "credentials").order_by("full_name")
-    return [("", empty_label), *((user.pk, str(user)) for user in users)]
+    return [("", empty_label), *((user.pk, str(user)) for user in _STAFF())]
+
+
+_STAFF = PreparedQuery(lambda: get_user_model().objects.only("full_name", "credentials").order_by("full_name", "id"))
 
 
 class FilterForm(forms.Form):

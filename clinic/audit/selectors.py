@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
+from clinic.prepared import PreparedQuery
 
 
 def access_events_list(*, patient_id=None, actor=None) -> QuerySet[AccessEvent]:
@@ -44,11 +45,20 @@ def _parse_cursor(value: str | None) -> tuple[datetime.datetime, int] | None:
         return None  # a damaged link opens the newest page
 
 
-def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = 50) -> KeysetPage:
+PAGE_SIZE = 50
+# How the log opens (no filter, no cursor): its newest page, from a query prepared once (issue 13).
+NEWEST_PAGE = PreparedQuery(lambda: access_events_list().order_by("-occurred_at", "-id")[:PAGE_SIZE + 1])
+
+
+def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = PAGE_SIZE) -> KeysetPage:
     """The page of ``events`` before (older than) or after (newer than) the cursor in ``params``, walking the
-    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included."""
+    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included; none at
+    all: the log's newest page (``NEWEST_PAGE``)."""
     filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
     before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
+    if not params and size == PAGE_SIZE:
+        rows = NEWEST_PAGE()
+        return _page(rows[:size], filters, more_newer=False, more_older=len(rows) > size)
     # Each cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the
     # cursor, so a page far back read every newer event first.
     if after is not None:
@@ -64,7 +74,10 @@ def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int
         rows = list(events.order_by("-occurred_at", "-id")[:size + 1])
         more_older, rows = len(rows) > size, rows[:size]
         more_newer = before is not None and bool(rows)
+    return _page(rows, filters, more_newer=more_newer, more_older=more_older)
 
+
+def _page(rows: list, filters: dict, *, more_newer: bool, more_older: bool) -> KeysetPage:
     def link(key: str, event: AccessEvent) -> str:
         return "?" + urlencode({**filters, key: _cursor(event)})
 

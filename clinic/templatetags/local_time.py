@@ -12,14 +12,22 @@ import zoneinfo
 from django import template
 from django.utils import dateformat
 
+from clinic.prepared import PreparedQuery
+
 register = template.Library()
 
 
-def clinic_time_zone() -> str:
+def _first_active_zone():
     from clinic.models import Location
 
-    zone = Location.objects.filter(is_active=True).order_by("pk").values_list("time_zone", flat=True).first()
-    return zone or "UTC"
+    return Location.objects.filter(is_active=True).order_by("pk").values_list("time_zone", flat=True)[:1]
+
+
+_CLINIC_TIME_ZONE = PreparedQuery(_first_active_zone)  # asked on many pages (issue 13)
+
+
+def clinic_time_zone() -> str:
+    return _CLINIC_TIME_ZONE.first() or "UTC"
 
 
 def _zone(where) -> zoneinfo.ZoneInfo:
