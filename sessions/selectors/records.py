@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
+from clinic.paging import FirstPageCounted, counted_first_page
+from clinic.prepared import PreparedQuery
 from sessions.models import (
     Addendum,
     Administration,
@@ -206,7 +208,7 @@ def chart_data(page: RecordPage) -> dict:
     }
 
 
-def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
+def records_awaiting_signature(*, now: datetime | None) -> QuerySet[SessionRecord]:
     """Discharged (or stopped) records not yet signed, oldest first."""
     return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
@@ -215,6 +217,19 @@ def records_awaiting_signature(*, now: datetime) -> QuerySet[SessionRecord]:
                   "appointment__patient__legal_first_name", "appointment__patient__legal_last_name",
                   "appointment__protocol__name", "appointment__location__time_zone")
             .order_by("opened_at", "pk"))  # a total order: the queue is paged
+
+
+# A prescriber's queue: one page at a time, oldest first (they pile up when a prescriber is away). Its first
+# page, the one nearly always shown, comes with the number waiting from one query prepared once (issue 13).
+RECORDS_TO_SIGN_PAGE = 50
+_RECORDS_TO_SIGN_FIRST_PAGE = PreparedQuery(
+    lambda: counted_first_page(records_awaiting_signature(now=None), RECORDS_TO_SIGN_PAGE))
+
+
+def records_to_sign() -> FirstPageCounted:
+    """``records_awaiting_signature`` as the queue pages them: the first page read with their number."""
+    return FirstPageCounted(lambda: records_awaiting_signature(now=None), RECORDS_TO_SIGN_PAGE,
+                            first_page=_RECORDS_TO_SIGN_FIRST_PAGE())
 
 
 def signature_overdue_after() -> timedelta:

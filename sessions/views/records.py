@@ -214,14 +214,14 @@ def record_print(request, public_id):
                    time_zone=record.appointment.location.time_zone)
 
 
-QUEUE_PER_PAGE = 50  # records to sign pile up when a prescriber is away: one page at a time, oldest first
+QUEUE_PER_PAGE = selectors.RECORDS_TO_SIGN_PAGE
 
 
 @staff_view("clinic_sessions.sign_record")
 def record_queue(request):
     now = timezone.now()
     overdue_after = selectors.signature_overdue_after()
-    page = Paginator(selectors.records_awaiting_signature(now=now), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.records_to_sign(), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(r, int((now - r.opened_at).total_seconds() // 3600), now - r.opened_at > overdue_after) for r in page]
     _queue_links_and_times(page.object_list)
     access_event_record_list(request=request, patients=[record.appointment for record, _, _ in rows],
