@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -43,13 +44,23 @@ def patient_height_and_sex(*, patient) -> tuple[Decimal | None, str | None]:
     return None, None
 
 
-def record_get(*, public_id, with_nurse: bool = False) -> SessionRecord:
+_RECORD_RELATED = ("appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
+                   "signed_by")
+# Each record page (and each step saved on it) reads the record first: prepared once, with and without the nurse
+# (clinic.prepared, issue 13).
+_RECORD_GET = {with_nurse: PreparedQuery(
+    lambda *, public_id, with_nurse=with_nurse: SessionRecord.objects.select_related(
+        *_RECORD_RELATED, *(["appointment__nurse"] if with_nurse else [])).filter(public_id=public_id)[:1],
+    public_id=uuid.UUID) for with_nurse in (False, True)}
+
+
+def record_get(*, public_id: uuid.UUID, with_nurse: bool = False) -> SessionRecord:
     """The record with what its pages show of the appointment. The appointment's nurse only where a page names
     them (the print view): PostgreSQL plans each join of this read anew, ~1 ms for the seven tables."""
-    related = ["appointment__patient", "appointment__protocol", "appointment__location", "appointment__chair",
-               "signed_by"]
-    return SessionRecord.objects.select_related(*related, *(["appointment__nurse"] if with_nurse else [])).get(
-        public_id=public_id)
+    record = _RECORD_GET[with_nurse].first(public_id=public_id)
+    if record is None:
+        raise SessionRecord.DoesNotExist("No such record.")
+    return record
 
 
 @dataclass
@@ -135,32 +146,20 @@ def vitals_due(page: RecordPage) -> datetime | None:
 def record_page(*, record: SessionRecord, now: datetime) -> RecordPage:
     """Everything the record page shows, in one query per table that holds rows of the record (one probe says
     which): the count does not grow with the rows."""
-    rid = record.pk
-    held = _tables_with_rows(rid)
+    held = _tables_with_rows(record.pk)
 
-    def rows(model, queryset) -> list:
-        return list(queryset) if model in held else []
+    def rows(model) -> list:
+        return _RECORD_ROWS[model](record_id=record.pk) if model in held else []
 
-    def row(model, queryset):
-        return queryset.first() if model in held else None
+    def row(model):
+        return _RECORD_ROWS[model].first(record_id=record.pk) if model in held else None
 
-    errors = {str(e.target_public_id): e for e in rows(EnteredInError, EnteredInError.objects.filter(record_id=rid))}
+    errors = {str(e.target_public_id): e for e in rows(EnteredInError)}
     page = RecordPage(
-        record=record,
-        check=row(PreDoseCheck, PreDoseCheck.objects.filter(record_id=rid).select_related("created_by")),
-        holds=rows(SessionHoldEvent, SessionHoldEvent.objects.filter(record_id=rid).select_related("created_by")),
-        order=row(DoseOrder, DoseOrder.objects.filter(record_id=rid).select_related("cap_override_by", "created_by")),
-        administration=row(Administration, Administration.objects.filter(record_id=rid).select_related(
-            "nurse_signed_by")),
-        changes=rows(AdministrationChange, AdministrationChange.objects.filter(record_id=rid)),
-        devices=rows(EsketamineDevice, EsketamineDevice.objects.filter(record_id=rid)),
-        vitals=rows(VitalSign, VitalSign.objects.filter(record_id=rid)),
-        events=rows(AdverseEvent, AdverseEvent.objects.filter(record_id=rid).prefetch_related(
-            Prefetch("interventions", queryset=Intervention.objects.order_by("given_at")))),
-        discharge=row(Discharge, Discharge.objects.filter(record_id=rid).select_related("created_by")),
-        addenda=rows(Addendum, Addendum.objects.filter(record_id=rid).select_related("created_by")),
-        errors=errors,
-        now=now,
+        record=record, check=row(PreDoseCheck), holds=rows(SessionHoldEvent), order=row(DoseOrder),
+        administration=row(Administration), changes=rows(AdministrationChange), devices=rows(EsketamineDevice),
+        vitals=rows(VitalSign), events=rows(AdverseEvent), discharge=row(Discharge), addenda=rows(Addendum),
+        errors=errors, now=now,
     )
     for item in [*page.vitals, *page.events, *page.devices]:
         item.error = errors.get(str(item.public_id))  # struck through on the page, with the reason
@@ -169,6 +168,37 @@ def record_page(*, record: SessionRecord, now: datetime) -> RecordPage:
 
 RECORD_TABLES = (EnteredInError, PreDoseCheck, SessionHoldEvent, DoseOrder, Administration, AdministrationChange,
                  EsketamineDevice, VitalSign, AdverseEvent, Discharge, Addendum)
+# What the page reads of each table, with what it shows of the rows; a table of one row a record (the check, the
+# order, the administration, the discharge) gives its first, as ``first()`` would (its order, else the id).
+_RECORD_ROW_READS = {
+    EnteredInError: lambda rows: rows,
+    PreDoseCheck: lambda rows: rows.select_related("created_by"),
+    SessionHoldEvent: lambda rows: rows.select_related("created_by"),
+    DoseOrder: lambda rows: rows.select_related("cap_override_by", "created_by"),
+    Administration: lambda rows: rows.select_related("nurse_signed_by"),
+    AdministrationChange: lambda rows: rows,
+    EsketamineDevice: lambda rows: rows,
+    VitalSign: lambda rows: rows,
+    AdverseEvent: lambda rows: rows.prefetch_related(
+        Prefetch("interventions", queryset=Intervention.objects.order_by("given_at"))),
+    Discharge: lambda rows: rows.select_related("created_by"),
+    Addendum: lambda rows: rows.select_related("created_by"),
+}
+_ONE_A_RECORD = (PreDoseCheck, DoseOrder, Administration, Discharge)
+
+
+def _record_rows_query(model, read) -> PreparedQuery:
+    def build(*, record_id):
+        rows = read(model.objects.filter(record_id=record_id))
+        if model in _ONE_A_RECORD:
+            return (rows if rows.ordered else rows.order_by("pk"))[:1]
+        return rows
+
+    return PreparedQuery(build, record_id=int)
+
+
+# Prepared once (clinic.prepared, issue 13): a record page reads up to eleven tables.
+_RECORD_ROWS = {model: _record_rows_query(model, read) for model, read in _RECORD_ROW_READS.items()}
 
 
 @functools.cache
