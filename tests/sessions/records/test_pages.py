@@ -205,3 +205,11 @@ def test_the_record_page_reads_each_table_that_holds_rows_of_the_record_and_only
     assert (page.holds, page.administration, page.changes, page.devices, page.events, page.errors) == (
         [], None, [], [], [], {})
     assert len(queries) == 1 + 5  # the probe, then checks, order, vitals, discharge, addenda
+
+
+def test_a_record_that_does_not_exist_is_not_found_and_logs_no_access(nurse_client):
+    import uuid
+
+    for path in (f"/schedule/records/{uuid.uuid4()}/", f"/schedule/records/{uuid.uuid4()}/print/"):
+        assert nurse_client.get(path).status_code == 404
+    assert not AccessEvent.objects.exists()
