@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.sql import Query
+from django.db.models.sql import InsertQuery, Query
 
 KINDS = (int, str, uuid.UUID, datetime.datetime, datetime.date)
 
@@ -129,3 +129,32 @@ class _PinnedQuery(Query):
 
     def chain(self, klass=None):
         raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")
+
+
+class PreparedInsert:
+    """An INSERT of one row of ``model``, its SQL compiled once per process; each call makes the row's values as
+    ``Model.objects.create`` would (every field's ``pre_save`` and ``get_db_prep_save``: defaults, ``auto_now_add``)
+    and sends them. For a row written on nearly every page (the access log's): Django's create spent more CPU on
+    the model and the compile than PostgreSQL on the insert. Returns nothing: the row's id is not read back."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [field for field in model._meta.local_concrete_fields if field is not model._meta.auto_field]
+        self._sql: dict[str, str] = {}
+
+    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> None:
+        row = self.model(**values)
+        connection = connections[using]
+        sql = self._sql.get(using) or self._compile(row, using)
+        params = [field.get_db_prep_save(field.pre_save(row, True), connection=connection) for field in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def _compile(self, row, using: str) -> str:
+        query = InsertQuery(self.model)
+        query.insert_values(self.fields, [row])
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = None
+        (sql, _), = compiler.as_sql()
+        self._sql[using] = sql
+        return sql

@@ -122,3 +122,28 @@ def test_each_thread_runs_the_prepared_sql_on_its_own_connection():
     worker.start()
     worker.join()
     assert seen["compiler"] is seen["thread's"] and seen["compiler"] is not connection
+
+
+def test_a_prepared_insert_writes_the_row_djangos_create_writes():
+    """clinic.prepared.PreparedInsert (the access log's): the same columns as ``objects.create`` (defaults,
+    ``auto_now_add``, an array of UUIDs, an address), the chain's columns filled in by PostgreSQL's trigger."""
+    import time_machine
+
+    from clinic.prepared import PreparedInsert
+    from tests.factories import UserFactory
+
+    actor = UserFactory(full_name="Nora Nurse")
+    values = {"actor": actor, "actor_label": str(actor), "patient_id": None, "object_type": "day board",
+              "patient_ids": [uuid.uuid4(), uuid.uuid4()], "ip_address": "10.0.0.7", "user_agent": "Firefox",
+              "object_id": "", "action": "view"}
+    moment = datetime.datetime(2026, 11, 30, 14, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        created = AccessEvent.objects.create(**values)
+        PreparedInsert(AccessEvent)(**values)
+    prepared = AccessEvent.objects.exclude(pk=created.pk).get()
+    created.refresh_from_db()
+    columns = [field.attname for field in AccessEvent._meta.concrete_fields
+               if field.attname not in ("id", "public_id", "chain_seq", "prev_hash", "hash")]
+    assert [getattr(prepared, name) for name in columns] == [getattr(created, name) for name in columns]
+    assert prepared.occurred_at == moment and prepared.public_id != created.public_id
+    assert prepared.chain_seq == created.chain_seq + 1 and prepared.prev_hash == created.hash and prepared.hash
