@@ -11,6 +11,7 @@ from django.views.generic import CreateView, DetailView, ListView
 from clinic.audit.mixins import AccessLoggedMixin
 from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.links import url_for_public_id
 from patients import scoring
 from patients.forms import (
     ApproveForm,
@@ -150,8 +151,16 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         tabs = [(value, label, counts.get(value)) for value, label in IntakeStatus.choices]
         open_count = sum(counts[value] for value in (IntakeStatus.SUBMITTED, IntakeStatus.NEEDS_INFO))
         context = super().get_context_data(status=self.status, tabs=tabs, open_count=open_count, **kwargs)
+        _queue_links(context["intakes"])
         access_event_record_list(request=self.request, patients=context["intakes"], object_type="intake queue")
         return context
+
+
+def _queue_links(intakes) -> None:
+    """Each row's links (the patient's page, the intake's review), each route reversed once for the page."""
+    patient_url, review_url = url_for_public_id("patients:detail"), url_for_public_id("patients:intake_review")
+    for intake in intakes:
+        intake.patient_url, intake.review_url = patient_url(intake.patient.public_id), review_url(intake.public_id)
 
 
 class IntakeReviewView(LoginRequiredMixin, PermissionRequiredMixin, AccessLoggedMixin, DetailView):

@@ -15,23 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
+from clinic.links import url_for_public_id
 from sessions.courses import to_local
 from sessions.models import Appointment
 
 from .moves import ACTIONS, allowed_moves, permitted_moves
 
 Status = Appointment.Status
-_STAND_IN = uuid.UUID(int=0)
-
-
-def url_for_public_id(route: str, *args) -> Callable[[uuid.UUID], str]:
-    """``route``'s URL for any public id (its first argument), reversed once with a stand-in id: a list page
-    links every row to the same route, and a ``reverse()`` a row cost more than the row (issue 13)."""
-    before, after = reverse(route, args=[_STAND_IN, *args]).split(str(_STAND_IN))
-    return lambda public_id: f"{before}{public_id}{after}"
 
 
 class AppointmentUrls:

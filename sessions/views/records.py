@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit.services import access_event_record, access_event_record_list
+from clinic.links import url_for_public_id
 from clinic.templatetags.local_time import local
 from sessions import record_forms as rf
 from sessions.models import Appointment, SessionRecord
 from sessions.selectors import records as selectors
-from sessions.selectors.actions import url_for_public_id
 from sessions.selectors.ledger import session_controlled_substance_balance
 from sessions.services import records as services
 

@@ -592,3 +592,22 @@ def test_the_open_queue_pages_past_its_first_page_longest_waiting_first(request,
     assert first.context["page_obj"].paginator.count == 30
     second = client.get(url, {"page": 2})
     assert list(second.context["intakes"]) == waiting[25:]
+
+
+def test_each_queue_row_links_the_patients_page_and_for_clinicians_the_review(prescriber_client, front_desk_client,
+                                                                              location):
+    """The links are made once a page (issue 13): each row's must still be its own patient's and intake's."""
+    from django.utils import timezone
+
+    from patients.models import Intake
+    from tests.factories import PatientFactory
+
+    intakes = [Intake.objects.create(patient=PatientFactory(location=location), status=IntakeStatus.SUBMITTED,
+                                     submitted_at=timezone.now()) for _ in range(3)]
+    clinician = prescriber_client.get(reverse("patients:intake_list")).content.decode()
+    desk = front_desk_client.get(reverse("patients:intake_list")).content.decode()
+    for intake in intakes:
+        assert f'href="{intake.patient.get_absolute_url()}"' in clinician
+        assert f'href="{intake.get_absolute_url()}"' in clinician
+        assert f'href="{intake.patient.get_absolute_url()}"' in desk
+        assert intake.get_absolute_url() not in desk  # front desk does not open answers
