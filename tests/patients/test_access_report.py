@@ -92,11 +92,11 @@ def test_a_change_made_through_the_app_is_reported_with_its_author_and_address(
         (e.who, e.kind_label, e.what, e.where) for e in entries]
 
 
-# The report's queries whatever the patient's history: session, user, the user's and groups' permissions, the
+# The report's queries whatever the patient's history: session, user, their permissions (one read), the
 # patient, one page of views (the two arms of the patient's index and of the list events naming them, each
 # limited), the changes from the three history tables (registry entry, intakes, self-referrals; each with its
 # request's context), their authors, this opening's access event, the staff menu of the filter. No COUNT.
-ACCESS_REPORT_QUERIES = 12
+ACCESS_REPORT_QUERIES = 11
 
 
 def _viewed_and_changed(patient, staff, count):

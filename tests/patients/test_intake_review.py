@@ -517,9 +517,9 @@ def test_printing_the_review_is_logged_as_a_print(prescriber_client, prescriber)
     assert actions == ["view", "print"]
 
 
-# The consent page's queries whatever the number of versions: session, user, the user's and groups' permissions,
+# The consent page's queries whatever the number of versions: session, user, their permissions (one read),
 # the current version (its text fills the form), every version with who published it (without their texts).
-CONSENT_DOCUMENTS_QUERIES = 6
+CONSENT_DOCUMENTS_QUERIES = 5
 
 
 def test_the_consent_page_query_count_is_the_same_for_1_and_50_versions(manager_client, manager):

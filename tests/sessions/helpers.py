@@ -12,7 +12,7 @@ from tests.factories import LocationFactory, UserFactory
 
 # The day board's queries, whatever the number of chairs and appointments: session, user, permissions and
 # navigation, the locations (the list, and the one shown from it), chairs, appointments; no per-row query.
-BOARD_QUERIES = 8  # + the one access event naming every patient on the board (issue 8, item 6); no session
+BOARD_QUERIES = 7  # + the one access event naming every patient on the board (issue 8, item 6); no session
 # save per request since issue 13 (the idle clock is written at most once a minute)
 
 

@@ -55,10 +55,11 @@ def _weekdays(monday, count=5):
 
 # --- the week view ---------------------------------------------------------------------------------------------
 
-# Every page below starts with the same four: session, user, the user's and the groups' permissions.
+# Every page below starts with the same three: session, user, the user's and their groups' permissions (one
+# read, clinic.accounts.backends).
 # The week: those four, the locations (the menu, and the one shown from it), the week's appointments (patient,
 # protocol and chair joined), the access event naming their patients.
-WEEK_QUERIES = 7
+WEEK_QUERIES = 6
 
 
 def test_week_view_query_count_is_the_same_for_1_and_50_appointments(front_desk_client, location, protocol,
@@ -80,7 +81,7 @@ def test_week_view_query_count_is_the_same_for_1_and_50_appointments(front_desk_
 # The four, the patient, their decision with its plan, the plan's protocol (by name, else the route's first), the
 # form's protocol and location, then the search itself whatever the appointments (chairs, nurses, protocols,
 # the occupying appointments around the days asked), the access event, the form's protocol and location menus.
-FIND_QUERIES = 17
+FIND_QUERIES = 16
 
 
 def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_that_day(
@@ -105,7 +106,7 @@ def test_free_time_search_query_count_is_the_same_with_1_and_50_appointments_tha
 
 # The four, the patient with their location, the access event, one page of their appointments (protocol,
 # location and chair joined) with the number of them all, the courses with their sessions counted.
-PATIENT_APPOINTMENTS_QUERIES = 8
+PATIENT_APPOINTMENTS_QUERIES = 7
 
 
 def _in_courses(appointments):
@@ -151,7 +152,7 @@ def test_a_patients_appointments_page_newest_first(front_desk_client, location, 
 # --- schedule settings ----------------------------------------------------------------------------------------
 
 # The four, the locations with their chairs counted, their chairs (one prefetch), the protocols.
-SETTINGS_QUERIES = 7
+SETTINGS_QUERIES = 6
 
 
 def test_settings_query_count_is_the_same_for_1_and_50_chairs_and_protocols(manager_client, location):
@@ -175,7 +176,7 @@ def test_settings_query_count_is_the_same_for_1_and_50_chairs_and_protocols(mana
 
 # The four, the first 25 matches as typed with their location (none: the misspelt search, one more), the access
 # event naming them.
-BOOKING_SEARCH_QUERIES = 6
+BOOKING_SEARCH_QUERIES = 5
 
 
 def test_the_booking_search_query_count_is_the_same_for_1_and_50_matches(front_desk_client, location):

@@ -154,18 +154,18 @@ def _draws(lot, nurse, location, n):
 
 
 # Each ledger page's queries, the same with 1 row and with 50. All start with the session, the user and the
-# user's and groups' permissions (4).
+# user's and their groups' permissions (3: the permissions are one read).
 LEDGER_PAGE_QUERIES = {
     # the location, the COUNT of its lots, a page of them with their balances, the open count differences, the
     # latest counts, the location menu
-    "stock": 10,
+    "stock": 9,
     # the lot with its balance, the COUNT of its entries, a page of them (lot, people, patient joined), the
     # access event naming the page's patients
-    "lot": 8,
+    "lot": 7,
     # the location, the COUNT of its entries, a page of them, the access event
-    "log": 8,
+    "log": 7,
     # the location, every entry of the period (a printed log is whole), the access event
-    "log print": 7,
+    "log print": 6,
 }
 
 

@@ -159,10 +159,10 @@ def test_the_location_page_edits_the_certification_and_wants_both_fields(manager
         "S-9", datetime.date(2030, 6, 30))
 
 
-# The queue's queries whatever its length: session, user, the user's and groups' permissions, the esketamine
+# The queue's queries whatever its length: session, user, their permissions (one read), the esketamine
 # protocols' ids, the COUNT of the tab's sessions, one page of them (with patient, location, protocol, nurse and
 # submission joined), the access event naming the page's patients.
-REMS_QUEUE_QUERIES = 8
+REMS_QUEUE_QUERIES = 7
 
 
 def _sessions_given(location, protocol, count):

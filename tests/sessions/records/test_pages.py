@@ -102,16 +102,16 @@ def test_the_record_page_query_count_does_not_grow_with_the_vitals(iv_record, nu
     assert len(queries) == PINNED_QUERIES, [q["sql"][:80] for q in queries]
 
 
-PINNED_QUERIES = 11  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
+PINNED_QUERIES = 10  # the same with 1 and with 50 readings (incl. the ledger balance and the plan's dose for the
 # order form, the plan read with its decision; no session save; the ledger's lots only once a dose is ordered: the
 # administration form needs them; one probe for which of the record's eleven tables hold rows, then a read of each
 # that does: here the checks and the vitals)
 
 
-# The signature queue's queries whatever its length: session, user, the user's and groups' permissions, one page
+# The signature queue's queries whatever its length: session, user, their permissions (one read), one page
 # of the records waiting with their number (appointment, patient, protocol and location joined; no COUNT of its
 # own), the access event naming the page's patients.
-RECORD_QUEUE_QUERIES = 6
+RECORD_QUEUE_QUERIES = 5
 
 
 def test_a_signed_record_page_reads_neither_the_plan_nor_the_ledger_lots(iv_record, nurse, prescriber, day_start):
