@@ -23,6 +23,7 @@ from patients.forms import (
     RequestInfoForm,
     rems_form_blank_html,
 )
+from patients.html import intake_queue_rows
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
@@ -152,6 +153,8 @@ class IntakeListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         open_count = sum(counts[value] for value in (IntakeStatus.SUBMITTED, IntakeStatus.NEEDS_INFO))
         context = super().get_context_data(status=self.status, tabs=tabs, open_count=open_count, **kwargs)
         _queue_links(context["intakes"])
+        context["rows"] = intake_queue_rows(context["intakes"],
+                                            clinician=self.request.user.has_perm("patients.view_intake_answers"))
         access_event_record_list(request=self.request, patients=context["intakes"], object_type="intake queue")
         return context
 
