@@ -10,9 +10,10 @@ queryset reads them (model instances with ``select_related`` and annotations, or
 list. Filters, order and slices belong in ``build``. ``build`` must not read the database: what it read would be
 kept for the life of the process (preparing refuses a query run while building).
 
-A stand-in is a value no page would ask for (a date in 1901, a negative id, a random UUID); preparing checks that
-each one reached the SQL's parameters unchanged and that nothing else did, and refuses otherwise (a lookup that
-rewrites its value, such as ``__contains``, or a list for ``__in``, cannot be prepared).
+A stand-in is a value no page would ask for (a date in 1901, a negative id, a random UUID). Preparing builds the
+query twice, with other stand-ins each time, and refuses it unless both give the same SQL with each stand-in
+among the parameters, unchanged, in the same places: a lookup that rewrites its value (``__contains``), a list
+for ``__in``, a value that decides the query's shape or is written into the SQL cannot be prepared.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ from django.db.models.sql import InsertQuery, Query
 KINDS = (int, str, uuid.UUID, datetime.datetime, datetime.date)
 
 
-def _stand_in(kind: type, n: int):
+def _stand_in(kind: type, n: int, draw: int):
+    """The ``n``-th parameter's stand-in in ``draw`` 0 or 1: preparing builds the query twice, each time with
+    other stand-ins, and both must give the same SQL with the stand-ins in the same places."""
+    n += 1000 * draw
     if kind is int:
         return -987_654_321_000 - n
     if kind is str:
@@ -75,18 +79,28 @@ class PreparedQuery:
         return rows[0] if rows else None
 
     def _prepare(self, using: str) -> _Prepared:
-        stand_ins = {name: _stand_in(kind, n) for n, (name, kind) in enumerate(self.kinds.items())}
+        """Build and compile twice with other stand-ins: the same SQL, with each stand-in in the same places of
+        its parameters, or the query cannot be prepared (a value rewritten by its lookup, a value that decides
+        the query's shape, a constant that happens to equal a stand-in)."""
+        first, second = (self._compiled(using, draw) for draw in (0, 1))
+        (queryset, compiler, sql, params, slots), (_, _, sql_again, params_again, slots_again) = first, second
+        constants = [param for param, slot in zip(params, slots, strict=True) if slot is None]
+        constants_again = [param for param, slot in zip(params_again, slots_again, strict=True) if slot is None]
+        missing = set(self.kinds) - set(slots)
+        if missing or sql != sql_again or slots != slots_again or constants != constants_again:
+            raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
+                             "reach the SQL as a parameter unchanged, in the same place whatever its value")
+        return _Prepared(queryset, compiler, sql, tuple(params), slots)
+
+    def _compiled(self, using: str, draw: int):
+        stand_ins = {name: _stand_in(kind, n, draw) for n, (name, kind) in enumerate(self.kinds.items())}
         with connections[using].execute_wrapper(_no_query_while_preparing):
             queryset = self.build(**stand_ins)
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
         by_value = {value: name for name, value in stand_ins.items()}
         slots = [by_value.get(param) if isinstance(param, KINDS) else None for param in params]
-        missing = set(stand_ins) - set(slots)
-        if missing or any(str(value) in sql for value in stand_ins.values()):
-            raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
-                             "reach the SQL as a parameter unchanged")
-        return _Prepared(queryset, compiler, sql, tuple(params), slots)
+        return queryset, compiler, sql, params, slots
 
 
 def _no_query_while_preparing(execute, sql, params, many, context):

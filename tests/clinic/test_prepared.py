@@ -147,3 +147,19 @@ def test_a_prepared_insert_writes_the_row_djangos_create_writes():
     assert [getattr(prepared, name) for name in columns] == [getattr(created, name) for name in columns]
     assert prepared.occurred_at == moment and prepared.public_id != created.public_id
     assert prepared.chain_seq == created.chain_seq + 1 and prepared.prev_hash == created.hash and prepared.hash
+
+
+def test_a_query_whose_shape_or_constants_depend_on_the_value_is_refused():
+    """Preparing builds twice with other stand-ins: a value that decides the query's shape, or a constant that
+    happens to equal a stand-in, would otherwise run the wrong SQL for every other value."""
+    def shaped(*, word):
+        patients = Patient.objects.all()
+        return patients.filter(legal_last_name=word) if word.endswith("-0\x1f") else patients.filter(email=word)
+
+    with pytest.raises(ValueError, match="same place whatever its value"):
+        PreparedQuery(shaped, word=str)(word="x")
+    same_as_a_stand_in = PreparedQuery(
+        lambda *, born: Patient.objects.filter(date_of_birth__gt=born, created_at__date__gt=datetime.date(1901, 1, 1)),
+        born=datetime.date)
+    with pytest.raises(ValueError):
+        same_as_a_stand_in(born=datetime.date(1970, 1, 1))
