@@ -66,16 +66,17 @@ class FilterForm(forms.Form):
     Choice fields must hold their choices as a list (``staff_choices``), not a queryset."""
 
     def fields_html(self) -> dict[str, SafeString]:
-        if self.is_bound:
+        if self.is_bound or self.initial or self.prefix:  # only the plain empty filter is the same for everyone
             return self._laid_out()
         choices = tuple((name, tuple(field.choices)) for name, field in self.fields.items()
                         if isinstance(field, forms.ChoiceField))
         key = (type(self), choices)
-        if key not in _BLANK_FIELDS_HTML:
+        html = _BLANK_FIELDS_HTML.get(key)
+        if html is None:
             if len(_BLANK_FIELDS_HTML) >= 16:  # staff lists come and go: keep the latest few
                 _BLANK_FIELDS_HTML.clear()
-            _BLANK_FIELDS_HTML[key] = self._laid_out()
-        return _BLANK_FIELDS_HTML[key]
+            html = _BLANK_FIELDS_HTML[key] = self._laid_out()
+        return html  # this request's, even if another thread cleared the cache meanwhile
 
     def _laid_out(self) -> dict[str, SafeString]:
         return {name: as_crispy_field(self[name]) for name in self.fields}

@@ -61,7 +61,7 @@ class PreparedQuery:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"a prepared query takes {sorted(self.kinds)}, not {sorted(values)}")
         for name, value in values.items():
-            if not isinstance(value, self.kinds[name]) or (
+            if not isinstance(value, self.kinds[name]) or isinstance(value, bool) or (
                     self.kinds[name] is datetime.date and isinstance(value, datetime.datetime)):
                 raise TypeError(f"{name} is a {self.kinds[name].__name__}, not {value!r}")
             if isinstance(value, datetime.datetime) and value.tzinfo is None:
@@ -71,7 +71,7 @@ class PreparedQuery:
             with self._lock:
                 prepared = self._prepared.get(using) or self._prepare(using)
                 self._prepared[using] = prepared
-        return prepared.run(values)
+        return prepared.run(values, using)
 
     def first(self, **values):
         """The first row, or None: for a ``build`` that slices ``[:1]``."""
@@ -90,6 +90,7 @@ class PreparedQuery:
         if missing or sql != sql_again or slots != slots_again or constants != constants_again:
             raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
                              "reach the SQL as a parameter unchanged, in the same place whatever its value")
+        compiler.connection = None  # each run sets its own thread's: the preparing thread's is not kept alive
         return _Prepared(queryset, compiler, sql, tuple(params), slots)
 
     def _compiled(self, using: str, draw: int):
@@ -111,10 +112,11 @@ class _Prepared:
     def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[str | None]):
         self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
 
-    def run(self, values: dict) -> list:
+    def run(self, values: dict, using: str) -> list:
         params = tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
                                                                                          strict=True))
         queryset = self.queryset._chain()
+        queryset._db = using  # the database it was compiled for, whatever a router would say
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
         queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self.sql, params)
         return list(queryset)

@@ -90,11 +90,14 @@ _CLOSEST_TO_ONE_NAME = PreparedQuery(lambda *, word: _closest([word]), word=str)
 
 
 def _first_page_of_one_word(words: list[str]) -> list[Patient] | None:
-    """The first page of a one-word search by name or date of birth; None for anything else (read as usual)."""
-    if len(words) != 1 or _is_phone_word(words[0]):
+    """The first page of a one-word search by date of birth or name (a date is tried first, as
+    ``_patients_matching`` does: its digits would pass for a phone number's); None for anything else."""
+    if len(words) != 1:
         return None
     born = _as_date(words[0])
-    return _FIRST_PAGE_BY_NAME(word=words[0]) if born is None else _FIRST_PAGE_BY_BIRTH(born=born)
+    if born is not None:
+        return _FIRST_PAGE_BY_BIRTH(born=born)
+    return None if _is_phone_word(words[0]) else _FIRST_PAGE_BY_NAME(word=words[0])
 
 
 # One misspelt name (the usual misspelt search): the closest few last names and the closest few first names,
@@ -128,10 +131,10 @@ def _patients_matching(words: list[str | datetime.date], *, fuzzy: bool) -> Quer
     patients = Patient.objects.select_related("location")
     for word in words:
         date = word if isinstance(word, datetime.date) else _as_date(word)
-        digits = re.sub(r"\D", "", word)
         if date is not None:
             patients = patients.filter(date_of_birth=date)
         elif _is_phone_word(word):
+            digits = re.sub(r"\D", "", word)
             patients = patients.filter(phone__contains=digits[-4:]) if len(digits) < 7 else patients.filter(
                 Q(phone__contains=digits[-7:-4]) & Q(phone__contains=digits[-4:]))
         elif fuzzy:

@@ -50,15 +50,17 @@ PAGE_SIZE = 50
 NEWEST_PAGE = PreparedQuery(lambda: access_events_list().order_by("-occurred_at", "-id")[:PAGE_SIZE + 1])
 
 
+def access_log_newest_page() -> KeysetPage:
+    """How the log opens, no filter and no cursor: its newest page, from a query prepared once."""
+    rows = NEWEST_PAGE()
+    return _page(rows[:PAGE_SIZE], {}, more_newer=False, more_older=len(rows) > PAGE_SIZE)
+
+
 def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = PAGE_SIZE) -> KeysetPage:
     """The page of ``events`` before (older than) or after (newer than) the cursor in ``params``, walking the
-    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included; none at
-    all: the log's newest page (``NEWEST_PAGE``)."""
+    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included."""
     filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
     before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
-    if not params and size == PAGE_SIZE:
-        rows = NEWEST_PAGE()
-        return _page(rows[:size], filters, more_newer=False, more_older=len(rows) > size)
     # Each cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the
     # cursor, so a page far back read every newer event first.
     if after is not None:

@@ -7,7 +7,12 @@ from django.utils.module_loading import import_string
 from clinic.audit.forms import AccessLogFilterForm
 from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
-from clinic.audit.selectors import access_events_list, access_events_page, access_log_day_heads
+from clinic.audit.selectors import (
+    access_events_list,
+    access_events_page,
+    access_log_day_heads,
+    access_log_newest_page,
+)
 from clinic.audit.services import access_event_record
 from clinic.html import format_html
 from clinic.templatetags.local_time import clinic_time_zone, local_seconds
@@ -24,7 +29,7 @@ def access_log(request):
     else:
         filters = form.cleaned_data if form.is_bound else {}
         events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
-    page = access_events_page(events, params=request.GET.dict())
+    page = access_events_page(events, params=request.GET.dict()) if request.GET else access_log_newest_page()
     _label_patients(page.object_list)
     # The log names patients, so reading it is itself an access event (issue 8, item 6).
     access_event_record(request=request, patient_id=None,

@@ -163,3 +163,27 @@ def test_a_query_whose_shape_or_constants_depend_on_the_value_is_refused():
         born=datetime.date)
     with pytest.raises(ValueError):
         same_as_a_stand_in(born=datetime.date(1970, 1, 1))
+
+
+def test_a_value_derived_from_a_parameter_or_a_flag_for_an_id_is_refused():
+    """A value worked out from a parameter in ``build`` (the day before, say) is a constant of each draft, and
+    would be kept for good: the two drafts' constants differ, so preparing refuses. ``True`` is not an id."""
+    def day_before(*, born):
+        return Patient.objects.filter(date_of_birth__gt=born - datetime.timedelta(days=1),
+                                      date_of_birth__lte=born)
+
+    with pytest.raises(ValueError, match="same place whatever its value"):
+        PreparedQuery(day_before, born=datetime.date)(born=datetime.date(1970, 1, 1))
+    with pytest.raises(TypeError):
+        PATIENTS_BORN(location_id=True, born_after=datetime.date(1970, 1, 1), last_name="x")
+
+
+def test_a_prepared_query_runs_on_the_database_it_was_asked_for(monkeypatch):
+    """``using``: the rows come from that alias's connection, whatever a router would choose."""
+    location = LocationFactory()
+    PatientFactory(location=location, date_of_birth=datetime.date(1990, 1, 1))
+    with CaptureQueriesContext(connections["default"]) as queries:
+        rows = PATIENTS_BORN(using="default", location_id=location.pk, born_after=datetime.date(1970, 1, 1),
+                             last_name="x")
+    assert len(rows) == 1 and len(queries) == 1
+    assert PATIENTS_BORN._prepared["default"].compiler.connection is None  # the preparing thread's not kept

@@ -348,3 +348,26 @@ def test_the_patient_page_takes_the_same_queries_whatever_the_patient(front_desk
     response, queries = page_queries(front_desk_client, PatientFactory(location=location).get_absolute_url())
     # No intake yet: no link, decision or consent to read.
     assert len(queries) == PATIENT_PAGE_QUERIES - 3, "\n".join(q[:110] for q in queries)
+
+
+@pytest.mark.parametrize("typed", ["1980-05-06", "05/06/1980", "05-06-1980"])
+def test_a_one_word_date_of_birth_search_reads_its_first_page_prepared(location, typed, monkeypatch):
+    """A date's digits would pass for a phone number's: the date is tried first, and its first page comes from
+    the prepared query (issue 13), with the same patients and number as the plain search."""
+    import datetime
+
+    from patients import selectors
+
+    born = sorted((PatientFactory(location=location, date_of_birth=datetime.date(1980, 5, 6),
+                                  legal_last_name=f"B{n}") for n in range(3)), key=lambda p: p.legal_last_name)
+    PatientFactory(location=location, date_of_birth=datetime.date(1980, 6, 5))
+    asked, prepared = [], selectors._FIRST_PAGE_BY_BIRTH
+
+    def spy(**values):
+        asked.append(values)
+        return prepared(**values)
+
+    monkeypatch.setattr(selectors, "_FIRST_PAGE_BY_BIRTH", spy)
+    found = selectors.patients_search(query=typed)
+    assert asked == [{"born": datetime.date(1980, 5, 6)}]
+    assert list(found) == born and found.count() == 3

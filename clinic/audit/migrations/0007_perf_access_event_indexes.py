@@ -2,14 +2,17 @@
 
 occurred_at, actor and patient_id lose their single-column indexes: (occurred_at, id) and (actor_id, occurred_at,
 id) from 0006 serve every lookup those served; patient_id's becomes (patient_id, occurred_at DESC, id DESC), which
-also gives the access report a patient's newest events in order."""
+also gives the access report a patient's newest events in order. The new index is built CONCURRENTLY: every page
+with patient data writes an event, and a plain CREATE INDEX would hold those writes for as long as the build."""
 
 import django.db.models.deletion
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
     dependencies = [
         ('audit', '0006_perf_access_log_keyset'),
@@ -17,7 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='accessevent',
             index=models.Index(fields=['patient_id', '-occurred_at', '-id'], name='access_event_patient_idx'),
         ),
