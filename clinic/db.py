@@ -81,6 +81,28 @@ def status_transition_trigger(*, name: str, noun: str, transitions: Mapping[str,
                              func=ModelFunc(build))
 
 
+def adult_date_of_birth_trigger(*, name: str, min_age_years: int) -> pgtrigger.Trigger:
+    """A ``date_of_birth`` of a person at least ``min_age_years`` old, born in 1900 or later (CLINICAL.md §2: adults
+    only), checked by PostgreSQL on every insert and every change of the date, whoever writes it.
+
+    "Today" is the latest calendar day on earth (UTC+14, Pacific/Kiritimati), so PostgreSQL refuses only someone
+    under age in every time zone: the forms' rule (patients/validators.py, the clinic's own day) is stricter, so a
+    date a form accepted is never refused here, and a script or bulk load that skips the forms still cannot
+    register a child."""
+    def build(meta) -> str:
+        born = column(meta, "date_of_birth")
+        return f"""
+    IF NEW.{born} < DATE '1900-01-01'
+       OR NEW.{born} > (now() AT TIME ZONE 'Pacific/Kiritimati')::date - INTERVAL '{int(min_age_years)} years' THEN
+        RAISE EXCEPTION 'date of birth % is not an adult''s ({int(min_age_years)} or older, born 1900 or later)',
+            NEW.{born} USING ERRCODE = 'check_violation', CONSTRAINT = {sql_literal(name)};
+    END IF;
+    RETURN NEW;
+    """
+
+    return ModelTrigger(name=name, update_of=("date_of_birth",), when=pgtrigger.Before, func=ModelFunc(build))
+
+
 def placement_trigger(*, name: str, location_model, chair_model, slot_field: str, chair_field: str,
                       location_field: str, ratio_field: str, slot_constraint: str,
                       chair_constraint: str) -> pgtrigger.Trigger:

@@ -8,7 +8,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 
+from clinic.db import adult_date_of_birth_trigger
 from clinic.models import Location
+from patients.validators import MIN_AGE_YEARS
 
 
 class UnaccentUpper(models.Func):
@@ -62,6 +64,7 @@ class Patient(models.Model):
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
         ]
+        triggers = [adult_date_of_birth_trigger(name="patient_adult_date_of_birth", min_age_years=MIN_AGE_YEARS)]
 
     def __str__(self) -> str:
         return self.full_name

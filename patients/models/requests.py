@@ -11,8 +11,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
-from clinic.db import status_transition_trigger
+from clinic.db import adult_date_of_birth_trigger, status_transition_trigger
 from clinic.models import Location
+from patients.validators import MIN_AGE_YEARS
 
 
 @pghistory.track()
@@ -54,6 +55,7 @@ class IntakeRequest(models.Model):
         triggers = [  # decided once: a request never goes back to waiting, nor from one outcome to another
             status_transition_trigger(name="intake_request_status_transition", noun="an intake request",
                                       transitions={"pending": ["accepted", "merged", "discarded"]}),
+            adult_date_of_birth_trigger(name="intake_request_adult_date_of_birth", min_age_years=MIN_AGE_YEARS),
         ]
 
     def __str__(self) -> str:
