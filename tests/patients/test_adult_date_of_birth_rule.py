@@ -56,3 +56,22 @@ def test_changing_a_patients_date_of_birth_to_a_childs_is_refused(patient):
     with raises_db_rule("patient_adult_date_of_birth"):
         execute("UPDATE patients_patient SET date_of_birth = %s WHERE id = %s", [child, patient.pk])
     execute("UPDATE patients_patient SET legal_last_name = 'Renamed' WHERE id = %s", [patient.pk])  # other columns
+
+
+def test_the_admins_patient_form_refuses_a_childs_date_on_the_field_not_with_an_error_page(patient):
+    """PostgreSQL would refuse it anyway; the admin's form says so first, on the field, and keeps the patient."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.factories import client_for
+
+    admin = get_user_model().objects.create_superuser(email="root@clinic.test", password="x", full_name="Root")
+    client = client_for(admin)
+    url = reverse("admin:patients_patient_change", args=[patient.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: getattr(form.initial.get(name), "pk", form.initial.get(name)) or "" for name in form.fields}
+    data["date_of_birth"] = _years_before(_latest_today_on_earth(), 9).isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 200 and "18 or older" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.date_of_birth.year < datetime.date.today().year - 17
