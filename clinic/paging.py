@@ -1,5 +1,10 @@
 """Paging that does not count a whole large table on every view (issue 13)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
@@ -74,3 +79,39 @@ class FirstPageCounted:
         if isinstance(index, slice):
             return (index.start or 0) >= 0 and index.stop is not None and 0 <= index.stop <= len(self.first_page)
         return 0 <= index < len(self.first_page)
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list that grows for ever, newest first, and the query strings of the pages around it ("?…",
+    filters kept) or None at either end. No page numbers: counting a million rows on every view costs more than
+    the page (issue 13)."""
+
+    object_list: list
+    newer: str | None
+    older: str | None
+
+
+def keyset_page(*, params: dict, size: int, parse: Callable[[str | None], Any], cursor: Callable[[Any], str],
+                older: Callable[[Any, int], list], newer: Callable[[Any, int], list] | None) -> KeysetPage:
+    """The page before (older than) or after (newer than) the cursor in ``params`` (``?before=`` / ``?after=``,
+    read by ``parse``: None for no cursor or a damaged one, which opens the newest page). ``older(key, limit)``
+    gives up to ``limit`` rows older than ``key`` (None: the newest), newest first; ``newer(key, limit)`` those
+    newer than ``key``, oldest first (None where no ``after`` is ever read). One row more than the page is read, to
+    know whether there are more."""
+    filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
+    before, after = parse(params.get("before")), parse(params.get("after"))
+    if after is not None:
+        rows = newer(after, size + 1)
+        more_newer, rows = len(rows) > size, rows[:size][::-1]
+        more_older = bool(rows)
+    else:
+        rows = older(before, size + 1)
+        more_older, rows = len(rows) > size, rows[:size]
+        more_newer = before is not None and bool(rows)
+
+    def link(name: str, row) -> str:
+        return "?" + urlencode({**filters, name: cursor(row)})
+
+    return KeysetPage(object_list=rows, newer=link("after", rows[0]) if more_newer else None,
+                      older=link("before", rows[-1]) if more_older else None)

@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from heapq import merge
-from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from clinic.audit.models import AccessEvent
-from clinic.audit.selectors import KeysetPage
+from clinic.paging import KeysetPage, keyset_page
 from patients.models import Intake, IntakeRequest, Patient
 
 CHANGE = "change"
@@ -119,24 +118,9 @@ def _view_after(key: Key) -> Q:
 
 def access_timeline_page(timeline: AccessTimeline, *, params: dict, size: int = 50) -> KeysetPage:
     """The page before (older than) or after (newer than) the cursor in ``params``, with the links to the pages
-    around it, filters kept, as the access log's (clinic.audit.selectors.access_events_page). A cursor that
-    cannot be read opens the newest page."""
-    filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
-    before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
-    if after is not None:
-        rows = timeline.newer_than(after, size + 1)
-        more_newer, rows = len(rows) > size, rows[:size][::-1]
-        more_older = bool(rows)
-    else:
-        rows = timeline.older_than(before, size + 1)
-        more_older, rows = len(rows) > size, rows[:size]
-        more_newer = before is not None and bool(rows)
-
-    def link(name: str, entry: TimelineEntry) -> str:
-        return "?" + urlencode({**filters, name: _cursor(entry)})
-
-    return KeysetPage(object_list=rows, newer=link("after", rows[0]) if more_newer else None,
-                      older=link("before", rows[-1]) if more_older else None)
+    around it, filters kept, as the access log's. A cursor that cannot be read opens the newest page."""
+    return keyset_page(params=params, size=size, parse=_parse_cursor, cursor=_cursor,
+                       older=timeline.older_than, newer=timeline.newer_than)
 
 
 def _cursor(entry: TimelineEntry) -> str:

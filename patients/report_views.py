@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 
 from clinic.audit.html import table_rows
 from clinic.audit.models import AccessEvent
-from clinic.audit.selectors import KeysetPage
 from clinic.audit.services import access_event_record
 from clinic.forms import FilterForm, staff_choices
+from clinic.paging import KeysetPage
 from clinic.templatetags.local_time import local
 from patients.access_report import KINDS, access_timeline_page, patient_access_timeline
 from patients.models import Patient

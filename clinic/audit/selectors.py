@@ -1,10 +1,9 @@
 import datetime
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
+from clinic.paging import KeysetPage, keyset_page
 from clinic.prepared import PreparedQuery
 
 
@@ -19,17 +18,6 @@ def access_events_list(*, patient_id=None, actor=None) -> QuerySet[AccessEvent]:
     if actor is not None:
         events = events.filter(actor=actor)
     return events
-
-
-@dataclass
-class KeysetPage:
-    """One page of the access log, newest first, and the query strings of the pages around it ("?…", filters
-    kept) or None at either end. No page numbers: counting a million events on every view costs more than the
-    page (issue 13)."""
-
-    object_list: list
-    newer: str | None
-    older: str | None
 
 
 def _cursor(event: AccessEvent) -> str:
@@ -52,39 +40,25 @@ NEWEST_PAGE = PreparedQuery(lambda: access_events_list().order_by("-occurred_at"
 
 def access_log_newest_page() -> KeysetPage:
     """How the log opens, no filter and no cursor: its newest page, from a query prepared once."""
-    rows = NEWEST_PAGE()
-    return _page(rows[:PAGE_SIZE], {}, more_newer=False, more_older=len(rows) > PAGE_SIZE)
+    return keyset_page(params={}, size=PAGE_SIZE, parse=_parse_cursor, cursor=_cursor,
+                       older=lambda key, limit: NEWEST_PAGE(), newer=None)
 
 
 def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = PAGE_SIZE) -> KeysetPage:
     """The page of ``events`` before (older than) or after (newer than) the cursor in ``params``, walking the
-    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included."""
-    filters = {key: value for key, value in params.items() if key not in ("before", "after") and value}
-    before, after = _parse_cursor(params.get("before")), _parse_cursor(params.get("after"))
-    # Each cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the
-    # cursor, so a page far back read every newer event first.
-    if after is not None:
-        rows = list(events.filter(Q(occurred_at__gt=after[0]) | Q(occurred_at=after[0], pk__gt=after[1]),
-                                  occurred_at__gte=after[0])
-                    .order_by("occurred_at", "id")[:size + 1])
-        more_newer, rows = len(rows) > size, rows[:size][::-1]
-        more_older = bool(rows)
-    else:
-        if before is not None:
-            events = events.filter(Q(occurred_at__lt=before[0]) | Q(occurred_at=before[0], pk__lt=before[1]),
-                                   occurred_at__lte=before[0])
-        rows = list(events.order_by("-occurred_at", "-id")[:size + 1])
-        more_older, rows = len(rows) > size, rows[:size]
-        more_newer = before is not None and bool(rows)
-    return _page(rows, filters, more_newer=more_newer, more_older=more_older)
+    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included. Each
+    cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the cursor,
+    so a page far back read every newer event first."""
+    def older(key, limit):
+        rows = events if key is None else events.filter(
+            Q(occurred_at__lt=key[0]) | Q(occurred_at=key[0], pk__lt=key[1]), occurred_at__lte=key[0])
+        return list(rows.order_by("-occurred_at", "-id")[:limit])
 
+    def newer(key, limit):
+        return list(events.filter(Q(occurred_at__gt=key[0]) | Q(occurred_at=key[0], pk__gt=key[1]),
+                                  occurred_at__gte=key[0]).order_by("occurred_at", "id")[:limit])
 
-def _page(rows: list, filters: dict, *, more_newer: bool, more_older: bool) -> KeysetPage:
-    def link(key: str, event: AccessEvent) -> str:
-        return "?" + urlencode({**filters, key: _cursor(event)})
-
-    return KeysetPage(object_list=rows, newer=link("after", rows[0]) if more_newer else None,
-                      older=link("before", rows[-1]) if more_older else None)
+    return keyset_page(params=params, size=size, parse=_parse_cursor, cursor=_cursor, older=older, newer=newer)
 
 
 # Day by day from the newest, each day's last event found by one probe of the (occurred_at, id) index:
