@@ -22,6 +22,7 @@ from clinic.models import Location
 from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
+from sessions.selectors.boards import active_locations
 from sessions.selectors.records import signature_overdue_after
 
 S = Appointment.Status
@@ -82,10 +83,6 @@ def _day_q(locations: list[Location], now: datetime, days: int) -> Q:
         q |= Q(location_id__in=location_ids, start__gte=to_utc(day, time(0), zone),
                start__lt=to_utc(day + timedelta(days=days), time(0), zone))
     return q
-
-
-def active_locations() -> list[Location]:
-    return list(Location.objects.filter(is_active=True).order_by("name"))
 
 
 class StartCount(NamedTuple):

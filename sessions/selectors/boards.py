@@ -273,6 +273,15 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     return [WeekDay(d, by_day[d], d.weekday() in location.open_weekdays) for d in days]
 
 
+# The active locations by name: the board's and week's location switcher, and the home page's days. Prepared once
+# (clinic.prepared, issue 13).
+_ACTIVE_LOCATIONS = PreparedQuery(lambda: Location.objects.filter(is_active=True).order_by("name", "id"))
+
+
+def active_locations() -> list[Location]:
+    return _ACTIVE_LOCATIONS()
+
+
 def locations_with_chairs() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).annotate(chair_count=Count("chairs")).prefetch_related(
         Prefetch("chairs", queryset=Chair.objects.order_by("position", "name")))

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Location
-from clinic.prepared import PreparedQuery
 from patients.models import Patient
 from sessions import forms, selectors
 from sessions.models import Appointment
@@ -33,13 +32,10 @@ def _render(request, template: str, context: dict, *, time_zone: str, status: in
         return render(request, template, context, status=status)
 
 
-_ACTIVE_LOCATIONS = PreparedQuery(lambda: Location.objects.filter(is_active=True).order_by("name", "id"))
-
-
 def _locations_and_chosen(request) -> tuple[list[Location], Location | None]:
     """The active locations (a page's location switcher lists them) and the one ?location= asks for, or the
     first by name: one query, prepared once (a clinic has a handful of locations; issue 13)."""
-    locations = _ACTIVE_LOCATIONS()
+    locations = selectors.active_locations()
     wanted = request.GET.get("location", "")
     wanted_id = uuid.UUID(wanted) if _is_uuid(wanted) else None
     chosen = next((place for place in locations if place.public_id == wanted_id), None)
