@@ -25,10 +25,10 @@ from patients.forms import (
 )
 from patients.html import intake_queue_rows
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
+from patients.search import SEARCH_PAGE, patients_search
 from patients.search_session import recalled_search, remember_search
 from patients.selectors import (
     QUEUE_PAGE,
-    SEARCH_PAGE,
     front_desk_summary,
     intake_decisions,
     intake_latest,
@@ -39,7 +39,6 @@ from patients.selectors import (
     intake_queue_open,
     intake_status_counts,
     patient_with_location,
-    patients_search,
     rems_enrollment_latest,
 )
 from patients.services import (

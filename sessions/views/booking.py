@@ -13,13 +13,9 @@ from clinic.audit.models import AccessEvent
 from clinic.audit.services import access_event_record, access_event_record_list
 from clinic.models import Location
 from patients.models import Patient
+from patients.search import SEARCH_PAGE, patients_search
 from patients.search_session import recalled_search, remember_search
-from patients.selectors import (
-    SEARCH_PAGE,
-    booking_blockers,
-    current_treatment_plan,
-    patients_search,
-)
+from patients.selectors import booking_blockers, current_treatment_plan
 from sessions import forms, selectors, services
 from sessions.models import Chair
 

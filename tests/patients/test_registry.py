@@ -150,7 +150,7 @@ def test_a_cleared_patient_page_leads_front_desk_to_booking(front_desk_client, l
 
 
 def test_search_tries_misspellings_only_when_no_name_matches_as_typed(location):
-    from patients.selectors import patients_search
+    from patients.search import patients_search
 
     PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
     PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivero")
@@ -162,7 +162,7 @@ def test_search_tries_misspellings_only_when_no_name_matches_as_typed(location):
 def test_a_misspelt_search_shows_only_the_closest_names_closest_first(location):
     """Issue 13: a misspelling matches many names in a large registry; the list is the top few by
     similarity, never every candidate sorted and counted."""
-    from patients.selectors import FUZZY_SEARCH_LIMIT, patients_search
+    from patients.search import FUZZY_SEARCH_LIMIT, patients_search
 
     PatientFactory.create_batch(FUZZY_SEARCH_LIMIT + 5, location=location, legal_first_name="Al",
                                 legal_last_name="Rivera")
@@ -220,7 +220,7 @@ def test_a_search_results_page_takes_the_same_queries_for_1_and_50_matches(front
 
 @pytest.mark.parametrize("query", ["nunez", "Nunez Zoe", "NUÑEZ zoë", "ñúñez-o'brien"])
 def test_search_ignores_accents_in_the_registry(location, query):
-    from patients.selectors import patients_search
+    from patients.search import patients_search
 
     PatientFactory(location=location, legal_first_name="Zoë", legal_last_name="Ñúñez-O'Brien")
     PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
@@ -228,7 +228,7 @@ def test_search_ignores_accents_in_the_registry(location, query):
 
 
 def test_search_ignores_accents_in_the_query(location):
-    from patients.selectors import patients_search
+    from patients.search import patients_search
 
     PatientFactory(location=location, legal_first_name="Zoe", legal_last_name="Nunez")
     assert [p.legal_last_name for p in patients_search(query="Zoë Ñúñez")] == ["Nunez"]
@@ -247,7 +247,7 @@ def _plan(queryset, *settings: str) -> str:
 
 
 def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
-    from patients.selectors import _patients_matching
+    from patients.search import _patients_matching
 
     # The query word goes through the IMMUTABLE function too: folded to a constant, so the LIKE is indexable.
     # (A tiny test table would be read whole anyway: only bitmap scans are left to the planner here.)
@@ -260,7 +260,7 @@ def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
 def test_a_misspelt_name_ranks_the_closest_few_of_each_name_then_those_together(location):
     """Issue 13: a misspelling matches thousands of names in a large registry. Each name's candidates come
     from its own trigram index, and only its closest few go on to be ranked with the other name's."""
-    from patients.selectors import FUZZY_SEARCH_LIMIT, _closest, patients_search
+    from patients.search import FUZZY_SEARCH_LIMIT, _closest, patients_search
 
     alex = PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
     query = _closest(["Rivra"])
@@ -272,7 +272,7 @@ def test_a_misspelt_name_ranks_the_closest_few_of_each_name_then_those_together(
 
 
 def test_a_misspelt_name_with_a_date_of_birth_ranks_only_the_patients_born_that_day(location):
-    from patients.selectors import patients_search
+    from patients.search import patients_search
 
     born = datetime.date(1980, 5, 6)
     PatientFactory.create_batch(30, location=location, legal_first_name="Al", legal_last_name="Rivera")
@@ -356,18 +356,18 @@ def test_a_one_word_date_of_birth_search_reads_its_first_page_prepared(location,
     the prepared query (issue 13), with the same patients and number as the plain search."""
     import datetime
 
-    from patients import selectors
+    from patients import search
 
     born = sorted((PatientFactory(location=location, date_of_birth=datetime.date(1980, 5, 6),
                                   legal_last_name=f"B{n}") for n in range(3)), key=lambda p: p.legal_last_name)
     PatientFactory(location=location, date_of_birth=datetime.date(1980, 6, 5))
-    asked, prepared = [], selectors._FIRST_PAGE_BY_BIRTH
+    asked, prepared = [], search._FIRST_PAGE_BY_BIRTH
 
     def spy(**values):
         asked.append(values)
         return prepared(**values)
 
-    monkeypatch.setattr(selectors, "_FIRST_PAGE_BY_BIRTH", spy)
-    found = selectors.patients_search(query=typed)
+    monkeypatch.setattr(search, "_FIRST_PAGE_BY_BIRTH", spy)
+    found = search.patients_search(query=typed)
     assert asked == [{"born": datetime.date(1980, 5, 6)}]
     assert list(found) == born and found.count() == 3
