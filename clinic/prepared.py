@@ -140,10 +140,7 @@ class _PinnedQuery(Query):
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler
 
-    def clone(self):
-        raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")
-
-    def chain(self, klass=None):
+    def clone(self):  # ``chain`` clones too
         raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")
 
 
@@ -155,7 +152,9 @@ class PreparedInsert:
 
     def __init__(self, model):
         self.model = model
-        self.fields = [field for field in model._meta.local_concrete_fields if field is not model._meta.auto_field]
+        # As Django's own insert: not the auto id, not a column PostgreSQL generates.
+        self.fields = [field for field in model._meta.local_concrete_fields
+                       if field is not model._meta.auto_field and not field.generated]
         self._sql: dict[str, str] = {}
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> None:

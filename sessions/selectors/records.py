@@ -238,7 +238,7 @@ def chart_data(page: RecordPage) -> dict:
     }
 
 
-def records_awaiting_signature(*, now: datetime | None) -> QuerySet[SessionRecord]:
+def records_awaiting_signature() -> QuerySet[SessionRecord]:
     """Discharged (or stopped) records not yet signed, oldest first."""
     return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
@@ -253,12 +253,12 @@ def records_awaiting_signature(*, now: datetime | None) -> QuerySet[SessionRecor
 # page, the one nearly always shown, comes with the number waiting from one query prepared once (issue 13).
 RECORDS_TO_SIGN_PAGE = 50
 _RECORDS_TO_SIGN_FIRST_PAGE = PreparedQuery(
-    lambda: counted_first_page(records_awaiting_signature(now=None), RECORDS_TO_SIGN_PAGE))
+    lambda: counted_first_page(records_awaiting_signature(), RECORDS_TO_SIGN_PAGE))
 
 
 def records_to_sign() -> FirstPageCounted:
     """``records_awaiting_signature`` as the queue pages them: the first page read with their number."""
-    return FirstPageCounted(lambda: records_awaiting_signature(now=None), RECORDS_TO_SIGN_PAGE,
+    return FirstPageCounted(lambda: records_awaiting_signature(), RECORDS_TO_SIGN_PAGE,
                             first_page=_RECORDS_TO_SIGN_FIRST_PAGE())
 
 
