@@ -14,6 +14,7 @@ from django.utils import timezone
 from clinic.clinical import dose_cap_mg_per_kg
 from clinic.models import Location
 from clinic.phones import PhoneField
+from clinic.templatetags.local_time import clinic_time_zone
 from clinic.timezones import canonical_zones, time_zone_choices
 from clinic.timezones import local_today as clinic_local_today
 from sessions.courses import to_local, to_utc
@@ -29,10 +30,8 @@ BOOKING_HORIZON = timedelta(days=730)  # dates further than this either side are
 
 def local_today(location: Location | None):
     """Today in the location's wall time. The server runs in UTC, whose date is already tomorrow every
-    evening in the Americas (DESIGN.md §5); without a location, the server's date."""
-    if location is None:
-        return timezone.localdate()
-    return clinic_local_today(location.time_zone)
+    evening in the Americas (DESIGN.md §5); without a location (a form not yet filled in), the clinic's."""
+    return clinic_local_today(location.time_zone if location is not None else clinic_time_zone())
 
 
 def _within_horizon(day, today):

@@ -34,3 +34,18 @@ def test_a_location_saved_with_an_alias_can_still_be_edited(location):
     location.save()
     form = LocationScheduleForm(instance=location)
     assert "US/Eastern" in _offered(form)[0][1]
+
+
+def test_today_without_a_location_is_the_clinics_not_the_servers(db):
+    """At 02:00 UTC the server's date is already tomorrow in New York: a form with no location chosen yet checks
+    its dates against the clinic's day (its first active location's), as everything else does (DESIGN.md §5)."""
+    import datetime
+
+    import time_machine
+
+    from sessions.forms import local_today
+    from tests.factories import LocationFactory
+
+    LocationFactory(name="Downtown", time_zone="America/New_York")
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 2, 0, tzinfo=datetime.UTC), tick=False):
+        assert local_today(None) == datetime.date(2026, 11, 30)
