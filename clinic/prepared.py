@@ -14,16 +14,26 @@ A stand-in is a value no page would ask for (a date in 1901, a negative id, a ra
 query twice, with other stand-ins each time, and refuses it unless both give the same SQL with each stand-in
 among the parameters, unchanged, in the same places: a lookup that rewrites its value (``__contains``), a list
 for ``__in``, a value that decides the query's shape or is written into the SQL cannot be prepared.
+
+PostgreSQL keeps it too (``PREPARED_STATEMENTS_ON_SERVER``, on by default): on each database connection the SQL is
+sent once as ``PREPARE``, its constants written in and each value a ``$n``, and each call sends only ``EXECUTE``
+with the values. PostgreSQL then skips parsing and planning, which cost more than running the day board's joins
+(1.4 ms of 2.1; ``make bench``). A statement lives as long as its connection (persistent in production,
+``DB_CONN_MAX_AGE``); behind a pooler that hands one connection to many clients between transactions, turn it off.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import itertools
+import re
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql import InsertQuery, Query
@@ -52,10 +62,18 @@ class PreparedQuery:
     """``build(**stand_ins)`` returns the queryset; ``kinds`` names each parameter and its type. Call with the
     values: ``BOARD(location_id=3, day_start=…, day_end=…)``."""
 
+    # Every prepared query of the process, so a test can prepare each on the server (tests/clinic/test_prepared.py).
+    every: weakref.WeakSet[PreparedQuery] = weakref.WeakSet()
+
     def __init__(self, build: Callable[..., QuerySet], **kinds: type):
         self.build, self.kinds = build, kinds
         self._prepared: dict[str, _Prepared] = {}
         self._lock = threading.Lock()
+        PreparedQuery.every.add(self)
+
+    def stand_ins(self) -> dict:
+        """A value of each parameter's kind that no page asks for (for a test that runs every prepared query)."""
+        return {name: _stand_in(kind, n, 0) for n, (name, kind) in enumerate(self.kinds.items())}
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
         if values.keys() != self.kinds.keys():
@@ -91,7 +109,7 @@ class PreparedQuery:
             raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
                              "reach the SQL as a parameter unchanged, in the same place whatever its value")
         compiler.connection = None  # each run sets its own thread's: the preparing thread's is not kept alive
-        return _Prepared(queryset, compiler, sql, tuple(params), slots)
+        return _Prepared(queryset, compiler, sql, tuple(params), slots, ServerStatement(sql, tuple(params), slots))
 
     def _compiled(self, using: str, draw: int):
         stand_ins = {name: _stand_in(kind, n, draw) for n, (name, kind) in enumerate(self.kinds.items())}
@@ -109,17 +127,86 @@ def _no_query_while_preparing(execute, sql, params, many, context):
 
 
 class _Prepared:
-    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[str | None]):
+    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[str | None],
+                 statement: ServerStatement):
         self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
+        self.statement = statement
 
     def run(self, values: dict, using: str) -> list:
-        params = tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
-                                                                                         strict=True))
         queryset = self.queryset._chain()
         queryset._db = using  # the database it was compiled for, whatever a router would say
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
-        queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self.sql, params)
+        queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self._sql_and_params(values))
         return list(queryset)
+
+    def _sql_and_params(self, values: dict) -> Callable[[object], tuple[str, tuple]]:
+        """What the compiler sends on its connection: EXECUTE of the server's statement, or the SQL itself."""
+        if getattr(settings, "PREPARED_STATEMENTS_ON_SERVER", False):
+            return lambda connection: self.statement.execute(connection, values)
+        params = tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
+                                                                                         strict=True))
+        return lambda connection: (self.sql, params)
+
+
+_statement_numbers = itertools.count(1)
+# A placeholder (``%s``) or a percent sign written as Django writes it for psycopg2 (``%%``), left to right.
+_PLACEHOLDER = re.compile(r"(%%|%s)")
+
+
+class ServerStatement:
+    """A prepared query's SQL as a statement PostgreSQL keeps: ``PREPARE`` once per database connection, then
+    ``EXECUTE`` with the values. The constants are written into the statement as psycopg2 would send them; each
+    value is a ``$n``, its type PostgreSQL's reading of where it stands (a column it is compared with)."""
+
+    def __init__(self, sql: str, params: tuple, slots: list[str | None]):
+        self.name = f"clinic_prepared_{next(_statement_numbers)}"
+        self.sql, self.params, self.slots = sql, params, slots
+        self.order = list(dict.fromkeys(slot for slot in slots if slot is not None))  # $1, $2, … by name
+        placeholders = ", ".join(["%s"] * len(self.order))
+        self.execute_sql = f"EXECUTE {self.name}({placeholders})" if self.order else f"EXECUTE {self.name}"
+        self._text: str | None = None
+
+    def execute(self, connection, values: dict) -> tuple[str, list]:
+        """The SQL and values to send on ``connection`` (a Django connection), preparing the statement there
+        first if it is new to it. Where queries are logged (DEBUG, a test's CaptureQueriesContext) the
+        statement's text follows as a comment, so the log says what ran."""
+        if self.name not in _statements_on(connection):
+            self._prepare(connection)
+        sql = self.execute_sql
+        if connection.queries_logged:
+            sql += " /* " + self._text.replace("%", "%%").replace("*/", "* /") + " */"
+        return sql, [values[name] for name in self.order]
+
+    def _prepare(self, connection) -> None:
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {self.name} AS {self.text(cursor)}")
+        _statements_on(connection).add(self.name)
+
+    def text(self, cursor) -> str:
+        """The statement: the SQL with each constant written in (``cursor.mogrify``) and each value a ``$n``."""
+        if self._text is None:
+            params = iter(zip(self.params, self.slots, strict=True))
+
+            def written(piece: str) -> str:
+                if piece == "%%":
+                    return "%"
+                if piece != "%s":
+                    return piece
+                param, slot = next(params)
+                return f"${self.order.index(slot) + 1}" if slot is not None else cursor.mogrify("%s", [param]).decode()
+
+            self._text = "".join(written(piece) for piece in _PLACEHOLDER.split(self.sql))
+        return self._text
+
+
+def _statements_on(connection) -> set[str]:
+    """The statements prepared on ``connection``'s current database connection: a new connection (a reconnect
+    after ``CONN_MAX_AGE`` or a failed health check) starts with none."""
+    connection.ensure_connection()
+    kept = connection.__dict__.get("_clinic_statements")
+    if kept is None or kept[0] is not connection.connection:
+        kept = connection._clinic_statements = (connection.connection, set())
+    return kept[1]
 
 
 class _PinnedQuery(Query):
@@ -127,17 +214,17 @@ class _PinnedQuery(Query):
     change to it would not reach the SQL, so it refuses to be cloned (how every queryset method starts)."""
 
     @classmethod
-    def pinned(cls, query: Query, compiler, sql: str, params: tuple) -> _PinnedQuery:
+    def pinned(cls, query: Query, compiler, sql_and_params: Callable) -> _PinnedQuery:
         pinned = copy.copy(query)
         pinned.__class__ = cls
-        pinned._pinned = (compiler, sql, params)
+        pinned._pinned = (compiler, sql_and_params)
         return pinned
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
-        prepared, sql, params = self._pinned
+        prepared, sql_and_params = self._pinned
         compiler = copy.copy(prepared)
         compiler.connection = connection if connection is not None else connections[using]
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.as_sql = lambda *args, **kwargs: sql_and_params(compiler.connection)
         return compiler
 
     def clone(self):  # ``chain`` clones too

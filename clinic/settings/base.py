@@ -84,6 +84,9 @@ TEMPLATES = [
 ]
 
 # DATABASES is set by each environment's module (dev, test, production): importing this one starts nothing.
+# The pages' prepared queries (clinic/prepared.py) kept by PostgreSQL as statements, parsed and planned once per
+# connection. Off behind a pooler that hands one connection to many clients between transactions.
+PREPARED_STATEMENTS_ON_SERVER = env_bool("DB_SERVER_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
