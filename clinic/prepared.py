@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql import InsertQuery, Query
+from pghistory.runtime import _inject_history_context as _HISTORY_CONTEXT
 
 KINDS = (int, str, uuid.UUID, datetime.datetime, datetime.date)
 
@@ -137,7 +138,17 @@ class _Prepared:
         queryset._db = using  # the database it was compiled for, whatever a router would say
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
         queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self._sql_and_params(values))
-        return list(queryset)
+        connection = connections[using]
+        wrappers = connection.execute_wrappers
+        if _HISTORY_CONTEXT not in wrappers:
+            return list(queryset)
+        # pghistory gives every statement but a SELECT the request's history context, for the triggers that record
+        # changes: an EXECUTE of a prepared query is a read it cannot tell from a write.
+        connection.execute_wrappers = [wrapper for wrapper in wrappers if wrapper is not _HISTORY_CONTEXT]
+        try:
+            return list(queryset)
+        finally:
+            connection.execute_wrappers = wrappers
 
     def _sql_and_params(self, values: dict) -> Callable[[object], tuple[str, tuple]]:
         """What the compiler sends on its connection: EXECUTE of the server's statement, or the SQL itself."""

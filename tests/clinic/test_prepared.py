@@ -255,3 +255,18 @@ def test_every_prepared_query_of_the_app_prepares_and_runs_on_the_server():
     for query in queries:
         query(**query.stand_ins())
         assert _statement(query._prepared["default"].statement.name) is not None, query.build.__qualname__
+
+
+def test_a_prepared_read_goes_without_the_history_context_and_a_write_after_it_still_has_it():
+    """pghistory prefixes each statement but a SELECT with the page's history context (two set_config calls):
+    an EXECUTE is a read, and is sent alone; the changes after it are still recorded with their context."""
+    import pghistory
+
+    location = LocationFactory()
+    with pghistory.context(url="/board/"), CaptureQueriesContext(connection) as queries:
+        NAMED_LIKE_N(location_id=location.pk)
+        location.name = "Renamed"
+        location.save()
+    read, write = queries[0]["sql"], queries[-1]["sql"]
+    assert read.startswith("EXECUTE ") and "set_config" not in read
+    assert write.startswith("SELECT set_config('pghistory.context_id'") and 'UPDATE "clinic_location"' in write
