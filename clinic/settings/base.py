@@ -77,8 +77,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
-            # ``{{ value|phone }}``: a stored E.164 phone in the clinic's format, on every page and e-mail.
-            "builtins": ["clinic.templatetags.phones"],
+            # ``{{ value|phone }}``: a stored E.164 phone in the clinic's format, on every page and e-mail;
+            # ``{% url %}`` that reverses a route without arguments once per process.
+            "builtins": ["clinic.templatetags.phones", "clinic.templatetags.routes"],
         },
     },
 ]
@@ -169,7 +170,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "clinic.staticfiles.ClinicStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
