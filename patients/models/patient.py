@@ -4,7 +4,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 
@@ -61,10 +61,6 @@ class Patient(models.Model):
             # would split one patient's record in two.
             GinIndex(OpClass("last_name_key", name="gin_trgm_ops"), name="patient_last_key_trgm"),
             GinIndex(OpClass("first_name_key", name="gin_trgm_ops"), name="patient_first_key_trgm"),
-            # A misspelt name's closest few, read in order of closeness (``<->``) from these, not every similar
-            # name ranked (patients/search.py; issue 13: 2,000 candidates of 50,000 patients for a 5-letter name).
-            GistIndex(OpClass("last_name_key", name="gist_trgm_ops"), name="patient_last_key_closest"),
-            GistIndex(OpClass("first_name_key", name="gist_trgm_ops"), name="patient_first_key_closest"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
         ]
