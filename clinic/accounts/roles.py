@@ -6,12 +6,12 @@ same result in a year: a new grant here needs a new migration, which tests/clini
 check permissions, never role names, so a clinic can shape its roles in the admin without touching code.
 """
 
-import functools
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
+
+from clinic.links import reversed_once
 
 
 class Role(models.TextChoices):
@@ -98,17 +98,11 @@ class NavItem:
 
     @property
     def url(self) -> str | None:
-        return _reversed(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-
-
-@functools.lru_cache(maxsize=512)
-def _reversed(url_name: str, script_prefix: str, urlconf: str) -> str | None:
-    """A destination's address, reversed once per prefix and URL configuration: every staff page prints the
-    menu (a dozen ``reverse()`` a page, issue 13). The arguments are the cache's key; ``reverse`` reads them."""
-    try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return None
+        """The destination's address (every staff page prints the menu: reversed once per process)."""
+        try:
+            return reversed_once(self.url_name)
+        except NoReverseMatch:
+            return None
 
 
 # The one list of staff destinations: the top navigation and the home page are both made from it.

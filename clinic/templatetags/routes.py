@@ -5,16 +5,13 @@ every page. A ``reverse()`` cost about 50 µs, and a staff page printed ten (iss
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
-register = template.Library()
+from clinic.links import reversed_once
 
-# (route, current app, script prefix, URLconf) → URL. Bounded: only routes written in templates are kept.
-_REVERSED: dict[tuple, str] = {}
+register = template.Library()
 
 
 class URLNodeOnce(URLNode):
@@ -22,11 +19,7 @@ class URLNodeOnce(URLNode):
         name = self.view_name.var  # the text itself for a route in quotes, else a Variable
         if self.args or self.kwargs or self.asvar or self.view_name.filters or not isinstance(name, str):
             return super().render(context)
-        current_app = _current_app(context)
-        key = (name, current_app, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-        url = _REVERSED.get(key)
-        if url is None:
-            url = _REVERSED[key] = reverse(name, current_app=current_app)
+        url = reversed_once(name, current_app=_current_app(context))
         return conditional_escape(url) if context.autoescape else url
 
 

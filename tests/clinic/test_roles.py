@@ -103,16 +103,10 @@ def test_the_navigation_marks_the_most_specific_destination_as_current(front_des
     assert 'aria-current="page" href="/patients/"' not in response.content.decode()
 
 
-def test_each_navigation_url_is_reversed_once_and_then_kept(manager_client, monkeypatch):
+def test_each_navigation_url_is_reversed_once_and_then_kept(manager_client, reversals):
     """The menu and the home page print each destination's URL several times on every page: it is reversed
     once per process (issue 13: some fifty ``reverse()`` on every page before, then a dozen)."""
-    from clinic.accounts import roles
-
-    calls = []
-    real = roles.reverse
-    monkeypatch.setattr(roles, "reverse", lambda name, *args, **kwargs: calls.append(name) or real(name, *args,
-                                                                                                   **kwargs))
-    roles._reversed.cache_clear()
+    calls = reversals
     first = manager_client.get(reverse("home"))
     assert calls and len(calls) == len(set(calls)), calls
     calls.clear()

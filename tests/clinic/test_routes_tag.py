@@ -7,17 +7,6 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
-from clinic.templatetags import routes
-
-
-@pytest.fixture
-def reversals(monkeypatch):
-    """Each route the tag reverses, with the tag's kept URLs emptied."""
-    monkeypatch.setattr(routes, "_REVERSED", {})
-    asked = []
-    monkeypatch.setattr(routes, "reverse", lambda name, **kwargs: asked.append(name) or reverse(name, **kwargs))
-    return asked
-
 
 def test_a_route_without_arguments_is_reversed_once(reversals):
     template = Template("{% url 'home' %} {% url 'schedule:week' %}")
