@@ -110,7 +110,7 @@ class PreparedQuery:
             raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
                              "reach the SQL as a parameter unchanged, in the same place whatever its value")
         compiler.connection = None  # each run sets its own thread's: the preparing thread's is not kept alive
-        return _Prepared(queryset, compiler, sql, tuple(params), slots, ServerStatement(sql, tuple(params), slots))
+        return _Prepared(queryset, compiler, Statement(sql, tuple(params), slots))
 
     def _compiled(self, using: str, draw: int):
         stand_ins = {name: _stand_in(kind, n, draw) for n, (name, kind) in enumerate(self.kinds.items())}
@@ -128,16 +128,15 @@ def _no_query_while_preparing(execute, sql, params, many, context):
 
 
 class _Prepared:
-    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[str | None],
-                 statement: ServerStatement):
-        self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
-        self.statement = statement
+    def __init__(self, queryset: QuerySet, compiler, statement: Statement):
+        self.queryset, self.compiler, self.statement = queryset, compiler, statement
 
     def run(self, values: dict, using: str) -> list:
         queryset = self.queryset._chain()
         queryset._db = using  # the database it was compiled for, whatever a router would say
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
-        queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler, self._sql_and_params(values))
+        queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler,
+                                              lambda connection: self.statement.sent(connection, values))
         connection = connections[using]
         wrappers = connection.execute_wrappers
         if _HISTORY_CONTEXT not in wrappers:
@@ -150,24 +149,18 @@ class _Prepared:
         finally:
             connection.execute_wrappers = wrappers
 
-    def _sql_and_params(self, values: dict) -> Callable[[object], tuple[str, tuple]]:
-        """What the compiler sends on its connection: EXECUTE of the server's statement, or the SQL itself."""
-        if getattr(settings, "PREPARED_STATEMENTS_ON_SERVER", False):
-            return lambda connection: self.statement.execute(connection, values)
-        params = tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
-                                                                                         strict=True))
-        return lambda connection: (self.sql, params)
-
 
 _statement_numbers = itertools.count(1)
 # A placeholder (``%s``) or a percent sign written as Django writes it for psycopg2 (``%%``), left to right.
 _PLACEHOLDER = re.compile(r"(%%|%s)")
 
 
-class ServerStatement:
-    """A prepared query's SQL as a statement PostgreSQL keeps: ``PREPARE`` once per database connection, then
-    ``EXECUTE`` with the values. The constants are written into the statement as psycopg2 would send them; each
-    value is a ``$n``, its type PostgreSQL's reading of where it stands (a column it is compared with)."""
+class Statement:
+    """A prepared query's SQL, its parameters and which of them are the call's values (``slots``: a value's name,
+    or None for a constant). Sent as it is, or (``PREPARED_STATEMENTS_ON_SERVER``) as a statement PostgreSQL keeps:
+    ``PREPARE`` once per database connection, then ``EXECUTE`` with the values. The constants are written into the
+    statement as psycopg2 would send them; each value is a ``$n``, its type PostgreSQL's reading of where it stands
+    (a column it is compared with)."""
 
     def __init__(self, sql: str, params: tuple, slots: list[str | None]):
         self.name = f"clinic_prepared_{next(_statement_numbers)}"
@@ -176,6 +169,13 @@ class ServerStatement:
         placeholders = ", ".join(["%s"] * len(self.order))
         self.execute_sql = f"EXECUTE {self.name}({placeholders})" if self.order else f"EXECUTE {self.name}"
         self._text: str | None = None
+
+    def sent(self, connection, values: dict) -> tuple[str, tuple | list]:
+        """What the compiler sends on ``connection`` for this call's ``values``."""
+        if settings.PREPARED_STATEMENTS_ON_SERVER:
+            return self.execute(connection, values)
+        return self.sql, tuple(param if slot is None else values[slot] for param, slot in zip(self.params, self.slots,
+                                                                                               strict=True))
 
     def execute(self, connection, values: dict) -> tuple[str, list]:
         """The SQL and values to send on ``connection`` (a Django connection), preparing the statement there

@@ -117,7 +117,7 @@ def test_each_thread_runs_the_prepared_sql_on_its_own_connection():
 
     def in_another_thread():
         pinned = _PinnedQuery.pinned(prepared.queryset.query, prepared.compiler,
-                                     lambda connection: (prepared.sql, prepared.params))
+                                     lambda connection: (prepared.statement.sql, prepared.statement.params))
         seen["compiler"] = pinned.get_compiler(using="default").connection
         seen["thread's"] = connections["default"]
 
