@@ -258,7 +258,7 @@ _RECORDS_TO_SIGN_FIRST_PAGE = PreparedQuery(
 
 def records_to_sign() -> FirstPageCounted:
     """``records_awaiting_signature`` as the queue pages them: the first page read with their number."""
-    return FirstPageCounted(lambda: records_awaiting_signature(), RECORDS_TO_SIGN_PAGE,
+    return FirstPageCounted(records_awaiting_signature, RECORDS_TO_SIGN_PAGE,
                             first_page=_RECORDS_TO_SIGN_FIRST_PAGE())
 
 
