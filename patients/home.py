@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.timesince import timesince
 
 from clinic.home import HomeCount, SharedAnswers
+from clinic.prepared import PreparedAggregate, PreparedQuery
 from patients.models import ConsentDocument, Intake, IntakeStatus
 from patients.models.intake import URGENT_IMMEDIATE_PREFIX
 from patients.selectors import intake_requests_pending_count
@@ -23,12 +24,24 @@ def not_started_after() -> timedelta:
     return timedelta(days=getattr(settings, "HOME_INTAKE_NOT_STARTED_DAYS", 3))
 
 
+# The home page's counts, each prepared once per process (clinic.prepared, issue 13): asked on every visit.
+_INVITED_BEFORE = PreparedAggregate(
+    lambda *, before: Intake.objects.filter(status=IntakeStatus.INVITED, status_changed_at__lte=before),
+    PreparedAggregate.COUNT, before=datetime)
+_URGENT_REASONS = PreparedQuery(
+    lambda: Intake.objects.filter(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True)
+    .order_by().values_list("urgent_reasons", flat=True))
+_WAITING_FOR_REVIEW = PreparedAggregate(lambda: Intake.objects.filter(status=IntakeStatus.SUBMITTED),
+                                        {"n": Count("id"), "oldest": Min("status_changed_at")})
+_CONSENT_IN_FORCE = PreparedQuery(lambda: ConsentDocument.objects.order_by("-version")[:1])
+
+
 def front_desk_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     """Intake links sent days ago and never opened (a phone call helps), and self-referrals waiting."""
     days = not_started_after().days
-    stale = Intake.objects.filter(status=IntakeStatus.INVITED, status_changed_at__lte=now - not_started_after())
+    stale = _INVITED_BEFORE.count(before=now - not_started_after())
     return {"counts": [
-        HomeCount(f"intakes invited {days} or more days ago and not started", stale.count(),
+        HomeCount(f"intakes invited {days} or more days ago and not started", stale,
                   _intakes(IntakeStatus.INVITED), "Every intake sent recently or already started."),
         HomeCount("self-referral requests waiting", shared(intake_requests_pending_count),
                   reverse("patients:intake_requests"), "No self-referral request is waiting."),
@@ -37,11 +50,9 @@ def front_desk_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
 
 def prescriber_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     """Urgent intakes (immediate evaluation first), then the intakes waiting for review and the oldest wait."""
-    urgent = list(Intake.objects.filter(urgent_at__isnull=False, urgent_acknowledged_at__isnull=True)
-                  .values_list("urgent_reasons", flat=True))
+    urgent = _URGENT_REASONS()
     immediate = sum(any(str(r).startswith(URGENT_IMMEDIATE_PREFIX) for r in reasons) for reasons in urgent)
-    waiting = Intake.objects.filter(status=IntakeStatus.SUBMITTED).aggregate(
-        n=Count("id"), oldest=Min("status_changed_at"))
+    waiting = _WAITING_FOR_REVIEW()
     age = f"oldest waiting {timesince(waiting['oldest'], now)}" if waiting["oldest"] else ""
     return {"counts": [
         HomeCount("urgent: immediate evaluation", immediate, _intakes(), "No intake needs immediate evaluation.",
@@ -55,5 +66,5 @@ def prescriber_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
 
 def manager_consent(*, now: datetime, shared: SharedAnswers) -> dict:
     """The consent version in force (patients sign the newest before their next session)."""
-    current = ConsentDocument.objects.order_by("-version").first()
+    current = _CONSENT_IN_FORCE.first()
     return {"consent": current}

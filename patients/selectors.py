@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from clinic.paging import FirstPageCounted, counted_first_page
-from clinic.prepared import PreparedQuery
+from clinic.prepared import PreparedAggregate, PreparedQuery
 from patients.models import (
     Assessment,
     ConsentDocument,
@@ -277,7 +277,10 @@ def intake_requests_pending() -> QuerySet:
 
 def intake_requests_pending_count() -> int:
     """For the home page and the navigation: how many self-referrals wait for front desk."""
-    return intake_requests_pending().count()
+    return _REQUESTS_PENDING.count()
+
+
+_REQUESTS_PENDING = PreparedAggregate(intake_requests_pending, PreparedAggregate.COUNT)  # clinic.prepared
 
 
 def intake_request_matches(requests) -> dict[int, list[Patient]]:

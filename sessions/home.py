@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from clinic.home import HomeCount, SharedAnswers
 from clinic.models import Location
+from clinic.prepared import PreparedAggregate
 from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
@@ -158,8 +159,15 @@ def held_records_count_query():
             .annotate(last_kind=Subquery(latest.values("kind")[:1])).filter(last_kind="hold"))
 
 
+_HELD_RECORDS = PreparedAggregate(held_records_count_query, PreparedAggregate.COUNT)  # clinic.prepared, issue 13
+_RECORDS_TO_SIGN = PreparedAggregate(
+    lambda *, overdue_before: SessionRecord.objects.filter(signed_at__isnull=True, appointment__status=S.COMPLETED),
+    lambda *, overdue_before: {"waiting": Count("id"), "overdue": Count("id", filter=Q(opened_at__lt=overdue_before))},
+    overdue_before=datetime)
+
+
 def _holds_count() -> HomeCount:
-    held = held_records_count_query().count()
+    held = _HELD_RECORDS.count()
     return HomeCount("session records on hold, waiting for a prescriber's go or stop", held,
                      reverse("schedule:board"), "No session is on hold.", urgent=bool(held))
 
@@ -167,8 +175,7 @@ def _holds_count() -> HomeCount:
 def prescriber_records(*, now: datetime, shared: SharedAnswers) -> dict:
     """Holds waiting for a go, and records waiting for a signature (overdue after the set hours)."""
     overdue_before = now - signature_overdue_after()
-    counts = SessionRecord.objects.filter(signed_at__isnull=True, appointment__status=S.COMPLETED).aggregate(
-        waiting=Count("id"), overdue=Count("id", filter=Q(opened_at__lt=overdue_before)))
+    counts = _RECORDS_TO_SIGN(overdue_before=overdue_before)
     overdue = counts["overdue"]
     return {"counts": [
         shared(_holds_count),

@@ -12,6 +12,7 @@ from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subque
 from django.db.models.functions import Coalesce
 
 from clinic.models import Location
+from clinic.prepared import PreparedAggregate
 from sessions.models import CountLine, DiscrepancyReview, InventoryCount, LedgerEntry, Lot
 
 ZERO = Decimal("0.00")
@@ -111,6 +112,14 @@ def open_discrepancies(*, location: Location | None = None) -> QuerySet[CountLin
     if location is not None:
         lines = lines.filter(count__location=location)
     return lines.order_by("-count__counted_at", "pk")
+
+
+def open_discrepancies_count() -> int:
+    """The home page's alert, asked on every visit: prepared once per process (clinic.prepared, issue 13)."""
+    return _OPEN_DISCREPANCIES.count()
+
+
+_OPEN_DISCREPANCIES = PreparedAggregate(open_discrepancies, PreparedAggregate.COUNT)
 
 
 def inventory_counts(*, location: Location) -> QuerySet[InventoryCount]:

@@ -7,13 +7,13 @@ import uuid
 
 import pytest
 from django.db import connection, connections
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 
 from clinic.audit.models import AccessEvent
-from clinic.prepared import PreparedQuery
+from clinic.prepared import PreparedAggregate, PreparedQuery
 from patients.models import Patient
 from tests.factories import LocationFactory, PatientFactory
 
@@ -270,3 +270,65 @@ def test_a_prepared_read_goes_without_the_history_context_and_a_write_after_it_s
     read, write = queries[0]["sql"], queries[-1]["sql"]
     assert read.startswith("EXECUTE ") and "set_config" not in read
     assert write.startswith("SELECT set_config('pghistory.context_id'") and 'UPDATE "clinic_location"' in write
+
+
+# --- PreparedAggregate: a count or an aggregate, prepared as the rows are -----------------------------------------
+
+def _patients_of(*, location_id: int, born_after: datetime.date) -> QuerySet[Patient]:
+    return Patient.objects.filter(location_id=location_id, date_of_birth__gt=born_after)
+
+
+PATIENTS_COUNTED = PreparedAggregate(_patients_of, PreparedAggregate.COUNT, location_id=int, born_after=datetime.date)
+PATIENTS_SUMMED = PreparedAggregate(_patients_of, {"n": Count("id"), "oldest": Min("date_of_birth")},
+                                    location_id=int, born_after=datetime.date)
+
+
+def test_a_prepared_count_and_aggregate_give_what_the_queryset_gives_for_every_value():
+    north, south = LocationFactory(name="North"), LocationFactory(name="South")
+    for place, year in [(north, 1960), (north, 1980), (north, 1990), (south, 1985)]:
+        PatientFactory(location=place, date_of_birth=datetime.date(year, 1, 1))
+    for values in ({"location_id": north.pk, "born_after": datetime.date(1970, 1, 1)},
+                   {"location_id": north.pk, "born_after": datetime.date(1950, 1, 1)},
+                   {"location_id": south.pk, "born_after": datetime.date(1980, 1, 1)},
+                   {"location_id": south.pk, "born_after": datetime.date(2001, 1, 1)}):
+        with CaptureQueriesContext(connection) as queries:
+            counted = PATIENTS_COUNTED.count(**values)
+        assert counted == _patients_of(**values).count()
+        assert len(queries) == 1
+        assert PATIENTS_SUMMED(**values) == _patients_of(**values).aggregate(n=Count("id"),
+                                                                             oldest=Min("date_of_birth"))
+
+
+def test_a_prepared_aggregate_of_a_sliced_or_grouped_queryset_counts_what_django_counts():
+    """Django counts a sliced queryset through a subquery: the prepared count is the SQL Django sends."""
+    place = LocationFactory()
+    for year in (1960, 1970, 1980):
+        PatientFactory(location=place, date_of_birth=datetime.date(year, 1, 1))
+    first_two = PreparedAggregate(lambda *, location_id: Patient.objects.filter(location_id=location_id)
+                                  .order_by("date_of_birth")[:2], PreparedAggregate.COUNT, location_id=int)
+    with CaptureQueriesContext(connection) as queries:  # its first call: prepared, then run
+        assert first_two.count(location_id=place.pk) == 2
+    assert len(queries) == 1  # the statement caught while preparing never ran, so it is not in the log
+    assert "subquery" in queries[0]["sql"].lower()
+
+
+def test_postgresql_keeps_the_aggregate_statement():
+    place = LocationFactory()
+    PatientFactory(location=place, date_of_birth=datetime.date(1990, 1, 1))
+    values = {"location_id": place.pk, "born_after": datetime.date(1980, 1, 1)}
+    PATIENTS_COUNTED.count(**values)
+    with CaptureQueriesContext(connection) as queries:
+        assert PATIENTS_COUNTED.count(**values) == 1
+    assert queries[0]["sql"].startswith("EXECUTE clinic_prepared_")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%COUNT(*)%"])
+        assert any("$1" in statement and "$2" in statement for statement, in cursor.fetchall())
+
+
+def test_a_prepared_aggregate_whose_build_reads_the_database_is_refused():
+    def reads(*, location_id):
+        LocationFactory._meta.model.objects.count()
+        return Patient.objects.filter(location_id=location_id)
+
+    with pytest.raises(RuntimeError, match="read the database"):
+        PreparedAggregate(reads, PreparedAggregate.COUNT, location_id=int).count(location_id=1)
