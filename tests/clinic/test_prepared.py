@@ -152,6 +152,26 @@ def test_a_prepared_insert_writes_the_row_djangos_create_writes():
     assert prepared.chain_seq == created.chain_seq + 1 and prepared.prev_hash == created.hash and prepared.hash
 
 
+def test_a_prepared_insert_writes_an_array_of_uuids_as_django_would_and_refuses_what_is_no_uuid():
+    """The patients a list showed go as one array literal (clinic.prepared._uuid_array): the same row, whether
+    the ids are UUIDs or their text, none or many; a value that is no UUID is refused before it is sent."""
+    from django.core.exceptions import ValidationError
+
+    from clinic.prepared import PreparedInsert
+
+    insert = PreparedInsert(AccessEvent)
+    ids = [uuid.uuid4() for _ in range(200)]
+    for patient_ids in (ids, [str(i).upper() for i in ids[:3]], []):
+        insert(actor=None, actor_label="x", object_type="week", patient_ids=patient_ids, user_agent="", object_id="",
+               action="view", ip_address=None, patient_id=None)
+        event = AccessEvent.objects.latest("chain_seq")
+        assert event.patient_ids == [uuid.UUID(str(i)) for i in patient_ids]
+    assert AccessEvent.objects.filter(patient_ids__contains=[ids[150]]).count() == 1
+    with pytest.raises((ValueError, ValidationError)):
+        insert(actor=None, actor_label="x", object_type="week", patient_ids=["{1}"], user_agent="", object_id="",
+               action="view", ip_address=None, patient_id=None)
+
+
 def test_a_query_whose_shape_or_constants_depend_on_the_value_is_refused():
     """Preparing builds twice with other stand-ins: a value that decides the query's shape, or a constant that
     happens to equal a stand-in, would otherwise run the wrong SQL for every other value."""
