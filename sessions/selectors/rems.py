@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
+from clinic.prepared import PreparedAggregate, PreparedQuery
 from clinic.timezones import local_today
 from sessions import rems
 from sessions.models import Appointment, LedgerEntry, Protocol, RemsSubmission
@@ -21,21 +22,42 @@ def esketamine_sessions_given() -> QuerySet[Appointment]:
     The esketamine protocols are read first and named by id: PostgreSQL then knows from its statistics how
     few appointments they have and reads them by the protocol index, where a join on the protocol's route
     made it read every appointment ever booked (issue 13: a million IV sessions behind one REMS count)."""
+    return _given_of(_ESKETAMINE_PROTOCOLS())
+
+
+def _given_of(protocol_ids: list[int]) -> QuerySet[Appointment]:
     dosed = LedgerEntry.objects.filter(appointment=OuterRef("pk"), kind="administration")
-    esketamine = list(Protocol.objects.filter(route=rems.ROUTE).values_list("pk", flat=True))
-    return (Appointment.objects.filter(protocol_id__in=esketamine)
+    return (Appointment.objects.filter(protocol_id__in=protocol_ids)
             .filter(Q(status__in=_GIVEN_STATUSES) | Q(Exists(dosed))))
+
+
+def _owed_of(protocol_ids: list[int]) -> QuerySet[Appointment]:
+    submitted = RemsSubmission.objects.filter(appointment=OuterRef("pk"))
+    return _given_of(protocol_ids).exclude(Exists(submitted))
 
 
 def rems_forms_owed() -> QuerySet[Appointment]:
     """Sessions whose form has not been marked submitted yet."""
-    submitted = RemsSubmission.objects.filter(appointment=OuterRef("pk"))
-    return esketamine_sessions_given().exclude(Exists(submitted))
+    return _owed_of(_ESKETAMINE_PROTOCOLS())
 
 
 def rems_due_count() -> int:
-    """The count on the prescriber's and manager's home page (due and overdue)."""
-    return rems_forms_owed().count()
+    """The count on the prescriber's and manager's home page (due and overdue), asked on every visit: prepared
+    once per process for each number of esketamine protocols (a clinic has one or two; clinic.prepared)."""
+    protocol_ids = _ESKETAMINE_PROTOCOLS()
+    if not protocol_ids:
+        return 0
+    names = {f"protocol_{n}": protocol_id for n, protocol_id in enumerate(protocol_ids)}
+    counted = _OWED_COUNTS.get(len(names))
+    if counted is None:
+        counted = _OWED_COUNTS.setdefault(len(names), PreparedAggregate(
+            lambda **ids: _owed_of(list(ids.values())), PreparedAggregate.COUNT, **dict.fromkeys(names, int)))
+    return counted.count(**names)
+
+
+_ESKETAMINE_PROTOCOLS = PreparedQuery(
+    lambda: Protocol.objects.filter(route=rems.ROUTE).order_by("pk").values_list("pk", flat=True))
+_OWED_COUNTS: dict[int, PreparedAggregate] = {}
 
 
 @dataclass(frozen=True)

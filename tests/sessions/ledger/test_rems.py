@@ -2,6 +2,7 @@
 marking submitted, the home-page count, and site certification as a booking stop (CLINICAL.md §5)."""
 
 import datetime
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -82,6 +83,24 @@ def test_the_queue_counts_down_the_seven_days_then_shows_overdue(esketamine_sess
     later = _days_after(esketamine_session, 8)
     assert queue_rows(rems_queue(state="overdue", now=later), now=later)[0].days_left == -1
     assert rems_due_count() == 1
+
+
+def test_the_home_count_owes_a_form_for_every_esketamine_protocol_and_none_without_one(esketamine_session, spravato,
+                                                                                     certified, nurse):
+    """rems_due_count is prepared once per number of esketamine protocols: a second protocol's session counts
+    as soon as the protocol exists; an IV session never does; with no esketamine protocol at all, nothing is owed."""
+    assert rems_due_count() == 1
+    other = Protocol.objects.get(pk=spravato.pk)
+    other.pk, other.public_id, other.name = None, uuid.uuid4(), "Esketamine, second device"
+    other.save()
+    patient = make_cleared_patient(location=certified, route="intranasal", legal_first_name="Ann",
+                                   legal_last_name="Other")
+    make_appointment(location=certified, nurse=nurse, protocol=other, patient=patient, status="completed")
+    assert rems_due_count() == 2
+    make_appointment(location=certified, nurse=nurse, status="completed")  # an IV protocol's session
+    assert rems_due_count() == 2
+    Protocol.objects.filter(route=rems.ROUTE).update(route="iv")
+    assert rems_due_count() == 0
 
 
 def test_marking_submitted_records_who_when_and_the_confirmation(esketamine_session, prescriber):
