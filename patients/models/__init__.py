@@ -11,6 +11,7 @@ from patients.models.intake import (
     UrgentAcknowledgement,
 )
 from patients.models.link_base import PatientLinkBase
+from patients.models.name_key import PatientNameKey
 from patients.models.patient import Patient
 from patients.models.plan import RemsEnrollment, Route, TreatmentPlan
 from patients.models.ratelimit import RateLimitCounter
@@ -28,6 +29,7 @@ __all__ = [
     "IntakeStatus",
     "LinkPurpose",
     "Patient",
+    "PatientNameKey",
     "PatientLink",
     "PatientLinkBase",
     "RateLimitCounter",

@@ -3,13 +3,15 @@
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 
-from clinic.db import adult_date_of_birth_trigger
+from clinic.db import ModelFunc, adult_date_of_birth_trigger, column, sql_literal, table
 from clinic.models import Location
+from patients.models.name_key import PatientNameKey
 from patients.validators import MIN_AGE_YEARS
 
 
@@ -25,6 +27,42 @@ class UnaccentUpper(models.Func):
 
     function = "patients_unaccent_upper"
     output_field = models.TextField()
+
+
+def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
+    """PatientNameKey kept by PostgreSQL: after a patient is inserted or renamed, each name (first, last) the row
+    now has is added once, and each name it no longer has is dropped if no other patient has it (a patient is
+    never deleted: ``sql_patients_patient_no_delete``).
+
+    Two writers on one name are ordered by a lock on that name held to the end of their transactions: adding
+    takes it shared (registrations never wait for each other), dropping takes it alone, so a name is never
+    dropped while another transaction registers a patient who has it."""
+
+    def build(meta) -> str:
+        keys, patients, lock = table(PatientNameKey), table(meta.model), f"hashtext({sql_literal(name)})"
+        parts = [("first", "first_name_key"), ("last", "last_name_key")]
+        steps = "\n".join(f"""
+    new_key := NEW.{column(meta, field)};
+    old_key := CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.{column(meta, field)} END;
+    IF new_key IS DISTINCT FROM old_key THEN
+        IF new_key IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock_shared({lock}, hashtext({sql_literal(part)} || new_key));
+            INSERT INTO {keys} ("part", "key") VALUES ({sql_literal(part)}, new_key) ON CONFLICT DO NOTHING;
+        END IF;
+        IF old_key IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock({lock}, hashtext({sql_literal(part)} || old_key));
+            DELETE FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key
+                AND NOT EXISTS (SELECT 1 FROM {patients} WHERE {column(meta, field)} = old_key);
+        END IF;
+    END IF;""" for part, field in parts)  # noqa: S608 (tables and columns from _meta, quoted)
+        return f"""{steps}
+    RETURN NULL;
+    """
+
+    return pgtrigger.Trigger(
+        name=name, when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("legal_first_name", "legal_last_name"),
+        func=ModelFunc(build), declare=[("new_key", "text"), ("old_key", "text")])
 
 
 # The stored search keys are worked out by PostgreSQL from the names: the history keeps the names themselves.
@@ -63,8 +101,13 @@ class Patient(models.Model):
             GinIndex(OpClass("first_name_key", name="gin_trgm_ops"), name="patient_first_key_trgm"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
+            # A misspelt search's nearest names to their patients (patients/search.py), and the check that no
+            # patient has a name any more (trigger patient_name_keys).
+            models.Index(fields=["last_name_key"], name="patient_last_key_idx"),
+            models.Index(fields=["first_name_key"], name="patient_first_key_idx"),
         ]
-        triggers = [adult_date_of_birth_trigger(name="patient_adult_date_of_birth", min_age_years=MIN_AGE_YEARS)]
+        triggers = [adult_date_of_birth_trigger(name="patient_adult_date_of_birth", min_age_years=MIN_AGE_YEARS),
+                    name_keys_trigger(name="patient_name_keys")]
 
     def __str__(self) -> str:
         return self.full_name

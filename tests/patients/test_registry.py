@@ -1,4 +1,5 @@
 import datetime
+import random
 import re
 
 import pytest
@@ -258,17 +259,75 @@ def test_accent_blind_name_search_can_use_the_trigram_indexes(location):
 
 
 def test_a_misspelt_name_ranks_the_closest_few_of_each_name_then_those_together(location):
-    """Issue 13: a misspelling matches thousands of names in a large registry. Each name's candidates come
-    from its own trigram index, and only its closest few go on to be ranked with the other name's."""
+    """Issue 13: a misspelling matches thousands of patients in a large registry. Each part of the name (first,
+    last) is ranked over the names on file, each once (PatientNameKey), never over the patients; the nearest
+    names lead to their patients by an index, and only each part's closest few go on to be ranked together."""
     from patients.search import FUZZY_SEARCH_LIMIT, _closest, patients_search
 
     alex = PatientFactory(location=location, legal_first_name="Alex", legal_last_name="Rivera")
     query = _closest(["Rivra"])
     assert patients_search(query="Rivra") == list(query) == [alex]  # the search runs it prepared (one word)
     plan = _plan(query, "enable_seqscan", "enable_indexscan")
-    for index, key in (("patient_last_key_trgm", "last_name_key"), ("patient_first_key_trgm", "first_name_key")):
-        assert re.search(rf"Bitmap Index Scan on {index}\s.*\n\s+Index Cond: \({key} % 'RIVRA'", plan), plan
-    assert str(query.query).count(f"LIMIT {FUZZY_SEARCH_LIMIT}") == 3, query.query  # each name's few, the page
+    assert plan.count("Filter: (key % 'RIVRA'::text)") + plan.count("Index Cond: (key % 'RIVRA'::text)") == 2, plan
+    for index, key in (("patient_last_key_idx", "last_name_key"), ("patient_first_key_idx", "first_name_key")):
+        assert re.search(rf"Index Scan on {index}\s.*\n\s+Index Cond: \({key} = patients_patientnamekey", plan), plan
+    assert "_name_key %" not in plan, plan  # no patient is compared with the word typed
+    sql = str(query.query)
+    assert sql.count(f"FETCH FIRST {FUZZY_SEARCH_LIMIT} ROWS WITH TIES") == 2, sql  # each part's nearest names
+    assert sql.count(f"LIMIT {FUZZY_SEARCH_LIMIT}") == 3, sql  # each part's closest patients, the page
+
+
+def test_a_misspelt_search_finds_what_ranking_every_patient_finds_with_names_shared_and_tied(location):
+    """Ranking the names on file once gives the patients that ranking every patient gave: names shared by
+    many patients, names as near as each other (the nearest few names with every name as near as the last of
+    them), the name order cutting ties between patients."""
+    from patients.search import _closest
+
+    # Ten names as near as each other to "RIVERA" (a letter after it), three of them shared: 13 patients, fewer
+    # than a page; then sixty names as near as each other but further off (two letters before it), registered in
+    # no order, so that only all sixty (ties kept) give the page's next twelve by name.
+    for n, letter in enumerate("BCDFGHJKLM"):
+        PatientFactory.create_batch(2 if n < 3 else 1, location=location, legal_first_name="Al",
+                                    legal_last_name=f"Rivera{letter}")
+    prefixes = [a + b for a in "BCDFGHJKLMNP" for b in "AEIOU"]
+    random.Random(13).shuffle(prefixes)
+    for prefix in prefixes:
+        PatientFactory(location=location, legal_first_name="Bo", legal_last_name=f"{prefix}rivera")
+    for last in ("Rivers", "Riviera", "Rovera", "Rivra", "Rivas"):
+        PatientFactory(location=location, legal_first_name="Dee", legal_last_name=last)
+    PatientFactory.create_batch(3, location=location, legal_first_name="Rivera", legal_last_name="Zed")
+
+    for word in ("Rivra", "Rivera", "Rvera", "Riveraz", "Al", "Dee"):
+        assert [p.pk for p in _closest([word])] == _every_patient_ranked(word), word
+
+
+# The misspelt search as it ranked every patient before the names on file (issue 13): each part's closest few
+# patients by similarity, then those together.
+_EVERY_PATIENT_RANKED = " UNION ".join(
+    f"(SELECT id FROM patients_patient WHERE {key} %% patients_unaccent_upper(%s) ORDER BY {key} <-> "  # noqa: S608
+    f"patients_unaccent_upper(%s), legal_last_name, legal_first_name, id LIMIT 25)"
+    for key in ("last_name_key", "first_name_key"))
+
+
+def _every_patient_ranked(word: str) -> list[int]:
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db import connection
+    from django.db.models import Value
+    from django.db.models.functions import Greatest
+
+    from patients.models import Patient
+    from patients.models.patient import UnaccentUpper
+    from patients.search import FUZZY_SEARCH_LIMIT
+
+    assert FUZZY_SEARCH_LIMIT == 25
+    with connection.cursor() as cursor:
+        cursor.execute(_EVERY_PATIENT_RANKED, [word] * 4)
+        ids = {row[0] for row in cursor.fetchall()}
+    similarity = Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
+                          TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
+    return list(Patient.objects.filter(pk__in=ids).annotate(similarity=similarity)
+                .order_by("-similarity", "legal_last_name", "legal_first_name", "id")
+                .values_list("pk", flat=True)[:FUZZY_SEARCH_LIMIT])
 
 
 def test_a_misspelt_name_with_a_date_of_birth_ranks_only_the_patients_born_that_day(location):

@@ -1,0 +1,39 @@
+"""Every name on file once, for the misspelt-name search (issue 13)."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import Q
+
+
+class PatientNameKey(models.Model):
+    """A first or last name on file, once, in the form the search compares (``patients_unaccent_upper``).
+
+    A misspelt search ranks names by trigram similarity. Ranked over the patients, it rechecked every patient
+    whose name shares two trigrams with the word typed (2,000 at 50,000 patients, nearly every page of the
+    table); ranked over each name once, it rechecks each name once: a registry repeats its names (the bench's
+    50,000 patients have 683 first names), and pg_trgm's documentation advises such a table of unique words.
+    The nearest names then lead to their patients by an index (``patients/search.py``).
+
+    Kept by PostgreSQL alone: trigger ``patient_name_keys`` on ``patients_patient`` adds a patient's names on
+    insert and rename and drops a name no patient has any more, whoever writes the row (the app, a bulk load, a
+    script). Nothing in the app writes here."""
+
+    class Part(models.TextChoices):
+        FIRST = "first", "first name"
+        LAST = "last", "last name"
+
+    part = models.CharField(max_length=5, choices=Part.choices)
+    key = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["part", "key"], name="patient_name_key_unique"),
+            models.CheckConstraint(condition=Q(part__in=["first", "last"]), name="patient_name_key_part_valid"),
+        ]
+        indexes = [
+            GinIndex(OpClass("key", name="gin_trgm_ops"), condition=Q(part=part), name=f"patient_name_key_{part}_trgm")
+            for part in ("first", "last")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} {self.key}"

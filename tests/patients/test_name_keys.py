@@ -1,0 +1,65 @@
+"""PatientNameKey, the names on file once for the misspelt search (issue 13), kept by PostgreSQL's trigger
+``patient_name_keys`` on ``patients_patient``: tried here with raw SQL, as a script or a bulk load writes."""
+
+import pytest
+from django.db import connection
+
+from patients.models import PatientNameKey
+from tests.factories import LocationFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _keys(part: str) -> set[str]:
+    return set(PatientNameKey.objects.filter(part=part).values_list("key", flat=True))
+
+
+def _sql(statement: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _installed(trigger: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s"
+                       " AND tgrelid = 'patients_patient'::regclass", [f"pgtrigger_{trigger}_%"])
+        return cursor.fetchone()[0] == 1
+
+
+def test_trigger_patient_name_keys_adds_each_name_once_in_the_searchs_form_on_insert():
+    assert _installed("patient_name_keys")
+    location = LocationFactory()
+    for first, last in (("Zoë", "Ñúñez"), ("Zoe", "Nunez"), ("Ana", "Nunez")):
+        _sql("INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
+             " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(), %s, %s,"
+             " '', '1980-01-01', '', '', %s, now(), now())", [first, last, location.pk])
+    assert _keys("first") == {"ZOE", "ANA"} and _keys("last") == {"NUNEZ"}
+    assert PatientNameKey.objects.count() == 3  # "Zoë" and "Zoe" are one name to the search
+
+
+def test_trigger_patient_name_keys_drops_a_name_no_patient_has_any_more_and_keeps_a_shared_one():
+    location = LocationFactory()
+    alone = PatientFactory(location=location, legal_first_name="Una", legal_last_name="Solo")
+    shared = PatientFactory(location=location, legal_first_name="Al", legal_last_name="Rivera")
+    PatientFactory(location=location, legal_first_name="Bo", legal_last_name="Rivera")
+    _sql("UPDATE patients_patient SET legal_last_name = 'Married' WHERE id = %s", [alone.pk])
+    _sql("UPDATE patients_patient SET legal_last_name = 'Rivers' WHERE id = %s", [shared.pk])
+    assert _keys("last") == {"MARRIED", "RIVERA", "RIVERS"}  # SOLO gone; RIVERA still Bo's
+    assert _keys("first") == {"UNA", "AL", "BO"}  # a first name untouched by a change of last name
+    _sql("UPDATE patients_patient SET preferred_name = 'U' WHERE id = %s", [alone.pk])  # no name changed
+    assert _keys("last") == {"MARRIED", "RIVERA", "RIVERS"}
+
+
+def test_the_names_already_on_file_are_the_tables_after_many_writes():
+    """Whatever the writes, the table is exactly the distinct names of the patients on file."""
+    location = LocationFactory()
+    patients = [PatientFactory(location=location, legal_first_name=first, legal_last_name=last)
+                for first, last in (("A", "X"), ("B", "X"), ("A", "Y"), ("C", "Z"))]
+    _sql("UPDATE patients_patient SET legal_first_name = 'B', legal_last_name = 'Y' WHERE id = ANY(%s)",
+         [[p.pk for p in patients[:2]]])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT first_name_key FROM patients_patient")
+        firsts = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT DISTINCT last_name_key FROM patients_patient")
+        lasts = {row[0] for row in cursor.fetchall()}
+    assert _keys("first") == firsts and _keys("last") == lasts
