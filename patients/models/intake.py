@@ -6,10 +6,10 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.db import status_transition_trigger
+from clinic.links import url_for_public_id
 from patients.models.link_base import PatientLinkBase
 from patients.models.patient import Patient
 
@@ -111,7 +111,7 @@ class Intake(models.Model):
         return f"Intake {self.public_id} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("patients:intake_review", kwargs={"public_id": self.public_id})
+        return url_for_public_id("patients:intake_review")(self.public_id)  # reversed once per process (clinic.links)
 
     @property
     def is_editable(self) -> bool:

@@ -7,9 +7,9 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.urls import reverse
 
 from clinic.db import ModelFunc, adult_date_of_birth_trigger, column, sql_literal, table
+from clinic.links import url_for_public_id
 from clinic.models import Location
 from patients.models.name_key import PatientNameKey
 from patients.validators import MIN_AGE_YEARS
@@ -113,7 +113,7 @@ class Patient(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("patients:detail", kwargs={"public_id": self.public_id})
+        return url_for_public_id("patients:detail")(self.public_id)  # reversed once per process (clinic.links)
 
     @property
     def full_name(self) -> str:

@@ -12,8 +12,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from clinic.links import url_for_public_id
 
 from .scheduling import Appointment
 
@@ -73,7 +74,7 @@ class SessionRecord(models.Model):
         return f"Session record of {self.appointment}"
 
     def get_absolute_url(self) -> str:
-        return reverse("schedule:record", kwargs={"public_id": self.public_id})
+        return url_for_public_id("schedule:record")(self.public_id)  # reversed once per process (clinic.links)
 
     @property
     def is_signed(self) -> bool:

@@ -15,9 +15,9 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
-from django.urls import reverse
 
 from clinic.db import placement_trigger, status_transition_trigger
+from clinic.links import url_for_public_id
 from clinic.models import Location
 from patients.models import Patient, Route  # the intake plan's route choices (issue 3)
 
@@ -327,7 +327,7 @@ class Appointment(models.Model):
         return f"{self.protocol} at {self.start:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("schedule:appointment", kwargs={"public_id": self.public_id})
+        return url_for_public_id("schedule:appointment")(self.public_id)  # reversed once per process (clinic.links)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS.get(self.status, frozenset())
