@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import itertools
 import re
 import threading
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, suppress
+from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -125,7 +127,7 @@ class PreparedQuery:
         return queryset, compiler, sql, params, slots
 
 
-    def _runner(self) -> type[_Prepared]:
+    def _runner(self) -> Callable[..., _Prepared]:
         return _Prepared
 
     def _sql_of(self, queryset: QuerySet, compiler, using: str, stand_ins: dict) -> tuple[str, tuple]:
@@ -138,45 +140,70 @@ class PreparedAggregate(PreparedQuery):
     ``build`` returns the queryset, ``aggregates`` names each aggregate (``{"n": Count("id")}``, or a function of
     the call's values that returns them, for an aggregate's own filter); a call returns ``{name: value}``, as
     ``aggregate`` does. For the counts of the home page, asked on every visit: Django spent more CPU building each
-    count than PostgreSQL took to answer it."""
+    count than PostgreSQL took to answer it.
 
-    COUNT = {"__count": Count("*")}  # as ``QuerySet.count``
+    The values come back as psycopg2 reads them, so an aggregate Django would convert after reading (an ``Avg``
+    of integers, a field with ``from_db_value``) is refused when it is prepared: counts, sums of integers, and the
+    least or greatest date or time are what it is for."""
 
-    def __init__(self, build: Callable[..., QuerySet], aggregates: dict | Callable[..., dict], **kinds: type):
+    COUNT = MappingProxyType({"__count": Count("*")})  # as ``QuerySet.count``
+
+    def __init__(self, build: Callable[..., QuerySet], aggregates: Mapping | Callable[..., Mapping], **kinds: type):
         super().__init__(build, **kinds)
         self.aggregates = aggregates
 
     def _aggregates(self, values: dict) -> dict:
-        return self.aggregates(**values) if callable(self.aggregates) else dict(self.aggregates)
+        return dict(self.aggregates(**values) if callable(self.aggregates) else self.aggregates)
 
-    def _prepare(self, using: str) -> _PreparedAggregate:
-        prepared = super()._prepare(using)
-        prepared.names = tuple(self._aggregates(self.stand_ins()))
-        return prepared
-
-    def _runner(self) -> type[_Prepared]:
-        return _PreparedAggregate
+    def _runner(self) -> Callable[..., _Prepared]:
+        return functools.partial(_PreparedAggregate, names=tuple(self._aggregates(self.stand_ins())))
 
     def _sql_of(self, queryset: QuerySet, compiler, using: str, stand_ins: dict) -> tuple[str, tuple]:
         """The SQL Django's own ``aggregate`` sends (a subquery where the queryset needs one), caught on its way
-        to the database and never sent."""
+        to the database and never sent: the first wrapper of the connection's statements catches it, so no other
+        sees or changes it."""
+        connection, aggregates = connections[using], self._aggregates(stand_ins)
+        _refuse_converted(queryset, aggregates, connection)
         caught = []
 
         def catch(execute, sql, params, many, context):
             caught.append((sql, tuple(params or ())))
             raise _Caught
 
-        connection = connections[using]
-        with connection.execute_wrapper(catch), suppress(_Caught):
-            queryset.query.chain().get_aggregation(using, self._aggregates(stand_ins))
         log = connection.queries_log
-        if connection.queries_logged and log and log[-1]["sql"] is None:
-            log.pop()  # the query log's entry of the statement caught, which never ran
-        (sql, params), = caught
-        return sql, params
+        logged = len(log)
+        connection.execute_wrappers.insert(0, catch)
+        try:
+            with suppress(_Caught):
+                queryset.query.chain().get_aggregation(using, aggregates)
+        finally:
+            connection.execute_wrappers.remove(catch)
+        if connection.queries_logged:
+            while len(log) > logged:  # a query log (DEBUG, a test) noted the statement caught, which never ran
+                log.pop()
+        if len(caught) != 1 or not caught[0][0].lstrip().upper().startswith("SELECT"):
+            raise ValueError(f"cannot prepare {self.build.__qualname__}: its aggregate is not one SELECT "
+                             "(a queryset that is always empty, or one that reads while it is built)")
+        return caught[0]
 
     def count(self, **values) -> int:
         return self(**values)["__count"]
+
+    def first(self, **values):
+        raise TypeError("an aggregate has one row of values: call it")
+
+
+def _refuse_converted(queryset: QuerySet, aggregates: dict, connection) -> None:
+    """An aggregate whose value Django converts after reading cannot be prepared (``PreparedAggregate``)."""
+    for name, aggregate in aggregates.items():
+        resolved = aggregate.resolve_expression(queryset.query.chain(), allow_joins=True, reuse=None, summarize=True)
+        field = resolved.output_field
+        # An integer's int() is what psycopg2 read already; a float(), a Decimal's quantize, a field's own are not.
+        converts = resolved.convert_value is not resolved._convert_value_noop and not field.get_internal_type(
+        ).endswith("IntegerField")
+        if converts or field.get_db_converters(connection) or connection.ops.get_db_converters(resolved):
+            raise ValueError(f"cannot prepare the aggregate {name!r}: Django converts its value after reading it "
+                             f"({resolved.output_field.__class__.__name__})")
 
 
 class _Caught(Exception):
@@ -204,7 +231,9 @@ class _Prepared:
 class _PreparedAggregate(_Prepared):
     """Its row's values in the order of the aggregates named (an aggregate over a subquery is not named in SQL)."""
 
-    names: tuple[str, ...] = ()
+    def __init__(self, queryset: QuerySet, compiler, statement: Statement, *, names: tuple[str, ...]):
+        super().__init__(queryset, compiler, statement)
+        self.names = names
 
     def run(self, values: dict, using: str) -> dict:
         connection = connections[using]
@@ -321,8 +350,8 @@ class _PinnedQuery(Query):
 
 
 def _uuid_array(values) -> str | None:
-    """``values`` as PostgreSQL's array literal of UUIDs (``{…,…}``); a value that is no UUID is refused here, as
-    Django's field would refuse it."""
+    """``values`` (UUIDs, or their text) as PostgreSQL's array literal of UUIDs, ``{…,…}``; None is NULL. Each is
+    read as a UUID here, so nothing else can reach the literal: anything that is no UUID raises ``ValueError``."""
     if values is None:
         return None
     return "{" + ",".join(str(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))) for v in values) + "}"

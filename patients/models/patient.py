@@ -35,8 +35,11 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
     never deleted: ``sql_patients_patient_no_delete``).
 
     Two writers on one name are ordered by a lock on that name held to the end of their transactions: adding
-    takes it shared (registrations never wait for each other), dropping takes it alone, so a name is never
-    dropped while another transaction registers a patient who has it."""
+    takes it shared (registrations never wait for each other), dropping takes it alone and then looks for the
+    name with a snapshot taken after the wait (READ COMMITTED, the app's), so a name is never dropped while
+    another transaction registers a patient who has it. Under a stricter isolation the snapshot predates the
+    wait: the name is kept (a name no one has only shortens a search's list; a missing one would hide a patient).
+    Two renames that swap two names at once can deadlock; PostgreSQL then refuses one, to be saved again."""
 
     def build(meta) -> str:
         keys, patients, lock = table(PatientNameKey), table(meta.model), f"hashtext({sql_literal(name)})"
@@ -49,7 +52,7 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
             PERFORM pg_advisory_xact_lock_shared({lock}, hashtext({sql_literal(part)} || new_key));
             INSERT INTO {keys} ("part", "key") VALUES ({sql_literal(part)}, new_key) ON CONFLICT DO NOTHING;
         END IF;
-        IF old_key IS NOT NULL THEN
+        IF old_key IS NOT NULL AND current_setting('transaction_isolation') = 'read committed' THEN
             PERFORM pg_advisory_xact_lock({lock}, hashtext({sql_literal(part)} || old_key));
             DELETE FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key
                 AND NOT EXISTS (SELECT 1 FROM {patients} WHERE {column(meta, field)} = old_key);

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.db import connection, connections
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import Avg, Count, F, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
@@ -319,7 +319,7 @@ def test_a_prepared_count_and_aggregate_give_what_the_queryset_gives_for_every_v
                                                                              oldest=Min("date_of_birth"))
 
 
-def test_a_prepared_aggregate_of_a_sliced_or_grouped_queryset_counts_what_django_counts():
+def test_a_prepared_count_of_a_sliced_queryset_counts_what_django_counts():
     """Django counts a sliced queryset through a subquery: the prepared count is the SQL Django sends."""
     place = LocationFactory()
     for year in (1960, 1970, 1980):
@@ -339,10 +339,12 @@ def test_postgresql_keeps_the_aggregate_statement():
     PATIENTS_COUNTED.count(**values)
     with CaptureQueriesContext(connection) as queries:
         assert PATIENTS_COUNTED.count(**values) == 1
-    assert queries[0]["sql"].startswith("EXECUTE clinic_prepared_")
+    name = PATIENTS_COUNTED._prepared["default"].statement.name
+    assert queries[0]["sql"].startswith(f"EXECUTE {name}(")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%COUNT(*)%"])
-        assert any("$1" in statement and "$2" in statement for statement, in cursor.fetchall())
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        [(statement,)] = cursor.fetchall()
+    assert "COUNT(*)" in statement and "$1" in statement and "$2" in statement, statement
 
 
 def test_a_prepared_aggregate_whose_build_reads_the_database_is_refused():
@@ -352,3 +354,17 @@ def test_a_prepared_aggregate_whose_build_reads_the_database_is_refused():
 
     with pytest.raises(RuntimeError, match="read the database"):
         PreparedAggregate(reads, PreparedAggregate.COUNT, location_id=int).count(location_id=1)
+
+
+def test_an_aggregate_django_converts_after_reading_or_an_always_empty_queryset_is_refused():
+    """Its values come back as psycopg2 reads them: an average (Django makes it a float) is refused, as is a
+    queryset Django answers without any SQL (nothing to prepare)."""
+    average = PreparedAggregate(lambda *, location_id: Patient.objects.filter(location_id=location_id),
+                                {"mean": Avg("id")}, location_id=int)
+    with pytest.raises(ValueError, match="converts its value"):
+        average(location_id=1)
+    nothing = PreparedAggregate(lambda: Patient.objects.filter(pk__in=[]), PreparedAggregate.COUNT)
+    with pytest.raises(ValueError, match="not one SELECT"):
+        nothing.count()
+    with pytest.raises(TypeError):
+        PATIENTS_COUNTED.first(location_id=1, born_after=datetime.date(1980, 1, 1))

@@ -63,3 +63,45 @@ def test_the_names_already_on_file_are_the_tables_after_many_writes():
         cursor.execute("SELECT DISTINCT last_name_key FROM patients_patient")
         lasts = {row[0] for row in cursor.fetchall()}
     assert _keys("first") == firsts and _keys("last") == lasts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_trigger_patient_name_keys_never_drops_a_name_another_transaction_is_registering():
+    """A rename away from the last patient's name waits for a registration of that name still under way (its
+    lock), then finds the new patient and keeps the name: without the lock the rename would drop it, and the new
+    patient would never be found by a misspelt search."""
+    import psycopg2.errors
+
+    location = LocationFactory()
+    leaving = PatientFactory(location=location, legal_first_name="Una", legal_last_name="Shared")
+    registering, renaming = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
+    try:
+        with registering.cursor() as cursor:  # not committed yet
+            cursor.execute(
+                "INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
+                " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(),"
+                " 'Ned', 'Shared', '', '1980-01-01', '', '', %s, now(), now())", [location.pk])
+        rename = "UPDATE patients_patient SET legal_last_name = 'Moved' WHERE id = %s"
+        with renaming.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg2.errors.LockNotAvailable):
+                cursor.execute(rename, [leaving.pk])
+        renaming.rollback()
+        registering.commit()
+        with renaming.cursor() as cursor:
+            cursor.execute(rename, [leaving.pk])
+        renaming.commit()
+    finally:
+        registering.close()
+        renaming.close()
+    assert {"SHARED", "MOVED"} <= _keys("last")
+
+
+def test_the_name_keys_trigram_indexes_are_partial_by_part():
+    """The misspelt search ranks each part's names from its own trigram index (patients/search.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'patients_patientnamekey'")
+        indexes = dict(cursor.fetchall())
+    for part in ("first", "last"):
+        definition = indexes[f"patient_name_key_{part}_trgm"]
+        assert "USING gin (key gin_trgm_ops)" in definition and f"'{part}'" in definition, definition
