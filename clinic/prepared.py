@@ -126,7 +126,6 @@ class PreparedQuery:
         slots = [by_value.get(param) if isinstance(param, KINDS) else None for param in params]
         return queryset, compiler, sql, params, slots
 
-
     def _runner(self) -> Callable[..., _Prepared]:
         return _Prepared
 
@@ -170,6 +169,9 @@ class PreparedAggregate(PreparedQuery):
             caught.append((sql, tuple(params or ())))
             raise _Caught
 
+        # Connected first: a new connection's own first statements (django.contrib.postgres reads its types'
+        # oids) would otherwise be caught in the aggregate's place.
+        connection.ensure_connection()
         log = connection.queries_log
         logged = len(log)
         connection.execute_wrappers.insert(0, catch)

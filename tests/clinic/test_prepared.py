@@ -368,3 +368,17 @@ def test_an_aggregate_django_converts_after_reading_or_an_always_empty_queryset_
         nothing.count()
     with pytest.raises(TypeError):
         PATIENTS_COUNTED.first(location_id=1, born_after=datetime.date(1980, 1, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_aggregate_first_asked_on_a_new_connection_catches_its_own_statement():
+    """A new connection reads its types first (django.contrib.postgres): that statement is not the aggregate."""
+    place = LocationFactory()
+    PatientFactory(location=place, date_of_birth=datetime.date(1990, 1, 1))
+    from django.contrib.postgres.signals import get_citext_oids, get_hstore_oids
+
+    counted = PreparedAggregate(lambda: Patient.objects.all(), PreparedAggregate.COUNT)
+    connection.close()
+    get_hstore_oids.cache_clear()  # as in a new process: the connection reads them again
+    get_citext_oids.cache_clear()
+    assert counted.count() == 1
