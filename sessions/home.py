@@ -24,7 +24,7 @@ from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
 from sessions.selectors.boards import active_locations
-from sessions.selectors.records import signature_overdue_after
+from sessions.selectors.records import records_awaiting_signature, signature_overdue_after
 
 S = Appointment.Status
 TO_ARRIVE = (S.BOOKED, S.CONFIRMED)
@@ -161,7 +161,7 @@ def held_records_count_query():
 
 _HELD_RECORDS = PreparedAggregate(held_records_count_query, PreparedAggregate.COUNT)  # clinic.prepared, issue 13
 _RECORDS_TO_SIGN = PreparedAggregate(
-    lambda *, overdue_before: SessionRecord.objects.filter(signed_at__isnull=True, appointment__status=S.COMPLETED),
+    lambda *, overdue_before: records_awaiting_signature(),
     lambda *, overdue_before: {"waiting": Count("id"), "overdue": Count("id", filter=Q(opened_at__lt=overdue_before))},
     overdue_before=datetime)
 
