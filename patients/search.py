@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from clinic.paging import FirstPageCounted, counted_first_page
 from clinic.prepared import PreparedQuery
 from patients.models import Patient
+from patients.models.name_key import NAME_KEY_FIELDS
 from patients.models.patient import UnaccentUpper
 
 # How many names a misspelt search shows (the closest by trigram similarity).
@@ -102,7 +103,7 @@ _CLOSEST_NAMES_SQL = " UNION ".join(
     f"ORDER BY distance FETCH FIRST {FUZZY_SEARCH_LIMIT} ROWS WITH TIES) nearest ON patient.{key} = nearest.key "
     f"ORDER BY nearest.distance, patient.legal_last_name, patient.legal_first_name, patient.id "
     f"LIMIT {FUZZY_SEARCH_LIMIT})"
-    for part, key in (("last", "last_name_key"), ("first", "first_name_key")))
+    for part, key in NAME_KEY_FIELDS)
 
 
 def _closest_names(name: str) -> RawSQL:

@@ -5,6 +5,16 @@ from django.db import models
 from django.db.models import Q
 
 
+class NamePart(models.TextChoices):
+    FIRST = "first", "first name"
+    LAST = "last", "last name"
+
+
+# Each part and the patient's column it is the key of (Patient.last_name_key, first_name_key): the trigger that
+# keeps the names and the search that ranks them both go by this.
+NAME_KEY_FIELDS = ((NamePart.FIRST.value, "first_name_key"), (NamePart.LAST.value, "last_name_key"))
+
+
 class PatientNameKey(models.Model):
     """A first or last name on file, once, in the form the search compares (``patients_unaccent_upper``).
 
@@ -18,21 +28,17 @@ class PatientNameKey(models.Model):
     insert and rename and drops a name no patient has any more, whoever writes the row (the app, a bulk load, a
     script). Nothing in the app writes here."""
 
-    class Part(models.TextChoices):
-        FIRST = "first", "first name"
-        LAST = "last", "last name"
-
-    part = models.CharField(max_length=5, choices=Part.choices)
+    part = models.CharField(max_length=5, choices=NamePart.choices)
     key = models.TextField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["part", "key"], name="patient_name_key_unique"),
-            models.CheckConstraint(condition=Q(part__in=["first", "last"]), name="patient_name_key_part_valid"),
+            models.CheckConstraint(condition=Q(part__in=NamePart.values), name="patient_name_key_part_valid"),
         ]
         indexes = [
             GinIndex(OpClass("key", name="gin_trgm_ops"), condition=Q(part=part), name=f"patient_name_key_{part}_trgm")
-            for part in ("first", "last")
+            for part in NamePart.values
         ]
 
     def __str__(self) -> str:

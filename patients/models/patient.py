@@ -11,7 +11,7 @@ from django.db import models
 from clinic.db import ModelFunc, adult_date_of_birth_trigger, column, sql_literal, table
 from clinic.links import url_for_public_id
 from clinic.models import Location
-from patients.models.name_key import PatientNameKey
+from patients.models.name_key import NAME_KEY_FIELDS, PatientNameKey
 from patients.validators import MIN_AGE_YEARS
 
 
@@ -43,7 +43,6 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
 
     def build(meta) -> str:
         keys, patients, lock = table(PatientNameKey), table(meta.model), f"hashtext({sql_literal(name)})"
-        parts = [("first", "first_name_key"), ("last", "last_name_key")]
         steps = "\n".join(f"""
     new_key := NEW.{column(meta, field)};
     old_key := CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.{column(meta, field)} END;
@@ -57,7 +56,7 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
             DELETE FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key
                 AND NOT EXISTS (SELECT 1 FROM {patients} WHERE {column(meta, field)} = old_key);
         END IF;
-    END IF;""" for part, field in parts)  # noqa: S608 (tables and columns from _meta, quoted)
+    END IF;""" for part, field in NAME_KEY_FIELDS)  # noqa: S608 (tables and columns from _meta, quoted)
         return f"""{steps}
     RETURN NULL;
     """

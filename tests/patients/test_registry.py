@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Patient
+from patients.search import FUZZY_SEARCH_LIMIT
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -305,7 +306,7 @@ def test_a_misspelt_search_finds_what_ranking_every_patient_finds_with_names_sha
 # patients by similarity, then those together.
 _EVERY_PATIENT_RANKED = " UNION ".join(
     f"(SELECT id FROM patients_patient WHERE {key} %% patients_unaccent_upper(%s) ORDER BY {key} <-> "  # noqa: S608
-    f"patients_unaccent_upper(%s), legal_last_name, legal_first_name, id LIMIT 25)"
+    f"patients_unaccent_upper(%s), legal_last_name, legal_first_name, id LIMIT {FUZZY_SEARCH_LIMIT})"
     for key in ("last_name_key", "first_name_key"))
 
 
@@ -317,9 +318,6 @@ def _every_patient_ranked(word: str) -> list[int]:
 
     from patients.models import Patient
     from patients.models.patient import UnaccentUpper
-    from patients.search import FUZZY_SEARCH_LIMIT
-
-    assert FUZZY_SEARCH_LIMIT == 25
     with connection.cursor() as cursor:
         cursor.execute(_EVERY_PATIENT_RANKED, [word] * 4)
         ids = {row[0] for row in cursor.fetchall()}
