@@ -34,27 +34,35 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
     now has is added once, and each name it no longer has is dropped if no other patient has it (a patient is
     never deleted: ``sql_patients_patient_no_delete``).
 
-    Two writers on one name are ordered by a lock on that name held to the end of their transactions: adding
-    takes it shared (registrations never wait for each other), dropping takes it alone and then looks for the
-    name with a snapshot taken after the wait (READ COMMITTED, the app's), so a name is never dropped while
-    another transaction registers a patient who has it. Under a stricter isolation the snapshot predates the
-    wait: the name is kept (a name no one has only shortens a search's list; a missing one would hide a patient).
-    Two renames that swap two names at once can deadlock; PostgreSQL then refuses one, to be saved again."""
+    Two writers on one name are ordered by a lock on that name's row held to the end of their transactions:
+    adding holds it shared (``FOR KEY SHARE``: registrations never wait for each other), dropping takes it alone
+    (``FOR UPDATE``) and then looks for the name with a snapshot taken after the wait (READ COMMITTED, the app's),
+    so a name is never dropped while another transaction registers a patient who has it; a registration that
+    finds its name dropped under it adds the name again. The locks are the rows' own, not entries in
+    PostgreSQL's shared lock table, which an import of a few thousand patients in one transaction would fill.
+    Under a stricter isolation the snapshot predates the wait: the name is kept (a name no one has only shortens
+    a search's list; a missing one would hide a patient). Two renames that swap two names at once can deadlock;
+    PostgreSQL then refuses one, to be saved again."""
 
     def build(meta) -> str:
-        keys, patients, lock = table(PatientNameKey), table(meta.model), f"hashtext({sql_literal(name)})"
+        keys, patients = table(PatientNameKey), table(meta.model)
         steps = "\n".join(f"""
     new_key := NEW.{column(meta, field)};
     old_key := CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.{column(meta, field)} END;
     IF new_key IS DISTINCT FROM old_key THEN
         IF new_key IS NOT NULL THEN
-            PERFORM pg_advisory_xact_lock_shared({lock}, hashtext({sql_literal(part)} || new_key));
-            INSERT INTO {keys} ("part", "key") VALUES ({sql_literal(part)}, new_key) ON CONFLICT DO NOTHING;
+            LOOP
+                INSERT INTO {keys} ("part", "key") VALUES ({sql_literal(part)}, new_key) ON CONFLICT DO NOTHING;
+                PERFORM 1 FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = new_key FOR KEY SHARE;
+                EXIT WHEN FOUND;  -- else a rename dropped the name between the two: add it again
+            END LOOP;
         END IF;
         IF old_key IS NOT NULL AND current_setting('transaction_isolation') = 'read committed' THEN
-            PERFORM pg_advisory_xact_lock({lock}, hashtext({sql_literal(part)} || old_key));
-            DELETE FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key
-                AND NOT EXISTS (SELECT 1 FROM {patients} WHERE {column(meta, field)} = old_key);
+            PERFORM 1 FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key FOR UPDATE;
+            PERFORM 1 FROM {patients} WHERE {column(meta, field)} = old_key LIMIT 1;
+            IF NOT FOUND THEN
+                DELETE FROM {keys} WHERE "part" = {sql_literal(part)} AND "key" = old_key;
+            END IF;
         END IF;
     END IF;""" for part, field in NAME_KEY_FIELDS)  # noqa: S608 (tables and columns from _meta, quoted)
         return f"""{steps}

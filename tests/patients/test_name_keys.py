@@ -1,6 +1,8 @@
 """PatientNameKey, the names on file once for the misspelt search (issue 13), kept by PostgreSQL's trigger
 ``patient_name_keys`` on ``patients_patient``: tried here with raw SQL, as a script or a bulk load writes."""
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -97,6 +99,53 @@ def test_trigger_patient_name_keys_never_drops_a_name_another_transaction_is_reg
     assert {"SHARED", "MOVED"} <= _keys("last")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_trigger_patient_name_keys_looks_for_the_name_again_after_waiting_for_a_registration():
+    """A rename that has to wait for a registration of its old name looks for that name again once the
+    registration commits, and keeps it: had it looked before waiting (no lock taken first), it would drop a
+    name that the new patient has."""
+    import threading
+
+    location = LocationFactory()
+    leaving = PatientFactory(location=location, legal_first_name="Una", legal_last_name="Shared")
+    registering, renaming = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
+    failed = []
+
+    def rename():
+        try:
+            with renaming.cursor() as cursor:
+                cursor.execute("UPDATE patients_patient SET legal_last_name = 'Moved' WHERE id = %s", [leaving.pk])
+            renaming.commit()
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            failed.append(error)
+
+    try:
+        with registering.cursor() as cursor:  # not committed yet
+            cursor.execute(
+                "INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
+                " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(),"
+                " 'Ned', 'Shared', '', '1980-01-01', '', '', %s, now(), now())", [location.pk])
+            renamer = threading.Thread(target=rename)
+            renamer.start()
+            cursor.execute("SELECT pg_backend_pid()")
+            waited_for = cursor.fetchone()[0]
+            for _ in range(200):  # until the rename waits for the registration's lock (at most 10 s)
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                               [waited_for])
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the rename never waited for the registration")
+        registering.commit()
+        renamer.join(timeout=10)
+    finally:
+        registering.close()
+        renaming.close()
+    assert not failed, failed
+    assert {"SHARED", "MOVED"} <= _keys("last")
+
+
 def test_the_name_keys_trigram_indexes_are_partial_by_part():
     """The misspelt search ranks each part's names from its own trigram index (patients/search.py)."""
     with connection.cursor() as cursor:
@@ -105,3 +154,24 @@ def test_the_name_keys_trigram_indexes_are_partial_by_part():
     for part in ("first", "last"):
         definition = indexes[f"patient_name_key_{part}_trgm"]
         assert "USING gin (key gin_trgm_ops)" in definition and f"'{part}'" in definition, definition
+
+
+def test_trigger_patient_name_keys_registers_more_names_in_one_transaction_than_postgresqls_lock_table_holds():
+    """An import of a clinic's patients is one transaction: the trigger holds no lock per name in PostgreSQL's
+    shared lock table (``max_locks_per_transaction``), which a few thousand names would fill ("out of shared
+    memory"); it holds its names' rows instead."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_locks_per_transaction')::int"
+                       " * (current_setting('max_connections')::int"
+                       " + current_setting('max_prepared_transactions')::int)")
+        lock_table = cursor.fetchone()[0]
+    # Three times as many distinct first names (and as many last names) as the table has slots: PostgreSQL
+    # lends the table spare shared memory beyond its nominal size.
+    names = 3 * lock_table
+    location = LocationFactory()
+    _sql("INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
+         " date_of_birth, email, phone, location_id, created_at, updated_at) SELECT gen_random_uuid(),"
+         " 'First' || n, 'Last' || n, '', '1980-01-01', '', '', %s, now(), now() FROM generate_series(1, %s) n",
+         [location.pk, names])
+    assert PatientNameKey.objects.filter(part="first").count() == names
+    assert PatientNameKey.objects.filter(part="last").count() == names
