@@ -20,6 +20,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from clinic.audit.models import AccessEvent
+from clinic.audit.selectors import (
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    CursorCondition,
+    cursor_after,
+    cursor_before,
+    events_naming,
+)
 from clinic.paging import KeysetPage, keyset_page
 from patients.models import Intake, IntakeRequest, Patient
 
@@ -66,54 +74,47 @@ class AccessTimeline:
         self.changes = sorted(changes, key=_key, reverse=True)
 
     def __iter__(self):
-        views = [] if self.views is None else self.views.filter(
-            Q(patient_id=self.patient_id) | Q(patient_ids__contains=[self.patient_id])).order_by("-occurred_at", "-id")
+        views = [] if self.views is None else events_naming(self.views, self.patient_id)
         return merge(map(_view_entry, views), self.changes, key=_key, reverse=True)
 
     def older_than(self, key: Key | None, limit: int) -> list[TimelineEntry]:
         """The newest ``limit`` rows older than ``key`` (or the newest of all), newest first."""
         changes = [entry for entry in self.changes if key is None or entry.key < key]
-        views = self._views_page(_view_before(key) if key else Q(), ("-occurred_at", "-id"), limit)
+        views = self._views_page(_view_before(key) if key else None, NEWEST_FIRST, limit)
         return list(merge(views, changes, key=_key, reverse=True))[:limit]
 
     def newer_than(self, key: Key, limit: int) -> list[TimelineEntry]:
         """The oldest ``limit`` rows newer than ``key``, oldest first."""
         changes = [entry for entry in reversed(self.changes) if entry.key > key]
-        views = self._views_page(_view_after(key), ("occurred_at", "id"), limit)
+        views = self._views_page(_view_after(key), OLDEST_FIRST, limit)
         return list(merge(views, changes, key=_key))[:limit]
 
-    def _views_page(self, past_cursor: Q, order: tuple[str, str], limit: int) -> list[TimelineEntry]:
-        """At most ``limit`` views in ``order``, in one statement of two arms, each ordered and limited: the
-        events about the patient alone, walked down the index on (patient_id, occurred_at, id), and the list
-        events naming them (GIN on patient_ids) that the first arm has not (patient_id IS DISTINCT FROM
-        theirs: Django's exclude() on a nullable column). Neither reads all of the patient's events."""
+    def _views_page(self, cursor: CursorCondition | None, order: tuple[str, str], limit: int) -> list[TimelineEntry]:
+        """At most ``limit`` views in ``order`` past the cursor, none read beyond (clinic.audit.selectors)."""
         if self.views is None:
             return []
-        views = self.views.filter(past_cursor)
-        own = views.filter(patient_id=self.patient_id).order_by(*order)[:limit]
-        listed = views.filter(patient_ids__contains=[self.patient_id]).exclude(
-            patient_id=self.patient_id).order_by(*order)[:limit]
-        return [_view_entry(event) for event in own.union(listed, all=True).order_by(*order)[:limit]]
+        return [_view_entry(event) for event in events_naming(self.views, self.patient_id, cursor=cursor,
+                                                              order=order, limit=limit)]
 
 
 def _key(entry: TimelineEntry) -> Key:
     return entry.key
 
 
-def _view_before(key: Key) -> Q:
+def _view_before(key: Key) -> CursorCondition:
     """The views older than ``key``: at its time, all of them if it is a change's (a view's source is lower).
-    The bound on occurred_at alone is PostgreSQL's to start the index walk at the cursor (an OR is not)."""
+    The bound on the time alone is PostgreSQL's to start the index walk at the cursor (an OR is not)."""
     when, source, pk = key
     if source != VIEW_SOURCE:
-        return Q(occurred_at__lte=when)
-    return Q(occurred_at__lte=when) & (Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk))
+        return lambda at, id_: Q(**{f"{at}__lte": when})
+    return cursor_before(when, pk)
 
 
-def _view_after(key: Key) -> Q:
+def _view_after(key: Key) -> CursorCondition:
     when, source, pk = key
     if source != VIEW_SOURCE:
-        return Q(occurred_at__gt=when)
-    return Q(occurred_at__gte=when) & (Q(occurred_at__gt=when) | Q(occurred_at=when, pk__gt=pk))
+        return lambda at, id_: Q(**{f"{at}__gt": when})
+    return cursor_after(when, pk)
 
 
 def access_timeline_page(timeline: AccessTimeline, *, params: dict, size: int = 50) -> KeysetPage:

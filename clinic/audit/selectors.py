@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 
@@ -7,17 +8,40 @@ from clinic.paging import KeysetPage, keyset_page
 from clinic.prepared import PreparedQuery
 
 
-def access_events_list(*, patient_id=None, actor=None) -> QuerySet[AccessEvent]:
+def access_events_list(*, actor=None) -> QuerySet[AccessEvent]:
     """The events as the log shows them: the columns of its table. Not the patients a list event named (up to
-    every patient of a page; the log does not show them)."""
+    every patient of a page; the log does not show them). Those naming one patient: ``events_naming``."""
     events = AccessEvent.objects.only(
         "occurred_at", "actor_label", "action", "object_type", "patient_id", "ip_address",
     )
-    if patient_id is not None:
-        events = events.filter(Q(patient_id=patient_id) | Q(patient_ids__contains=[patient_id]))
     if actor is not None:
         events = events.filter(actor=actor)
     return events
+
+
+# Builds a cursor's condition on the fields it is given: (the event's time, its id).
+CursorCondition = Callable[[str, str], Q]
+NEWEST_FIRST, OLDEST_FIRST = ("-occurred_at", "-id"), ("occurred_at", "id")
+_LISTED = {"occurred_at": "listed_patients__occurred_at", "id": "listed_patients__event_id"}  # the same, per row
+
+
+def events_naming(events: QuerySet[AccessEvent], patient_id, *, cursor: CursorCondition | None = None,
+                  order: tuple[str, str] = NEWEST_FIRST, limit: int | None = None) -> QuerySet[AccessEvent]:
+    """The ``events`` that name the patient, in ``order`` (by time then id, either way), past ``cursor``, at
+    most ``limit``: one statement of two arms, each ordered and limited, so neither reads all of the patient's
+    events. The events about the patient alone walk the index on (patient_id, occurred_at, id); the list events
+    naming them walk ListedPatient's key (patient, occurred_at, event) to their events, less those the first arm
+    has (patient_id IS DISTINCT FROM theirs: Django's exclude() on a nullable column)."""
+    cursor = cursor or (lambda when, pk: Q())
+    listed_order = tuple(field[:-len(name)] + _LISTED[name] for field in order for name in _LISTED
+                         if field.lstrip("-") == name)
+    own = events.filter(cursor("occurred_at", "pk"), patient_id=patient_id).order_by(*order)
+    # One filter() call: the patient and the cursor are conditions on the same ListedPatient row.
+    listed = events.filter(cursor("listed_patients__occurred_at", "listed_patients__event_id"),
+                           listed_patients__patient_id=patient_id).exclude(patient_id=patient_id).order_by(*listed_order)
+    if limit is None:
+        return own.union(listed, all=True).order_by(*order)
+    return own[:limit].union(listed[:limit], all=True).order_by(*order)[:limit]
 
 
 def _cursor(event: AccessEvent) -> str:
@@ -44,21 +68,35 @@ def access_log_newest_page() -> KeysetPage:
                        older=lambda key, limit: NEWEST_PAGE(), newer=None)
 
 
-def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = PAGE_SIZE) -> KeysetPage:
-    """The page of ``events`` before (older than) or after (newer than) the cursor in ``params``, walking the
-    index on (occurred_at, id) in either direction. ``params``: the request's query, filters included. Each
-    cursor condition also bounds occurred_at on its own: the OR alone cannot start the index walk at the cursor,
-    so a page far back read every newer event first."""
+def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int = PAGE_SIZE,
+                       patient_id=None) -> KeysetPage:
+    """The page of ``events`` (of those naming ``patient_id``, if given) before (older than) or after (newer
+    than) the cursor in ``params``, walking the index on (occurred_at, id) in either direction. ``params``: the
+    request's query, filters included. Each cursor condition also bounds occurred_at on its own: the OR alone
+    cannot start the index walk at the cursor, so a page far back read every newer event first."""
+    def page(cursor: CursorCondition | None, order: tuple[str, str], limit: int) -> list[AccessEvent]:
+        if patient_id is not None:
+            return list(events_naming(events, patient_id, cursor=cursor, order=order, limit=limit))
+        rows = events if cursor is None else events.filter(cursor("occurred_at", "pk"))
+        return list(rows.order_by(*order)[:limit])
+
     def older(key, limit):
-        rows = events if key is None else events.filter(
-            Q(occurred_at__lt=key[0]) | Q(occurred_at=key[0], pk__lt=key[1]), occurred_at__lte=key[0])
-        return list(rows.order_by("-occurred_at", "-id")[:limit])
+        return page(None if key is None else cursor_before(*key), NEWEST_FIRST, limit)
 
     def newer(key, limit):
-        return list(events.filter(Q(occurred_at__gt=key[0]) | Q(occurred_at=key[0], pk__gt=key[1]),
-                                  occurred_at__gte=key[0]).order_by("occurred_at", "id")[:limit])
+        return page(cursor_after(*key), OLDEST_FIRST, limit)
 
     return keyset_page(params=params, size=size, parse=_parse_cursor, cursor=_cursor, older=older, newer=newer)
+
+
+def cursor_before(when: datetime.datetime, pk: int) -> CursorCondition:
+    """The events older than the one at ``when`` with id ``pk``."""
+    return lambda at, id_: Q(Q(**{f"{at}__lt": when}) | Q(**{at: when, f"{id_}__lt": pk}), **{f"{at}__lte": when})
+
+
+def cursor_after(when: datetime.datetime, pk: int) -> CursorCondition:
+    """The events newer than the one at ``when`` with id ``pk``."""
+    return lambda at, id_: Q(Q(**{f"{at}__gt": when}) | Q(**{at: when, f"{id_}__gt": pk}), **{f"{at}__gte": when})
 
 
 # Day by day from the newest, each day's last event found by one probe of the (occurred_at, id) index:

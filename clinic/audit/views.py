@@ -28,8 +28,9 @@ def access_log(request):
         events = AccessEvent.objects.none()  # a filter we cannot read must not fall back to "everything"
     else:
         filters = form.cleaned_data if form.is_bound else {}
-        events = access_events_list(patient_id=filters.get("patient"), actor=filters.get("actor"))
-    page = access_events_page(events, params=request.GET.dict()) if request.GET else access_log_newest_page()
+        events = access_events_list(actor=filters.get("actor"))
+    page = (access_events_page(events, params=request.GET.dict(), patient_id=filters.get("patient"))
+            if request.GET else access_log_newest_page())
     _label_patients(page.object_list)
     # The log names patients, so reading it is itself an access event (issue 8, item 6).
     access_event_record(request=request, patient_id=None,
