@@ -65,6 +65,7 @@ def ensure_seeded(server: Server, size: Size, *, reseed: bool = False, say=print
         say(f"{dbname}: seeded {manifest['seeded_at']} ({_counts(manifest)}); --reseed to load it again")
         # Migrations added since (an index, a rule) are applied to the loaded data, as in a clinic's upgrade.
         run_checked([sys.executable, "manage.py", "migrate", "--noinput"], server.env(dbname))
+        _person_placed(server, dbname, manifest)
         return manifest
     started = time.monotonic()
     _database_create(server, dbname)
@@ -90,8 +91,21 @@ def ensure_seeded(server: Server, size: Size, *, reseed: bool = False, say=print
                 "location": world["locations"][0]["public_id"], "record_public_id": world["record_public_id"],
                 **loaded.__dict__}
     _manifest_write(server, dbname, manifest)
+    _person_placed(server, dbname, manifest)
     say(f"{dbname}: loaded in {manifest['load_seconds']} s ({_counts(manifest)})")
     return manifest
+
+
+def _person_placed(server: Server, dbname: str, manifest: dict) -> None:
+    """The bench's person works at the location the bench measures (its board, its week), as staff do at one
+    site: their home page shows its arrivals and chairs, and every location's census (README, Where you work)."""
+    conn = server.connect(dbname)
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute("UPDATE accounts_user SET works_at_id = (SELECT id FROM clinic_location"
+                           " WHERE public_id = %s) WHERE id = %s", [manifest["location"], manifest["user"]["id"]])
+    finally:
+        conn.close()
 
 
 def _counts(manifest: dict) -> str:

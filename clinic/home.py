@@ -2,9 +2,10 @@
 
 clinic/ sits below patients/ and sessions/ (DESIGN.md §2), so it names none of their code. Each app lists its
 panels on its ``AppConfig.home_panels``; a panel names its builder by dotted path (like ``NavItem.count``) and
-the partial that renders it. A builder takes ``now`` and the page's ``shared`` answers and returns the partial's
-context. Each builder runs a fixed number of queries whatever the number of rows (counts by aggregation, never a
-query per row), and asks what other panels ask too (the locations, a count) through ``shared``: once a page.
+the partial that renders it. A builder takes ``now``, the page's ``shared`` answers and the location the person
+works at (``works_at_id``, or None) and returns the partial's context. Each builder runs a fixed number of
+queries whatever the number of rows (counts by aggregation, never a query per row), and asks what other panels
+ask too (the locations, a count) through ``shared``: once a page.
 """
 
 from __future__ import annotations
@@ -53,16 +54,16 @@ class SharedAnswers:
 class HomePanel:
     title: str
     roles: tuple[str, ...]
-    builder: str  # dotted path to ``builder(*, now, shared) -> dict``
+    builder: str  # dotted path to ``builder(*, now, shared, works_at_id) -> dict``
     template: str
     order: int = 50
 
 
-def home_panels_for(*, roles: list[str], now: datetime,
-                    shared: SharedAnswers | None = None) -> list[tuple[HomePanel, dict]]:
+def home_panels_for(*, roles: list[str], now: datetime, shared: SharedAnswers | None = None,
+                    works_at_id: int | None = None) -> list[tuple[HomePanel, dict]]:
     """The panels for these roles, in order, each with its context (a panel for two roles shows once)."""
     panels = [panel for config in apps.get_app_configs() for panel in getattr(config, "home_panels", ())
               if set(panel.roles) & set(roles)]
     shared = shared or SharedAnswers()
-    return [(panel, import_string(panel.builder)(now=now, shared=shared))
+    return [(panel, import_string(panel.builder)(now=now, shared=shared, works_at_id=works_at_id))
             for panel in sorted(panels, key=lambda p: p.order)]

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from clinic import forms, views
+from clinic.accounts import views as accounts_views
 from sessions import views as session_views
 
 auth_patterns = [
@@ -20,6 +21,7 @@ auth_patterns = [
         form_class=forms.SetPasswordForm, success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm"),
     path("2fa/", include("clinic.accounts.urls")),
+    path("location/", accounts_views.works_at, name="works_at"),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
 ]

@@ -18,7 +18,10 @@ def home(request):
     rows = [(item, shared(import_string(item.count)) if item.count else None) for item in destinations]
     return render(request, "clinic/home.html", {
         "role_labels": [Role(name).label for name in roles], "destinations": destinations,
-        "destination_rows": rows, "panels": home_panels_for(roles=roles, now=timezone.now(), shared=shared)})
+        "destination_rows": rows,
+        "panels": home_panels_for(roles=roles, now=timezone.now(), shared=shared,
+                                  works_at_id=request.user.works_at_id),
+    })
 
 
 def favicon(request):

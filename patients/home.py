@@ -36,7 +36,7 @@ _WAITING_FOR_REVIEW = PreparedAggregate(lambda: Intake.objects.filter(status=Int
 _CONSENT_IN_FORCE = PreparedQuery(lambda: ConsentDocument.objects.order_by("-version")[:1])
 
 
-def front_desk_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
+def front_desk_intakes(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
     """Intake links sent days ago and never opened (a phone call helps), and self-referrals waiting."""
     days = not_started_after().days
     stale = _INVITED_BEFORE.count(before=now - not_started_after())
@@ -48,7 +48,7 @@ def front_desk_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     ]}
 
 
-def prescriber_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
+def prescriber_intakes(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
     """Urgent intakes (immediate evaluation first), then the intakes waiting for review and the oldest wait."""
     urgent = _URGENT_REASONS()
     immediate = sum(any(str(r).startswith(URGENT_IMMEDIATE_PREFIX) for r in reasons) for reasons in urgent)
@@ -64,7 +64,7 @@ def prescriber_intakes(*, now: datetime, shared: SharedAnswers) -> dict:
     ]}
 
 
-def manager_consent(*, now: datetime, shared: SharedAnswers) -> dict:
+def manager_consent(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
     """The consent version in force (patients sign the newest before their next session)."""
     current = _CONSENT_IN_FORCE.first()
     return {"consent": current}

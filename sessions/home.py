@@ -111,17 +111,39 @@ def appointment_counts(now: datetime, locations: tuple[Location, ...]) -> list[S
             for location_id, start, status, chair, n in rows]
 
 
-def _days(now: datetime, shared: SharedAnswers) -> tuple[list[LocationDay], list[StartCount]]:
-    """Each location's today, new for each panel (a panel fills in its own counts), and the counts of the
+def locations_shown(works_at_id: int | None, shared: SharedAnswers) -> list[Location]:
+    """The locations a person's arrivals and chairs panels show: the one they work at, if it is open, else every
+    open location (the locations read once for the page)."""
+    locations = shared(active_locations)
+    chosen = [location for location in locations if location.pk == works_at_id]
+    return chosen or locations
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which locations a panel shows, for its line saying so (a clinic of one location needs none)."""
+
+    works_at: Location | None  # the one shown, where the person works; None: every location
+    several: bool  # the clinic has more than one open location
+
+
+def _where(works_at_id: int | None, shared: SharedAnswers) -> Where:
+    shown, every = locations_shown(works_at_id, shared), shared(active_locations)
+    return Where(works_at=shown[0] if len(shown) == 1 and len(every) > 1 else None, several=len(every) > 1)
+
+
+def _days(now: datetime, shared: SharedAnswers, works_at_id: int | None) -> tuple[list[LocationDay],
+                                                                                 list[StartCount]]:
+    """Each shown location's today, new for each panel (a panel fills in its own counts), and the counts of the
     page (the locations and the counts read once)."""
-    locations, board = shared(active_locations), shared(reverse, "schedule:board")
+    locations, board = locations_shown(works_at_id, shared), shared(reverse, "schedule:board")
     days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
     return days, shared(appointment_counts, now, tuple(locations))
 
 
-def front_desk_today(*, now: datetime, shared: SharedAnswers) -> dict:
-    """Today's arrivals by time, per location (to arrive / checked in), and tomorrow's unconfirmed."""
-    days, counts = _days(now, shared)
+def front_desk_today(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
+    """Today's arrivals by time, per location shown (to arrive / checked in), and tomorrow's unconfirmed."""
+    days, counts = _days(now, shared, works_at_id)
     by_id = {d.location.pk: d for d in days}
     at: dict[tuple[int, datetime], list[int]] = {}  # (location, start): [to arrive, arrived]
     for row in counts:
@@ -133,12 +155,12 @@ def front_desk_today(*, now: datetime, shared: SharedAnswers) -> dict:
         day = by_id[location_id]
         day.to_arrive, day.arrived = day.to_arrive + to_arrive, day.arrived + arrived
         day.times.append((to_local(start, day.location.time_zone), to_arrive, arrived))
-    return {"days": days}
+    return {"days": days, "where": _where(works_at_id, shared)}
 
 
-def nurse_today(*, now: datetime, shared: SharedAnswers) -> dict:
-    """Today's patients per location by chair and status, and the session records on hold."""
-    days, counts = _days(now, shared)
+def nurse_today(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
+    """Today's patients per location shown, by chair and status, and the session records on hold."""
+    days, counts = _days(now, shared, works_at_id)
     by_id = {d.location.pk: d for d in days}
     labels = dict(S.choices)
     for row in counts:
@@ -149,7 +171,7 @@ def nurse_today(*, now: datetime, shared: SharedAnswers) -> dict:
             chairs.append((row.chair_name, {}))
         statuses = chairs[-1][1]
         statuses[labels[row.status]] = statuses.get(labels[row.status], 0) + row.n
-    return {"days": days, "holds_list": [shared(_holds_count)]}
+    return {"days": days, "holds_list": [shared(_holds_count)], "where": _where(works_at_id, shared)}
 
 
 def held_records_count_query():
@@ -172,7 +194,7 @@ def _holds_count() -> HomeCount:
                      reverse("schedule:board"), "No session is on hold.", urgent=bool(held))
 
 
-def prescriber_records(*, now: datetime, shared: SharedAnswers) -> dict:
+def prescriber_records(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
     """Holds waiting for a go, and records waiting for a signature (overdue after the set hours)."""
     overdue_before = now - signature_overdue_after()
     counts = _RECORDS_TO_SIGN(overdue_before=overdue_before)
@@ -185,16 +207,22 @@ def prescriber_records(*, now: datetime, shared: SharedAnswers) -> dict:
     ]}
 
 
-def manager_census(*, now: datetime, shared: SharedAnswers) -> dict:
-    """Today's census per location: booked, arrived, completed, cancelled or no-show."""
-    days, counts = _days(now, shared)
+def census_counts(now: datetime, locations: tuple[Location, ...]) -> list[tuple[int, str, int]]:
+    """(location, status, how many) of each location's today: the census needs no times or chairs."""
+    return list(Appointment.objects.filter(_day_q(list(locations), now, 1)).values_list("location_id", "status")
+                .annotate(n=Count("id")).order_by())
+
+
+def manager_census(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
+    """Today's census of every location, whichever one the manager works at: booked, arrived, completed,
+    cancelled or no-show."""
+    locations, board = shared(active_locations), shared(reverse, "schedule:board")
+    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
     by_id = {d.location.pk: d for d in days}
-    for row in counts:
-        if not row.today:
-            continue
-        day = by_id[row.location_id]
-        day.to_arrive += row.n if row.status in TO_ARRIVE else 0
-        day.arrived += row.n if row.status in ARRIVED else 0
-        day.completed += row.n if row.status == S.COMPLETED else 0
-        day.missed += row.n if row.status in (S.CANCELLED, S.NO_SHOW) else 0
+    for location_id, status, n in shared(census_counts, now, tuple(locations)):
+        day = by_id[location_id]
+        day.to_arrive += n if status in TO_ARRIVE else 0
+        day.arrived += n if status in ARRIVED else 0
+        day.completed += n if status == S.COMPLETED else 0
+        day.missed += n if status in (S.CANCELLED, S.NO_SHOW) else 0
     return {"days": days}

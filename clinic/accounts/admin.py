@@ -57,13 +57,13 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["full_name", "email"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "credentials")}),
+        ("Person", {"fields": ("full_name", "credentials", "works_at")}),
         ("Roles and access", {"fields": ("is_active", "groups", "is_staff", "is_superuser", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     manager_fieldsets = (
         (None, {"fields": ("email",)}),
-        ("Person", {"fields": ("full_name", "credentials")}),
+        ("Person", {"fields": ("full_name", "credentials", "works_at")}),
         ("Roles and access", {"fields": ("is_active", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

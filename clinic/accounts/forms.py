@@ -34,3 +34,20 @@ class SignInCodeForm(TokenForm):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "").strip().lower()
+
+
+class WorksAtForm(forms.Form):
+    """Where this person works today: their home page and day board open on it."""
+
+    works_at = forms.ModelChoiceField(
+        queryset=None, required=False, label="Location", empty_label="Every location",
+        help_text="Your home page shows this location's arrivals and chairs, and the day board opens on it. "
+                  "Managers' census always shows every location.",
+        error_messages={"invalid_choice": "Choose one of the clinic's open locations."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from clinic.models import Location
+
+        super().__init__(*args, **kwargs)
+        self.fields["works_at"].queryset = Location.objects.filter(is_active=True).order_by("name")

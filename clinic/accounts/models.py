@@ -46,6 +46,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True, help_text="Untick instead of deleting a staff member.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Staff work at one site most days: their home page and day board open on it, the other locations a
+    # click away (issue 13: at ten locations the home page built every location's chairs and arrivals).
+    works_at = models.ForeignKey(
+        "clinic.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="works at",
+        help_text="The location their home page and day board open on. Empty: every location on the home page.",
+    )
 
     objects = UserManager()
 

@@ -1,4 +1,5 @@
-"""Staff two-step sign-in: enrolling an authenticator app, recovery codes, checking codes, a manager's reset."""
+"""Staff accounts: two-step sign-in (enrolling an authenticator app, recovery codes, checking codes, a manager's
+reset), and where a person works."""
 
 from base64 import b32encode
 
@@ -104,3 +105,9 @@ def user_sessions_end(*, user) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def works_at_set(*, user, location) -> None:
+    """The location the person's home page and day board open on (``None``: every location on the home page)."""
+    user.works_at = location
+    user.save(update_fields=["works_at"])

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
-from clinic.accounts.forms import SignInCodeForm, TokenForm
+from clinic.accounts.forms import SignInCodeForm, TokenForm, WorksAtForm
 from clinic.accounts.services import (
     WrongCode,
     enrolment_allowed,
@@ -14,6 +14,7 @@ from clinic.accounts.services import (
     totp_device_pending,
     totp_typed_key,
     totp_verify,
+    works_at_set,
 )
 
 WRONG_CODE = "That code did not match. Check the clock on your phone and type the code shown now."
@@ -63,3 +64,16 @@ def two_factor_verify(request):
         else:
             return redirect(_next_url(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def works_at(request):
+    """Any signed-in person: the location their home page and day board open on. No patient data here."""
+    form = WorksAtForm(request.POST or None, initial={"works_at": request.user.works_at_id})
+    if request.method == "POST" and form.is_valid():
+        location = form.cleaned_data["works_at"]
+        works_at_set(user=request.user, location=location)
+        messages.success(request, f"Your pages now open on {location.name}." if location else
+                         "Your home page now shows every location.")
+        return redirect(_next_url(request))
+    return render(request, "accounts/works_at.html", {"form": form, "next": _next_url(request)})

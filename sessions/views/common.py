@@ -33,13 +33,16 @@ def _render(request, template: str, context: dict, *, time_zone: str, status: in
 
 
 def _locations_and_chosen(request) -> tuple[list[Location], Location | None]:
-    """The active locations (a page's location switcher lists them) and the one ?location= asks for, or the
-    first by name: one query, prepared once (a clinic has a handful of locations; issue 13)."""
+    """The active locations (a page's location switcher lists them) and the one ?location= asks for, else the
+    one the person works at, else the first by name: one query, prepared once (a clinic has a handful of
+    locations; issue 13)."""
     locations = selectors.active_locations()
     wanted = request.GET.get("location", "")
     wanted_id = uuid.UUID(wanted) if _is_uuid(wanted) else None
     chosen = next((place for place in locations if place.public_id == wanted_id), None)
-    return locations, chosen or (locations[0] if locations else None)
+    works_at_id = getattr(request.user, "works_at_id", None)
+    works_at = next((place for place in locations if place.pk == works_at_id), None)
+    return locations, chosen or works_at or (locations[0] if locations else None)
 
 
 def _location(request) -> Location | None:

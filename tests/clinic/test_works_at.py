@@ -1,0 +1,108 @@
+"""Where a person works (issue 13): their home page's arrivals and chairs and their day board open on that
+location, the others a click away; a manager's census still shows every location."""
+
+import pytest
+from django.urls import reverse
+
+from tests.clinic.test_home_today import _today_appointments
+from tests.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_site(db):
+    return LocationFactory(name="Harbor Site", time_zone="America/New_York")
+
+
+def _home(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_nurse_chooses_where_they_work_and_their_home_shows_that_location_only(
+        nurse_client, nurse, location, second_site, front_desk):
+    _today_appointments(location, front_desk, 1, status="confirmed")
+    _today_appointments(second_site, front_desk, 1, status="confirmed")
+    body = _home(nurse_client)
+    assert location.name in body and second_site.name in body
+    assert "Every location." in body and "Choose where you work" in body
+
+    response = nurse_client.post(reverse("works_at"), {"works_at": second_site.pk, "next": "/"}, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert f"Your pages now open on {second_site.name}." in response.content.decode()
+    nurse.refresh_from_db()
+    assert nurse.works_at == second_site
+    body = _home(nurse_client)
+    panel = body.split("Today&#x27;s patients")[1]
+    assert second_site.name in panel and location.name not in panel
+    assert f"{second_site.name}, where you work." in panel
+
+
+def test_every_location_again_when_the_choice_is_emptied(nurse_client, nurse, location, second_site):
+    nurse.works_at = second_site
+    nurse.save()
+    response = nurse_client.post(reverse("works_at"), {"works_at": "", "next": "/"}, follow=True)
+    assert "Your home page now shows every location." in response.content.decode()
+    nurse.refresh_from_db()
+    assert nurse.works_at is None
+    panel = _home(nurse_client).split("Today&#x27;s patients")[1]
+    assert location.name in panel and second_site.name in panel
+
+
+@pytest.mark.parametrize("chosen", ["closed", "not-a-number", "999999"])
+def test_a_closed_or_unknown_location_is_refused_and_changes_nothing(nurse_client, nurse, location, second_site,
+                                                                      chosen):
+    nurse.works_at = location
+    nurse.save()
+    closed = LocationFactory(name="Closed Site", is_active=False)
+    value = closed.pk if chosen == "closed" else chosen
+    response = nurse_client.post(reverse("works_at"), {"works_at": value, "next": "/"})
+    assert response.status_code == 200
+    assert "Choose one of the clinic&#x27;s open locations." in response.content.decode()
+    nurse.refresh_from_db()
+    assert nurse.works_at == location
+
+
+def test_the_form_lists_the_open_locations_and_starts_on_the_current_choice(nurse_client, nurse, location,
+                                                                          second_site):
+    LocationFactory(name="Closed Site", is_active=False)
+    nurse.works_at = second_site
+    nurse.save()
+    form = nurse_client.get(reverse("works_at")).context["form"]
+    assert [choice for _, choice in form.fields["works_at"].choices] == [
+        "Every location", second_site.name, location.name]
+    assert form.initial["works_at"] == second_site.pk
+
+
+def test_the_day_board_opens_where_the_person_works_unless_another_location_is_asked_for(
+        nurse_client, nurse, location, second_site):
+    assert nurse_client.get(reverse("schedule:board")).context["board"].location == second_site  # by name
+    nurse.works_at = location
+    nurse.save()
+    assert nurse_client.get(reverse("schedule:board")).context["board"].location == location
+    asked = nurse_client.get(reverse("schedule:board"), {"location": second_site.public_id})
+    assert asked.context["board"].location == second_site
+
+
+def test_a_managers_census_shows_every_location_whichever_they_work_at(manager_client, manager, location,
+                                                                      second_site, front_desk):
+    _today_appointments(location, front_desk, 2)
+    manager.works_at = second_site
+    manager.save()
+    census = _home(manager_client).split("Today&#x27;s census")[1]
+    assert location.name in census and second_site.name in census
+
+
+def test_a_clinic_of_one_location_says_nothing_about_where_you_work(nurse_client, location):
+    body = _home(nurse_client)
+    assert "where you work" not in body.lower() or "Where you work</a>" in body  # the menu's entry only
+    assert "home-where" not in body
+
+
+def test_choosing_where_you_work_needs_sign_in_and_never_leaves_the_site(client, nurse_client, location):
+    response = client.get(reverse("works_at"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    response = nurse_client.post(reverse("works_at"), {"works_at": location.pk, "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
