@@ -41,8 +41,7 @@ class WorksAtForm(forms.Form):
 
     works_at = forms.ModelChoiceField(
         queryset=None, required=False, label="Location", empty_label="Every location",
-        help_text="Your home page shows this location's arrivals and chairs, and the day board opens on it. "
-                  "Managers' census always shows every location.",
+        help_text="A manager's census on the home page always shows every location.",
         error_messages={"invalid_choice": "Choose one of the clinic's open locations."},
     )
 

@@ -29,6 +29,7 @@ EXPECTED = {
     "password_reset_confirm": ("200 200 200 200 200 200 200", False),
     "two_factor:verify": ("302 302 302 302 302 302 302", False),
     "two_factor:setup": ("302 302 200 200 200 200 200", False),
+    "works_at": ("302 302 200 200 200 200 200", False),
     "password_reset_complete": ("200 200 200 200 200 200 200", False),
     "patients:list": ("302 302 403 200 200 200 200", True),
     "patients:create": ("302 302 403 200 403 403 200", False),

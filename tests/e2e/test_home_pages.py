@@ -39,3 +39,27 @@ def test_each_roles_home_shows_todays_work_on_phone_tablet_and_desktop(role, pag
         expect(page.locator(".home-panel a.home-count, .home-panel .home-empty, .home-census").first).to_be_visible()
         assert_accessible(page, f"home of {role} on a {name}")
         screenshot(page, f"home-{role}-{name}")
+
+
+def test_a_nurse_chooses_where_they_work_from_the_menu_and_the_home_and_board_follow(page, live_server, screenshot):
+    """Issue 13: at a clinic of two sites the home page says it shows every location, the menu's *Where you
+    work* chooses one, and the home page's chairs and the day board are then that site's."""
+    downtown, harbor = LocationFactory(name="Demo Clinic Downtown"), LocationFactory(name="Harbor Site")
+    desk = UserFactory(email="desk@clinic.test", role="front_desk")
+    _today_appointments(downtown, desk, 2, status="confirmed")
+    nurse = UserFactory(email="nurse@clinic.test", role="nurse")
+    sign_in(page, live_server, nurse.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".home-where")).to_contain_text("Every location.")
+    page.get_by_role("button", name=nurse.full_name).click()  # the menu under the person's name
+    page.get_by_role("link", name="Where you work", exact=True).click()
+    page.get_by_label("Location").select_option(label=harbor.name)
+    assert_accessible(page, "where you work")
+    page.locator("main").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your pages now open on Harbor Site.")
+    panel = page.locator("#home-panels")
+    expect(panel.locator(".home-where")).to_contain_text("Harbor Site, where you work.")
+    expect(panel.get_by_text(downtown.name)).to_have_count(0)
+    screenshot(page, "home-nurse-works-at")
+    page.goto(f"{live_server.url}/schedule/board/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Harbor Site")
