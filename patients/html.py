@@ -1,6 +1,7 @@
-"""The intake queue's rows, built in Python with ``clinic.html.format_html`` (every value escaped, as the template
-would): a page of 25 rows with a dozen variables and conditions each was most of the queue's render (issue 13).
-The markup is the one the template's loop printed; tests/patients/test_intake_queue_html.py holds it to that loop."""
+"""The intake queue's and the registry's rows, built in Python with ``clinic.html.format_html`` (every value
+escaped, as the template would): a page of 25 rows with a dozen variables and conditions each was most of the
+queue's render (issue 13), and of a search's. The markup is the one the templates' loops printed;
+tests/patients/test_intake_queue_html.py and test_patient_list_html.py hold them to those loops."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.timesince import timesince
 
 from clinic.html import format_html
 from clinic.templatetags.local_time import local, local_date
-from patients.models import Intake, IntakeStatus
+from patients.models import Intake, IntakeStatus, Patient
 
 ROW = ("\n  \n  <tr{}>\n    <td><a href=\"{}\">{}, {}</a>\n      {}</td>\n    <td>{}</td>\n    \n"
        "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>\n  ")
@@ -54,3 +55,16 @@ def _waiting(intake: Intake) -> str:
 def _review_link(intake: Intake) -> SafeString:
     return format_html(REVIEW, "btn-danger" if intake.is_urgent else "btn-outline-primary", intake.review_url,
                        "Review" if intake.submitted_at else "Open answers so far", intake.patient.full_name)
+
+
+PATIENT_ROW = ("\n  <tr><td><a href=\"{}\">{}, {}</a>{}</td>\n      <td>{}</td><td>{}</td></tr>\n  ")
+
+
+def patient_list_rows(patients: Iterable[Patient]) -> SafeString:
+    """One ``<tr>`` a patient of the registry's list or a search's results: name (and preferred name), date of
+    birth, location. Each patient comes with its location (``select_related``)."""
+    return mark_safe("".join(  # noqa: S308 (escaped)
+        format_html(PATIENT_ROW, patient.get_absolute_url(), patient.legal_last_name, patient.legal_first_name,
+                    format_html(" ({})", patient.preferred_name) if patient.preferred_name else "",
+                    patient.date_of_birth.isoformat(), patient.location)
+        for patient in patients))

@@ -23,7 +23,7 @@ from patients.forms import (
     RequestInfoForm,
     rems_form_blank_html,
 )
-from patients.html import intake_queue_rows
+from patients.html import intake_queue_rows, patient_list_rows
 from patients.models import ConsentDocument, Intake, IntakeStatus, Patient, PatientLink
 from patients.search import SEARCH_PAGE, patients_search
 from patients.search_session import recalled_search, remember_search
@@ -77,6 +77,7 @@ class PatientListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(search_form=self.search_form, query=self.query, **kwargs)
+        context["rows"] = patient_list_rows(context["patients"])
         # One event naming the patients this page showed; a name typed is a search (issue 8, item 6).
         access_event_record_list(request=self.request, patients=context["patients"],
                                  object_type="patient search results" if self.query else "patient list",
