@@ -67,6 +67,14 @@ def test_the_names_already_on_file_are_the_tables_after_many_writes():
     assert _keys("first") == firsts and _keys("last") == lasts
 
 
+def _register_ned_shared(cursor, location) -> None:
+    """A patient named Shared registered on ``cursor``'s connection, as a script would (not committed here)."""
+    cursor.execute(
+        "INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
+        " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(),"
+        " 'Ned', 'Shared', '', '1980-01-01', '', '', %s, now(), now())", [location.pk])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_trigger_patient_name_keys_never_drops_a_name_another_transaction_is_registering():
     """A rename away from the last patient's name waits for a registration of that name still under way (its
@@ -79,10 +87,7 @@ def test_trigger_patient_name_keys_never_drops_a_name_another_transaction_is_reg
     registering, renaming = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
     try:
         with registering.cursor() as cursor:  # not committed yet
-            cursor.execute(
-                "INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
-                " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(),"
-                " 'Ned', 'Shared', '', '1980-01-01', '', '', %s, now(), now())", [location.pk])
+            _register_ned_shared(cursor, location)
         rename = "UPDATE patients_patient SET legal_last_name = 'Moved' WHERE id = %s"
         with renaming.cursor() as cursor:
             cursor.execute("SET lock_timeout = '300ms'")
@@ -121,10 +126,7 @@ def test_trigger_patient_name_keys_looks_for_the_name_again_after_waiting_for_a_
 
     try:
         with registering.cursor() as cursor:  # not committed yet
-            cursor.execute(
-                "INSERT INTO patients_patient (public_id, legal_first_name, legal_last_name, preferred_name,"
-                " date_of_birth, email, phone, location_id, created_at, updated_at) VALUES (gen_random_uuid(),"
-                " 'Ned', 'Shared', '', '1980-01-01', '', '', %s, now(), now())", [location.pk])
+            _register_ned_shared(cursor, location)
             renamer = threading.Thread(target=rename)
             renamer.start()
             cursor.execute("SELECT pg_backend_pid()")
