@@ -23,7 +23,6 @@ from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import (
     NEWEST_FIRST,
     OLDEST_FIRST,
-    CursorCondition,
     cursor_after,
     cursor_before,
     events_naming,
@@ -89,11 +88,11 @@ class AccessTimeline:
         views = self._views_page(_view_after(key), OLDEST_FIRST, limit)
         return list(merge(views, changes, key=_key))[:limit]
 
-    def _views_page(self, cursor: CursorCondition | None, order: tuple[str, str], limit: int) -> list[TimelineEntry]:
-        """At most ``limit`` views in ``order`` past the cursor, none read beyond (clinic.audit.selectors)."""
+    def _views_page(self, past: Q | None, order: tuple[str, str], limit: int) -> list[TimelineEntry]:
+        """At most ``limit`` views in ``order`` past the cursor (clinic.audit.selectors ``events_naming``)."""
         if self.views is None:
             return []
-        return [_view_entry(event) for event in events_naming(self.views, self.patient_id, cursor=cursor,
+        return [_view_entry(event) for event in events_naming(self.views, self.patient_id, past=past,
                                                               order=order, limit=limit)]
 
 
@@ -101,20 +100,16 @@ def _key(entry: TimelineEntry) -> Key:
     return entry.key
 
 
-def _view_before(key: Key) -> CursorCondition:
+def _view_before(key: Key) -> Q:
     """The views older than ``key``: at its time, all of them if it is a change's (a view's source is lower).
-    The bound on the time alone is PostgreSQL's to start the index walk at the cursor (an OR is not)."""
+    The bound on occurred_at alone is PostgreSQL's to start the index walk at the cursor (an OR is not)."""
     when, source, pk = key
-    if source != VIEW_SOURCE:
-        return lambda at, id_: Q(**{f"{at}__lte": when})
-    return cursor_before(when, pk)
+    return Q(occurred_at__lte=when) if source != VIEW_SOURCE else cursor_before(when, pk)
 
 
-def _view_after(key: Key) -> CursorCondition:
+def _view_after(key: Key) -> Q:
     when, source, pk = key
-    if source != VIEW_SOURCE:
-        return lambda at, id_: Q(**{f"{at}__gt": when})
-    return cursor_after(when, pk)
+    return Q(occurred_at__gt=when) if source != VIEW_SOURCE else cursor_after(when, pk)
 
 
 def access_timeline_page(timeline: AccessTimeline, *, params: dict, size: int = 50) -> KeysetPage:

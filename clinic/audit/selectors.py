@@ -1,5 +1,4 @@
 import datetime
-from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 
@@ -19,26 +18,19 @@ def access_events_list(*, actor=None) -> QuerySet[AccessEvent]:
     return events
 
 
-# Builds a cursor's condition on the fields it is given: (the event's time, its id).
-CursorCondition = Callable[[str, str], Q]
 NEWEST_FIRST, OLDEST_FIRST = ("-occurred_at", "-id"), ("occurred_at", "id")
-_LISTED = {"occurred_at": "listed_patients__occurred_at", "id": "listed_patients__event_id"}  # the same, per row
 
 
-def events_naming(events: QuerySet[AccessEvent], patient_id, *, cursor: CursorCondition | None = None,
+def events_naming(events: QuerySet[AccessEvent], patient_id, *, past: Q | None = None,
                   order: tuple[str, str] = NEWEST_FIRST, limit: int | None = None) -> QuerySet[AccessEvent]:
-    """The ``events`` that name the patient, in ``order`` (by time then id, either way), past ``cursor``, at
-    most ``limit``: one statement of two arms, each ordered and limited, so neither reads all of the patient's
-    events. The events about the patient alone walk the index on (patient_id, occurred_at, id); the list events
-    naming them walk ListedPatient's key (patient, occurred_at, event) to their events, less those the first arm
-    has (patient_id IS DISTINCT FROM theirs: Django's exclude() on a nullable column)."""
-    cursor = cursor or (lambda when, pk: Q())
-    listed_order = tuple(field[:-len(name)] + _LISTED[name] for field in order for name in _LISTED
-                         if field.lstrip("-") == name)
-    own = events.filter(cursor("occurred_at", "pk"), patient_id=patient_id).order_by(*order)
-    # One filter() call: the patient and the cursor are conditions on the same ListedPatient row.
-    listed = events.filter(cursor("listed_patients__occurred_at", "listed_patients__event_id"),
-                           listed_patients__patient_id=patient_id).exclude(patient_id=patient_id).order_by(*listed_order)
+    """The ``events`` that name the patient, in ``order`` (by time then id, either way), ``past`` a cursor, at
+    most ``limit``: one statement of two arms, each ordered and limited. The events about the patient alone walk
+    the index on (patient_id, occurred_at, id); the list events naming them come from the GIN index on
+    patient_ids, less those the first arm has (patient_id IS DISTINCT FROM theirs: Django's exclude() on a
+    nullable column). The access report and the log filtered to a patient both read them so."""
+    past = past or Q()
+    own = events.filter(past, patient_id=patient_id).order_by(*order)
+    listed = events.filter(past, patient_ids__contains=[patient_id]).exclude(patient_id=patient_id).order_by(*order)
     if limit is None:
         return own.union(listed, all=True).order_by(*order)
     return own[:limit].union(listed[:limit], all=True).order_by(*order)[:limit]
@@ -74,10 +66,10 @@ def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int
     than) the cursor in ``params``, walking the index on (occurred_at, id) in either direction. ``params``: the
     request's query, filters included. Each cursor condition also bounds occurred_at on its own: the OR alone
     cannot start the index walk at the cursor, so a page far back read every newer event first."""
-    def page(cursor: CursorCondition | None, order: tuple[str, str], limit: int) -> list[AccessEvent]:
+    def page(past: Q | None, order: tuple[str, str], limit: int) -> list[AccessEvent]:
         if patient_id is not None:
-            return list(events_naming(events, patient_id, cursor=cursor, order=order, limit=limit))
-        rows = events if cursor is None else events.filter(cursor("occurred_at", "pk"))
+            return list(events_naming(events, patient_id, past=past, order=order, limit=limit))
+        rows = events if past is None else events.filter(past)
         return list(rows.order_by(*order)[:limit])
 
     def older(key, limit):
@@ -89,14 +81,14 @@ def access_events_page(events: QuerySet[AccessEvent], *, params: dict, size: int
     return keyset_page(params=params, size=size, parse=_parse_cursor, cursor=_cursor, older=older, newer=newer)
 
 
-def cursor_before(when: datetime.datetime, pk: int) -> CursorCondition:
+def cursor_before(when: datetime.datetime, pk: int) -> Q:
     """The events older than the one at ``when`` with id ``pk``."""
-    return lambda at, id_: Q(Q(**{f"{at}__lt": when}) | Q(**{at: when, f"{id_}__lt": pk}), **{f"{at}__lte": when})
+    return Q(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk), occurred_at__lte=when)
 
 
-def cursor_after(when: datetime.datetime, pk: int) -> CursorCondition:
+def cursor_after(when: datetime.datetime, pk: int) -> Q:
     """The events newer than the one at ``when`` with id ``pk``."""
-    return lambda at, id_: Q(Q(**{f"{at}__gt": when}) | Q(**{at: when, f"{id_}__gt": pk}), **{f"{at}__gte": when})
+    return Q(Q(occurred_at__gt=when) | Q(occurred_at=when, pk__gt=pk), occurred_at__gte=when)
 
 
 # Day by day from the newest, each day's last event found by one probe of the (occurred_at, id) index:

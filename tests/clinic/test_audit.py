@@ -294,3 +294,42 @@ def test_a_page_far_back_starts_its_index_walk_at_the_cursor(manager, direction)
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "access_event_keyset_idx" in plan and "Index Cond: (occurred_at" in plan, plan
+
+
+def test_the_log_filtered_to_a_patient_pages_their_own_and_their_list_events_each_once_even_on_equal_times(
+        manager_client, manager):
+    """Older pages to the end, then newer pages back: every event naming the patient (their own, lists naming
+    them, one naming them both ways), once each, newest first, with half of them at one instant."""
+    import datetime
+    import uuid
+
+    import time_machine
+    from django.db.models import Q
+    from django.test import RequestFactory
+
+    from clinic.audit.services import access_event_record
+
+    patient, other = uuid.uuid4(), uuid.uuid4()
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
+    request.user = manager
+    instant = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
+    for n in range(60):
+        with time_machine.travel(instant - datetime.timedelta(seconds=n % 2 * n), tick=False):
+            access_event_record(request=request, patient_id=patient if n % 3 == 0 else None,
+                                patient_ids=[] if n % 3 == 0 else [other, patient], object_type="chart or list")
+            access_event_record(request=request, patient_id=other, object_type="chart")  # not theirs
+    with time_machine.travel(instant, tick=False):
+        access_event_record(request=request, patient_id=patient, patient_ids=[patient], object_type="search")
+    naming = AccessEvent.objects.filter(Q(patient_id=patient) | Q(patient_ids__contains=[patient]))
+    expected = list(naming.order_by("-occurred_at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 61
+
+    url, pages = reverse("audit:access_log"), []
+    with time_machine.travel(instant + datetime.timedelta(minutes=1), tick=False):  # each reading is newer
+        link = f"?patient={patient}"
+        while link:
+            pages.append(manager_client.get(url + link).context["page"])
+            link = pages[-1].older
+        assert [event.pk for page in pages for event in page.object_list] == expected
+        back = manager_client.get(url + pages[-1].newer).context["page"]
+    assert [event.pk for event in back.object_list] == expected[:50]
