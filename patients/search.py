@@ -7,7 +7,7 @@ import datetime
 import re
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
@@ -59,13 +59,19 @@ def patients_search(*, query: str = "") -> QuerySet[Patient] | FirstPageCounted:
 def _closest(words: list[str]) -> QuerySet[Patient]:
     """A misspelling matches many names in a large registry: the closest few, closest first, never sorting or
     counting every candidate (issue 13)."""
-    similarity = sum(Greatest(TrigramSimilarity("last_name_key", UnaccentUpper(Value(word))),
-                              TrigramSimilarity("first_name_key", UnaccentUpper(Value(word))))
+    similarity = sum(Greatest(TrigramSimilarity("last_name_key", _search_form_once(word)),
+                              TrigramSimilarity("first_name_key", _search_form_once(word)))
                      for word in words if _is_name_word(word))
     candidates = (Patient.objects.select_related("location").filter(pk__in=_closest_names(words[0]))
                   if len(words) == 1 else _patients_matching(words, fuzzy=True))
     return (candidates.annotate(similarity=similarity)
             .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
+
+
+def _search_form_once(word: str) -> RawSQL:
+    """The word's search form (``UnaccentUpper``) as a subquery of its own, worked out once a search, not once a
+    row: in the plan PostgreSQL keeps for a prepared search the word is a ``$1``, never folded to a constant."""
+    return RawSQL("(SELECT patients_unaccent_upper(%s))", [word], output_field=TextField())  # noqa: S611
 
 
 # Nearly every search is one word, a name or a date of birth: its first page (with the number of matches) and,
