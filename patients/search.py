@@ -149,6 +149,8 @@ def _patients_matching(words: list[str | datetime.date], *, fuzzy: bool) -> Quer
                 Q(last_name_key__trigram_similar=upper) | Q(first_name_key__trigram_similar=upper)
                 | Q(last_name_key__contains=upper) | Q(first_name_key__contains=upper))
         else:
-            upper = UnaccentUpper(Value(word))
+            # Worked out once a search, so the plan PostgreSQL keeps for the prepared search serves every word:
+            # it planned each word anew (0.2 ms) for a query that runs in 0.1 ms.
+            upper = _search_form_once(word)
             patients = patients.filter(Q(last_name_key__contains=upper) | Q(first_name_key__contains=upper))
     return patients.order_by("legal_last_name", "legal_first_name", "id")
