@@ -11,6 +11,9 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts.models import User
+from clinic.models import Location
+
 RECOVERY_CODE_COUNT = 10
 
 
@@ -107,7 +110,8 @@ def user_sessions_end(*, user) -> int:
     return ended
 
 
-def works_at_set(*, user, location) -> None:
+@transaction.atomic
+def works_at_set(*, user: User, location: Location | None) -> None:
     """The location the person's home page and day board open on (``None``: every location on the home page)."""
     user.works_at = location
     user.save(update_fields=["works_at"])

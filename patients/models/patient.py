@@ -41,8 +41,10 @@ def name_keys_trigger(*, name: str) -> pgtrigger.Trigger:
     finds its name dropped under it adds the name again. The locks are the rows' own, not entries in
     PostgreSQL's shared lock table, which an import of a few thousand patients in one transaction would fill.
     Under a stricter isolation the snapshot predates the wait: the name is kept (a name no one has only shortens
-    a search's list; a missing one would hide a patient). Two renames that swap two names at once can deadlock;
-    PostgreSQL then refuses one, to be saved again."""
+    a search's list; a missing one would hide a patient), and a registration whose name a committed rename
+    dropped after its snapshot is refused ("could not serialize access"), to be run again, as any such
+    conflict. Two renames that swap two names at once can deadlock; PostgreSQL then refuses one, to be saved
+    again."""
 
     def build(meta) -> str:
         keys, patients = table(PatientNameKey), table(meta.model)

@@ -86,19 +86,26 @@ def test_the_day_board_opens_where_the_person_works_unless_another_location_is_a
     assert asked.context["board"].location == second_site
 
 
-def test_a_managers_census_shows_every_location_whichever_they_work_at(manager_client, manager, location,
-                                                                      second_site, front_desk):
-    _today_appointments(location, front_desk, 2)
+def test_a_managers_census_counts_every_location_by_status_today_whichever_they_work_at(
+        manager_client, manager, location, second_site, front_desk):
+    _today_appointments(location, front_desk, 3)  # booked: to arrive
+    _today_appointments(location, front_desk, 2, status="checked_in")
+    _today_appointments(location, front_desk, 1, status="completed")  # arrived, and completed
+    _today_appointments(location, front_desk, 1, status="no_show")
+    _today_appointments(location, front_desk, 1, status="cancelled")
+    _today_appointments(location, front_desk, 4, day_offset=1)  # tomorrow: not in today's census
+    _today_appointments(second_site, front_desk, 2, status="confirmed")
     manager.works_at = second_site
     manager.save()
-    census = _home(manager_client).split("Today&#x27;s census")[1]
-    assert location.name in census and second_site.name in census
+    rows = manager_client.get(reverse("home")).context["panels"]
+    census = next(data["days"] for panel, data in rows if panel.title == "Today's census")
+    figures = {day.location.name: (day.to_arrive, day.arrived, day.completed, day.missed) for day in census}
+    assert figures == {location.name: (3, 3, 1, 2), second_site.name: (2, 0, 0, 0)}
 
 
-def test_a_clinic_of_one_location_says_nothing_about_where_you_work(nurse_client, location):
+def test_a_clinic_of_one_location_says_nothing_about_where_you_work_on_the_home_page(nurse_client, location):
     body = _home(nurse_client)
-    assert "where you work" not in body.lower() or "Where you work</a>" in body  # the menu's entry only
-    assert "home-where" not in body
+    assert "home-where" not in body and "where you work." not in body  # the menu under the name keeps its entry
 
 
 def test_choosing_where_you_work_needs_sign_in_and_never_leaves_the_site(client, nurse_client, location):

@@ -148,6 +148,52 @@ def test_trigger_patient_name_keys_looks_for_the_name_again_after_waiting_for_a_
     assert {"SHARED", "MOVED"} <= _keys("last")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_trigger_patient_name_keys_adds_a_name_again_when_a_rename_dropped_it_during_the_registration():
+    """A registration finds its name on file (nothing to add) while a rename holds that name's row to drop it: it
+    waits, and when the drop commits it adds the name again. Had it only taken its lock, the name would be gone
+    and the new patient never found by a misspelt search. The rename's drop is played by hand here, so the
+    registration is caught between its INSERT and its lock every time."""
+    import threading
+
+    location = LocationFactory()
+    PatientFactory(location=location, legal_first_name="Una", legal_last_name="Shared")
+    dropping, registering = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
+    failed = []
+
+    def register():
+        try:
+            with registering.cursor() as cursor:
+                _register_ned_shared(cursor, location)
+            registering.commit()
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            failed.append(error)
+
+    try:
+        with dropping.cursor() as cursor:  # as a rename's drop does: the name's row held alone, then deleted
+            cursor.execute("SELECT 1 FROM patients_patientnamekey WHERE part = 'last' AND key = 'SHARED' FOR UPDATE")
+            registrar = threading.Thread(target=register)
+            registrar.start()
+            cursor.execute("SELECT pg_backend_pid()")
+            holder = cursor.fetchone()[0]
+            for _ in range(200):  # until the registration waits for the held row (at most 10 s)
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                               [holder])
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the registration never waited for the name's row")
+            cursor.execute("DELETE FROM patients_patientnamekey WHERE part = 'last' AND key = 'SHARED'")
+        dropping.commit()
+        registrar.join(timeout=10)
+    finally:
+        dropping.close()
+        registering.close()
+    assert not failed, failed
+    assert "SHARED" in _keys("last")
+
+
 def test_the_name_keys_trigram_indexes_are_partial_by_part():
     """The misspelt search ranks each part's names from its own trigram index (patients/search.py)."""
     with connection.cursor() as cursor:
