@@ -23,7 +23,7 @@ from clinic.prepared import PreparedAggregate
 from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, SessionHoldEvent, SessionRecord
-from sessions.selectors.boards import active_locations
+from sessions.selectors.boards import active_locations, location_worked_at
 from sessions.selectors.records import records_awaiting_signature, signature_overdue_after
 
 S = Appointment.Status
@@ -115,8 +115,8 @@ def locations_shown(works_at_id: int | None, shared: SharedAnswers) -> list[Loca
     """The locations a person's arrivals and chairs panels show: the one they work at, if it is open, else every
     open location (the locations read once for the page)."""
     locations = shared(active_locations)
-    chosen = [location for location in locations if location.pk == works_at_id]
-    return chosen or locations
+    works_at = location_worked_at(locations, works_at_id)
+    return [works_at] if works_at else locations
 
 
 @dataclass(frozen=True)
@@ -128,17 +128,22 @@ class Where:
 
 
 def _where(works_at_id: int | None, shared: SharedAnswers) -> Where:
-    shown, every = locations_shown(works_at_id, shared), shared(active_locations)
-    return Where(works_at=shown[0] if len(shown) == 1 and len(every) > 1 else None, several=len(every) > 1)
+    locations = shared(active_locations)
+    several = len(locations) > 1
+    return Where(works_at=location_worked_at(locations, works_at_id) if several else None, several=several)
+
+
+def _location_days(now: datetime, locations: list[Location], shared: SharedAnswers) -> list[LocationDay]:
+    """Each location's today, new for each panel (a panel fills in its own counts)."""
+    board = shared(reverse, "schedule:board")
+    return [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
 
 
 def _days(now: datetime, shared: SharedAnswers, works_at_id: int | None) -> tuple[list[LocationDay],
                                                                                  list[StartCount]]:
-    """Each shown location's today, new for each panel (a panel fills in its own counts), and the counts of the
-    page (the locations and the counts read once)."""
-    locations, board = locations_shown(works_at_id, shared), shared(reverse, "schedule:board")
-    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
-    return days, shared(appointment_counts, now, tuple(locations))
+    """Each shown location's today, and the counts of the page (the locations and the counts read once)."""
+    locations = locations_shown(works_at_id, shared)
+    return _location_days(now, locations, shared), shared(appointment_counts, now, tuple(locations))
 
 
 def front_desk_today(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
@@ -216,8 +221,8 @@ def census_counts(now: datetime, locations: tuple[Location, ...]) -> list[tuple[
 def manager_census(*, now: datetime, shared: SharedAnswers, works_at_id: int | None = None) -> dict:
     """Today's census of every location, whichever one the manager works at: booked, arrived, completed,
     cancelled or no-show."""
-    locations, board = shared(active_locations), shared(reverse, "schedule:board")
-    days = [LocationDay(location=loc, today=to_local(now, loc.time_zone).date(), board=board) for loc in locations]
+    locations = shared(active_locations)
+    days = _location_days(now, locations, shared)
     by_id = {d.location.pk: d for d in days}
     for location_id, status, n in shared(census_counts, now, tuple(locations)):
         day = by_id[location_id]

@@ -298,6 +298,12 @@ def active_locations() -> list[Location]:
     return _ACTIVE_LOCATIONS()
 
 
+def location_worked_at(locations: list[Location], works_at_id: int | None) -> Location | None:
+    """The location a person works at (``User.works_at``) among ``locations``, or None when they chose none or it
+    is no longer open: their day board and home page open on it."""
+    return next((location for location in locations if location.pk == works_at_id), None)
+
+
 def locations_with_chairs() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).annotate(chair_count=Count("chairs")).prefetch_related(
         Prefetch("chairs", queryset=Chair.objects.order_by("position", "name")))

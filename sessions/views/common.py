@@ -40,8 +40,7 @@ def _locations_and_chosen(request) -> tuple[list[Location], Location | None]:
     wanted = request.GET.get("location", "")
     wanted_id = uuid.UUID(wanted) if _is_uuid(wanted) else None
     chosen = next((place for place in locations if place.public_id == wanted_id), None)
-    works_at_id = getattr(request.user, "works_at_id", None)
-    works_at = next((place for place in locations if place.pk == works_at_id), None)
+    works_at = selectors.location_worked_at(locations, getattr(request.user, "works_at_id", None))
     return locations, chosen or works_at or (locations[0] if locations else None)
 
 
