@@ -7,7 +7,7 @@ import datetime
 import re
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
@@ -68,10 +68,10 @@ def _closest(words: list[str]) -> QuerySet[Patient]:
             .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
 
 
-def _search_form_once(word: str) -> RawSQL:
+def _search_form_once(word: str) -> Func:
     """The word's search form (``UnaccentUpper``) as a subquery of its own, worked out once a search, not once a
     row: in the plan PostgreSQL keeps for a prepared search the word is a ``$1``, never folded to a constant."""
-    return RawSQL("(SELECT patients_unaccent_upper(%s))", [word], output_field=TextField())  # noqa: S611
+    return Func(UnaccentUpper(Value(word)), template="(SELECT %(expressions)s)", output_field=TextField())
 
 
 # Nearly every search is one word, a name or a date of birth: its first page (with the number of matches) and,
