@@ -1,6 +1,7 @@
 """PatientNameKey, the names on file once for the misspelt search (issue 13), kept by PostgreSQL's trigger
 ``patient_name_keys`` on ``patients_patient``: tried here with raw SQL, as a script or a bulk load writes."""
 
+import threading
 import time
 
 import pytest
@@ -104,46 +105,60 @@ def test_trigger_patient_name_keys_never_drops_a_name_another_transaction_is_reg
     assert {"SHARED", "MOVED"} <= _keys("last")
 
 
+class _Waiting(threading.Thread):
+    """``work(connection)`` run and committed on its own connection in a thread, which the test expects to wait
+    for a lock the test's connection holds; ``failed`` keeps what it raised, for the test to report."""
+
+    def __init__(self, work):
+        super().__init__()
+        self.work, self.failed = work, []
+        self.connection = connection.get_new_connection(connection.get_connection_params())
+
+    def run(self):
+        try:
+            with self.connection.cursor() as cursor:
+                self.work(cursor)
+            self.connection.commit()
+        except Exception as error:  # noqa: BLE001 (reported by the test)
+            self.failed.append(error)
+
+    def started_and_waiting_for(self, cursor, what: str) -> None:
+        """Start, then return once PostgreSQL says it waits for ``cursor``'s connection (at most 10 s)."""
+        self.start()
+        cursor.execute("SELECT pg_backend_pid()")
+        holder = cursor.fetchone()[0]
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [holder])
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+        pytest.fail(f"{what} never waited")
+
+    def finished(self) -> list:
+        if self.ident is not None:  # started
+            self.join(timeout=10)
+        self.connection.close()
+        return self.failed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_trigger_patient_name_keys_looks_for_the_name_again_after_waiting_for_a_registration():
     """A rename that has to wait for a registration of its old name looks for that name again once the
     registration commits, and keeps it: had it looked before waiting (no lock taken first), it would drop a
     name that the new patient has."""
-    import threading
-
     location = LocationFactory()
     leaving = PatientFactory(location=location, legal_first_name="Una", legal_last_name="Shared")
-    registering, renaming = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
-    failed = []
-
-    def rename():
-        try:
-            with renaming.cursor() as cursor:
-                cursor.execute("UPDATE patients_patient SET legal_last_name = 'Moved' WHERE id = %s", [leaving.pk])
-            renaming.commit()
-        except Exception as error:  # noqa: BLE001 (reported by the test below)
-            failed.append(error)
-
+    renamer = _Waiting(lambda cursor: cursor.execute(
+        "UPDATE patients_patient SET legal_last_name = 'Moved' WHERE id = %s", [leaving.pk]))
+    registering = connection.get_new_connection(connection.get_connection_params())
     try:
         with registering.cursor() as cursor:  # not committed yet
             _register_ned_shared(cursor, location)
-            renamer = threading.Thread(target=rename)
-            renamer.start()
-            cursor.execute("SELECT pg_backend_pid()")
-            waited_for = cursor.fetchone()[0]
-            for _ in range(200):  # until the rename waits for the registration's lock (at most 10 s)
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                               [waited_for])
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
-            else:
-                pytest.fail("the rename never waited for the registration")
+            renamer.started_and_waiting_for(cursor, "the rename")
         registering.commit()
-        renamer.join(timeout=10)
     finally:
         registering.close()
-        renaming.close()
+        failed = renamer.finished()
     assert not failed, failed
     assert {"SHARED", "MOVED"} <= _keys("last")
 
@@ -154,42 +169,19 @@ def test_trigger_patient_name_keys_adds_a_name_again_when_a_rename_dropped_it_du
     waits, and when the drop commits it adds the name again. Had it only taken its lock, the name would be gone
     and the new patient never found by a misspelt search. The rename's drop is played by hand here, so the
     registration is caught between its INSERT and its lock every time."""
-    import threading
-
     location = LocationFactory()
     PatientFactory(location=location, legal_first_name="Una", legal_last_name="Shared")
-    dropping, registering = (connection.get_new_connection(connection.get_connection_params()) for _ in range(2))
-    failed = []
-
-    def register():
-        try:
-            with registering.cursor() as cursor:
-                _register_ned_shared(cursor, location)
-            registering.commit()
-        except Exception as error:  # noqa: BLE001 (reported by the test below)
-            failed.append(error)
-
+    registrar = _Waiting(lambda cursor: _register_ned_shared(cursor, location))
+    dropping = connection.get_new_connection(connection.get_connection_params())
     try:
         with dropping.cursor() as cursor:  # as a rename's drop does: the name's row held alone, then deleted
             cursor.execute("SELECT 1 FROM patients_patientnamekey WHERE part = 'last' AND key = 'SHARED' FOR UPDATE")
-            registrar = threading.Thread(target=register)
-            registrar.start()
-            cursor.execute("SELECT pg_backend_pid()")
-            holder = cursor.fetchone()[0]
-            for _ in range(200):  # until the registration waits for the held row (at most 10 s)
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                               [holder])
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
-            else:
-                pytest.fail("the registration never waited for the name's row")
+            registrar.started_and_waiting_for(cursor, "the registration")
             cursor.execute("DELETE FROM patients_patientnamekey WHERE part = 'last' AND key = 'SHARED'")
         dropping.commit()
-        registrar.join(timeout=10)
     finally:
         dropping.close()
-        registering.close()
+        failed = registrar.finished()
     assert not failed, failed
     assert "SHARED" in _keys("last")
 
