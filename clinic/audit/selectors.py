@@ -22,18 +22,37 @@ NEWEST_FIRST, OLDEST_FIRST = ("-occurred_at", "-id"), ("occurred_at", "id")
 
 
 def events_naming(events: QuerySet[AccessEvent], patient_id, *, past: Q | None = None,
-                  order: tuple[str, str] = NEWEST_FIRST, limit: int | None = None) -> QuerySet[AccessEvent]:
+                  order: tuple[str, str] = NEWEST_FIRST, limit: int | None = None):
     """The ``events`` that name the patient, in ``order`` (by time then id, either way), ``past`` a cursor, at
-    most ``limit``: one statement of two arms, each ordered and limited. The events about the patient alone walk
-    the index on (patient_id, occurred_at, id); the list events naming them come from the GIN index on
-    patient_ids, less those the first arm has (patient_id IS DISTINCT FROM theirs: Django's exclude() on a
-    nullable column). The access report and the log filtered to a patient both read them so."""
+    most ``limit``. The events about the patient alone walk the index on (patient_id, occurred_at, id); the list
+    events naming them come from the GIN index on patient_ids, less those the first arm has (patient_id IS
+    DISTINCT FROM theirs: Django's exclude() on a nullable column). The access report and the log filtered to a
+    patient both read them so.
+
+    Without ``limit`` (the CSV export): one statement, a queryset. With it, a list from two statements: their
+    own events first; when those fill the page, the list events are read only as far as the page reaches (its
+    last event's time, ``_within``). A patient on every day board is named by thousands of board views, and the
+    GIN index hands PostgreSQL every one of them to sort; the page needs those newer than its last own event."""
     past = past or Q()
     own = events.filter(past, patient_id=patient_id).order_by(*order)
     listed = events.filter(past, patient_ids__contains=[patient_id]).exclude(patient_id=patient_id).order_by(*order)
     if limit is None:
         return own.union(listed, all=True).order_by(*order)
-    return own[:limit].union(listed[:limit], all=True).order_by(*order)[:limit]
+    own_page = list(own[:limit])
+    if len(own_page) == limit:
+        listed = listed.filter(_within(own_page[-1], order))
+    rows = own_page + list(listed[:limit])
+    rows.sort(key=_time_and_id, reverse=order == NEWEST_FIRST)
+    return rows[:limit]
+
+
+def _within(last: AccessEvent, order: tuple[str, str]) -> Q:
+    """The events no further along ``order`` than ``last``, at its instant included (ties go by id)."""
+    return Q(occurred_at__gte=last.occurred_at) if order == NEWEST_FIRST else Q(occurred_at__lte=last.occurred_at)
+
+
+def _time_and_id(event: AccessEvent) -> tuple[datetime.datetime, int]:
+    return event.occurred_at, event.pk
 
 
 def _cursor(event: AccessEvent) -> str:

@@ -333,3 +333,51 @@ def test_the_log_filtered_to_a_patient_pages_their_own_and_their_list_events_eac
         assert [event.pk for page in pages for event in page.object_list] == expected
         back = manager_client.get(url + pages[-1].newer).context["page"]
     assert [event.pk for event in back.object_list] == expected[:50]
+
+
+@pytest.mark.parametrize("order_name", ["NEWEST_FIRST", "OLDEST_FIRST"])
+def test_a_page_full_of_the_patients_own_events_reads_only_the_list_events_within_its_span(manager, order_name):
+    """A patient often opened (their chart, their report) fills a page with their own events, read from their own
+    index. The list events naming them are then read only as far as that page reaches (its last event's time):
+    a patient on every day board is named by thousands of board views, and the GIN index on patient_ids hands
+    PostgreSQL every one of them to sort (issue 13). The page is the same as without the bound: a list event at
+    the page's last instant with a later id is on it; one a second beyond it is not."""
+    import datetime
+    import uuid
+
+    import time_machine
+    from django.db import connection
+    from django.db.models import Q
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from clinic.audit import selectors
+    from clinic.audit.services import access_event_record
+
+    order = getattr(selectors, order_name)
+    patient = uuid.uuid4()
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
+    request.user = manager
+    start = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
+
+    def at(seconds, **event):
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
+            access_event_record(request=request, object_type="chart or list", **{"patient_id": None, **event})
+
+    for second in range(100):  # lists naming them
+        at(second, patient_ids=[uuid.uuid4(), patient])
+    for second in range(100, 160):  # sixty of their own: 51 of them fill a page, to 109 newest first, 150 oldest
+        at(second, patient_id=patient)
+    edge, step = (109, -1) if order is selectors.NEWEST_FIRST else (150, 1)
+    for second in (edge - 30 * step, edge, edge + step):  # within the page, at its last instant, beyond it
+        at(second, patient_ids=[patient])
+    naming = AccessEvent.objects.filter(Q(patient_id=patient) | Q(patient_ids__contains=[patient]))
+    expected = list(naming.order_by(*order).values_list("pk", flat=True)[:51])
+    with CaptureQueriesContext(connection) as queries:
+        page = list(selectors.events_naming(selectors.access_events_list(), patient, order=order, limit=51))
+
+    assert [event.pk for event in page] == expected
+    listed = queries.captured_queries[-1]["sql"]
+    bound = ">=" if order is selectors.NEWEST_FIRST else "<="
+    page_edge = (start + datetime.timedelta(seconds=edge)).isoformat()
+    assert f'"audit_accessevent"."occurred_at" {bound} \'{page_edge}\'' in listed, listed
