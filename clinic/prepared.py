@@ -363,7 +363,11 @@ class PreparedInsert:
     """An INSERT of one row of ``model``, its SQL compiled once per process; each call makes the row's values as
     ``Model.objects.create`` would (every field's ``pre_save`` and ``get_db_prep_save``: defaults, ``auto_now_add``)
     and sends them. For a row written on nearly every page (the access log's): Django's create spent more CPU on
-    the model and the compile than PostgreSQL on the insert. Returns nothing: the row's id is not read back."""
+    the model and the compile than PostgreSQL on the insert. Returns nothing: the row's id is not read back.
+
+    PostgreSQL keeps it as the prepared queries are kept (``Statement``: PREPARE once per connection, then EXECUTE
+    with the values), and it goes without pghistory's context: that is for the triggers that record a tracked
+    model's changes, and a model written this way keeps no history (the access log is its own record)."""
 
     def __init__(self, model):
         self.model = model
@@ -374,22 +378,29 @@ class PreparedInsert:
         # psycopg2's adaptation of each UUID cost more than the insert.
         self._uuid_arrays = {field for field in self.fields
                              if isinstance(field, ArrayField) and isinstance(field.base_field, UUIDField)}
-        self._sql: dict[str, str] = {}
+        self._statements: dict[str, Statement] = {}
+
+    @property
+    def statement(self) -> Statement:
+        """The statement of the default database (once a row has been written there)."""
+        return self._statements[DEFAULT_DB_ALIAS]
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> None:
         row = self.model(**values)
         connection = connections[using]
-        sql = self._sql.get(using) or self._compile(row, using)
-        params = [_uuid_array(field.pre_save(row, True)) if field in self._uuid_arrays else
-                  field.get_db_prep_save(field.pre_save(row, True), connection=connection) for field in self.fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        statement = self._statements.get(using) or self._compile(row, using)
+        params = {field.attname: _uuid_array(field.pre_save(row, True)) if field in self._uuid_arrays else
+                  field.get_db_prep_save(field.pre_save(row, True), connection=connection) for field in self.fields}
+        with _without_history_context(connection), connection.cursor() as cursor:
+            cursor.execute(*statement.sent(connection, params))
 
-    def _compile(self, row, using: str) -> str:
+    def _compile(self, row, using: str) -> Statement:
         query = InsertQuery(self.model)
         query.insert_values(self.fields, [row])
         compiler = query.get_compiler(using=using)
         compiler.returning_fields = None
-        (sql, _), = compiler.as_sql()
-        self._sql[using] = sql
-        return sql
+        (sql, params), = compiler.as_sql()
+        # Every parameter is one of the row's values, in the fields' order: each a $n of the statement.
+        statement = self._statements[using] = Statement(sql, tuple(params),
+                                                        [field.attname for field in self.fields])
+        return statement

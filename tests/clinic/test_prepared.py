@@ -172,6 +172,32 @@ def test_a_prepared_insert_writes_an_array_of_uuids_as_django_would_and_refuses_
                action="view", ip_address=None, patient_id=None)
 
 
+def test_the_access_logs_insert_is_kept_by_postgresql_and_sent_without_a_history_context(settings):
+    """Written on nearly every page: PREPARE once per connection, then EXECUTE with the row's values, as the
+    prepared queries are. The access log keeps no history of its own (it is append-only, no pghistory trigger),
+    so the request's history context (two set_config calls and the metadata as JSON) is not sent with it."""
+    import pghistory
+
+    from clinic.prepared import PreparedInsert
+
+    insert = PreparedInsert(AccessEvent)
+    row = {"actor": None, "actor_label": "x", "object_type": "week", "patient_ids": [uuid.uuid4()], "user_agent": "",
+           "object_id": "", "action": "view", "ip_address": "10.0.0.7", "patient_id": uuid.uuid4()}
+    with pghistory.context(user=None, url="/schedule/week/"), CaptureQueriesContext(connection) as queries:
+        insert(**row)
+        insert(**{**row, "object_type": "day board"})
+    assert [query["sql"].split("(")[0] for query in queries] == [f"EXECUTE {insert.statement.name}"] * 2
+    assert not [query for query in queries if "set_config" in query["sql"]]
+    statement, _ = _statement(insert.statement.name)
+    assert ' AS INSERT INTO "audit_accessevent" ' in statement and "$13" in statement
+    assert list(AccessEvent.objects.order_by("id").values_list("object_type", "ip_address", "patient_id")) == [
+        ("week", "10.0.0.7", row["patient_id"]), ("day board", "10.0.0.7", row["patient_id"])]
+    settings.PREPARED_STATEMENTS_ON_SERVER = False
+    with CaptureQueriesContext(connection) as queries:
+        insert(**row)
+    assert queries[0]["sql"].startswith("INSERT INTO") and AccessEvent.objects.count() == 3
+
+
 def test_a_query_whose_shape_or_constants_depend_on_the_value_is_refused():
     """Preparing builds twice with other stand-ins: a value that decides the query's shape, or a constant that
     happens to equal a stand-in, would otherwise run the wrong SQL for every other value."""
