@@ -47,13 +47,16 @@ class FirstPageCounted:
     Only for rows few enough to count whole on every view (a search's matches, one patient's appointments):
     the window makes PostgreSQL read all of them before the LIMIT, where a plain page may stop early."""
 
-    def __init__(self, rows, per_page: int, *, first_page: list | None = None):
+    def __init__(self, rows, per_page: int, *, first_page: list | None = None, total: int | None = None):
         """``first_page``: ``counted_first_page(rows, per_page)``'s rows when the caller read them already (a
         prepared query, clinic.prepared); ``rows`` may then be a function that makes the queryset, called only
-        for a later page."""
+        for a later page. ``total``: the number of all the rows, when the caller counted them apart (its first
+        page then needs no ``rows_in_all``)."""
         self._rows = rows
         self.first_page = list(counted_first_page(self.rows, per_page)) if first_page is None else first_page
-        self.total = self.first_page[0].rows_in_all if self.first_page else 0
+        if total is None:
+            total = self.first_page[0].rows_in_all if self.first_page else 0
+        self.total = total
 
     @cached_property
     def rows(self):

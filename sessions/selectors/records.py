@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from clinic.paging import FirstPageCounted, counted_first_page
-from clinic.prepared import PreparedQuery
+from clinic.paging import FirstPageCounted
+from clinic.prepared import PreparedAggregate, PreparedQuery
 from sessions.models import (
     Addendum,
     Administration,
@@ -250,16 +250,22 @@ def records_awaiting_signature() -> QuerySet[SessionRecord]:
 
 
 # A prescriber's queue: one page at a time, oldest first (they pile up when a prescriber is away). Its first
-# page, the one nearly always shown, comes with the number waiting from one query prepared once (issue 13).
+# page, the one nearly always shown, and one more record say whether there is more than a page; only then are
+# they counted, apart: a count in the page's own query (a window) joined every record waiting with its patient,
+# protocol and location first, 2.3 ms at ten locations' backlog where the count alone takes 1 (issue 13).
 RECORDS_TO_SIGN_PAGE = 50
-_RECORDS_TO_SIGN_FIRST_PAGE = PreparedQuery(
-    lambda: counted_first_page(records_awaiting_signature(), RECORDS_TO_SIGN_PAGE))
+_RECORDS_TO_SIGN_FIRST_PAGE = PreparedQuery(lambda: records_awaiting_signature()[:RECORDS_TO_SIGN_PAGE + 1])
+_RECORDS_TO_SIGN_COUNT = PreparedAggregate(records_awaiting_signature, PreparedAggregate.COUNT)
 
 
 def records_to_sign() -> FirstPageCounted:
-    """``records_awaiting_signature`` as the queue pages them: the first page read with their number."""
+    """``records_awaiting_signature`` as the queue pages them: the first page, and their number."""
+    first_page = _RECORDS_TO_SIGN_FIRST_PAGE()
+    if len(first_page) <= RECORDS_TO_SIGN_PAGE:
+        return FirstPageCounted(records_awaiting_signature, RECORDS_TO_SIGN_PAGE, first_page=first_page,
+                                total=len(first_page))
     return FirstPageCounted(records_awaiting_signature, RECORDS_TO_SIGN_PAGE,
-                            first_page=_RECORDS_TO_SIGN_FIRST_PAGE())
+                            first_page=first_page[:RECORDS_TO_SIGN_PAGE], total=_RECORDS_TO_SIGN_COUNT.count())
 
 
 def signature_overdue_after() -> timedelta:
