@@ -370,6 +370,8 @@ class PreparedInsert:
     model's changes, and a model written this way keeps no history (the access log is its own record)."""
 
     def __init__(self, model):
+        if hasattr(model, "pgh_event_model"):
+            raise TypeError(f"{model.__name__} keeps a history (pghistory): its rows are written through the ORM")
         self.model = model
         # As Django's own insert: not the auto id, not a column PostgreSQL generates.
         self.fields = [field for field in model._meta.local_concrete_fields

@@ -32,14 +32,16 @@ def events_naming(events: QuerySet[AccessEvent], patient_id, *, past: Q | None =
     Without ``limit`` (the CSV export): one statement, a queryset. With it, a list from two statements: their
     own events first; when those fill the page, the list events are read only as far as the page reaches (its
     last event's time, ``_within``). A patient on every day board is named by thousands of board views, and the
-    GIN index hands PostgreSQL every one of them to sort; the page needs those newer than its last own event."""
+    GIN index hands PostgreSQL every one of them to sort; the page needs only those within its own span."""
+    if order not in (NEWEST_FIRST, OLDEST_FIRST):
+        raise ValueError(f"events are paged newest or oldest first, not by {order}")
     past = past or Q()
     own = events.filter(past, patient_id=patient_id).order_by(*order)
     listed = events.filter(past, patient_ids__contains=[patient_id]).exclude(patient_id=patient_id).order_by(*order)
     if limit is None:
         return own.union(listed, all=True).order_by(*order)
     own_page = list(own[:limit])
-    if len(own_page) == limit:
+    if own_page and len(own_page) == limit:
         listed = listed.filter(_within(own_page[-1], order))
     rows = own_page + list(listed[:limit])
     rows.sort(key=_time_and_id, reverse=order == NEWEST_FIRST)
@@ -47,7 +49,8 @@ def events_naming(events: QuerySet[AccessEvent], patient_id, *, past: Q | None =
 
 
 def _within(last: AccessEvent, order: tuple[str, str]) -> Q:
-    """The events no further along ``order`` than ``last``, at its instant included (ties go by id)."""
+    """The events no further along ``order`` (newest or oldest first) than ``last``, at its instant included
+    (ties go by id)."""
     return Q(occurred_at__gte=last.occurred_at) if order == NEWEST_FIRST else Q(occurred_at__lte=last.occurred_at)
 
 

@@ -200,7 +200,10 @@ def test_the_day_heads_probe_the_time_index_instead_of_reading_each_days_events(
     from clinic.audit.selectors import DAY_HEADS_SQL
 
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # A test table is tiny, and its statistics depend on when autovacuum last looked: only index scans that
+        # give the events in time order are left to the planner, so the plan shows which index serves the query.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
         cursor.execute("EXPLAIN " + DAY_HEADS_SQL, [14])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan Backward using access_event_keyset_idx" in plan, plan
@@ -290,7 +293,8 @@ def test_a_page_far_back_starts_its_index_walk_at_the_cursor(manager, direction)
         access_events_page(access_events_list(), params={direction: cursor_value})
     sql = queries.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table: only index scans are left
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "access_event_keyset_idx" in plan and "Index Cond: (occurred_at" in plan, plan
@@ -335,49 +339,120 @@ def test_the_log_filtered_to_a_patient_pages_their_own_and_their_list_events_eac
     assert [event.pk for event in back.object_list] == expected[:50]
 
 
+def _events_at(manager, start):
+    """A writer of access events at ``start`` plus so many seconds (a function), as a nurse's pages would."""
+    import datetime
+
+    import time_machine
+    from django.test import RequestFactory
+
+    from clinic.audit.services import access_event_record
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
+    request.user = manager
+
+    def at(seconds, **event):
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
+            access_event_record(request=request, object_type="chart or list", **{"patient_id": None, **event})
+        return AccessEvent.objects.latest("id").pk
+
+    return at
+
+
 @pytest.mark.parametrize("order_name", ["NEWEST_FIRST", "OLDEST_FIRST"])
 def test_a_page_full_of_the_patients_own_events_reads_only_the_list_events_within_its_span(manager, order_name):
     """A patient often opened (their chart, their report) fills a page with their own events, read from their own
     index. The list events naming them are then read only as far as that page reaches (its last event's time):
     a patient on every day board is named by thousands of board views, and the GIN index on patient_ids hands
     PostgreSQL every one of them to sort (issue 13). The page is the same as without the bound: a list event at
-    the page's last instant with a later id is on it; one a second beyond it is not."""
+    the page's last instant that sorts before their own event there is on it (taking that one's place); one a
+    second beyond it is not."""
     import datetime
     import uuid
 
-    import time_machine
     from django.db import connection
     from django.db.models import Q
-    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     from clinic.audit import selectors
-    from clinic.audit.services import access_event_record
 
     order = getattr(selectors, order_name)
+    newest_first = order is selectors.NEWEST_FIRST
     patient = uuid.uuid4()
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.8")
-    request.user = manager
     start = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
-
-    def at(seconds, **event):
-        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
-            access_event_record(request=request, object_type="chart or list", **{"patient_id": None, **event})
-
-    for second in range(100):  # lists naming them
+    at = _events_at(manager, start)
+    far = range(100) if newest_first else range(200, 300)  # lists naming them, beyond the page either way
+    for second in far:
         at(second, patient_ids=[uuid.uuid4(), patient])
-    for second in range(100, 160):  # sixty of their own: 51 of them fill a page, to 109 newest first, 150 oldest
+    # Sixty of their own, 100 to 159 s: their 51 newest reach back to 109, their 51 oldest to 150. At that
+    # instant a list naming them sorts first: written after their own newest first (a later id), before it
+    # oldest first (an earlier id).
+    edge, beyond = (109, 108) if newest_first else (150, 151)
+    at_edge = None
+    for second in range(100, 160):
+        if second == edge and not newest_first:
+            at_edge = at(edge, patient_ids=[patient])
         at(second, patient_id=patient)
-    edge, step = (109, -1) if order is selectors.NEWEST_FIRST else (150, 1)
-    for second in (edge - 30 * step, edge, edge + step):  # within the page, at its last instant, beyond it
-        at(second, patient_ids=[patient])
+        if second == edge and newest_first:
+            at_edge = at(edge, patient_ids=[patient])
+    past_edge = at(beyond, patient_ids=[patient])
+
     naming = AccessEvent.objects.filter(Q(patient_id=patient) | Q(patient_ids__contains=[patient]))
     expected = list(naming.order_by(*order).values_list("pk", flat=True)[:51])
     with CaptureQueriesContext(connection) as queries:
         page = list(selectors.events_naming(selectors.access_events_list(), patient, order=order, limit=51))
 
     assert [event.pk for event in page] == expected
+    assert at_edge == expected[-1] and past_edge not in expected
     listed = queries.captured_queries[-1]["sql"]
-    bound = ">=" if order is selectors.NEWEST_FIRST else "<="
+    bound = ">=" if newest_first else "<="
     page_edge = (start + datetime.timedelta(seconds=edge)).isoformat()
     assert f'"audit_accessevent"."occurred_at" {bound} \'{page_edge}\'' in listed, listed
+
+
+def test_events_naming_a_patient_are_paged_newest_or_oldest_first_only(manager):
+    """The page's bound and its merge read the order as one of the two (by time then id, either way)."""
+    import uuid
+
+    from clinic.audit.selectors import access_events_list, events_naming
+
+    with pytest.raises(ValueError, match="newest or oldest first"):
+        events_naming(access_events_list(), uuid.uuid4(), order=("-occurred_at", "-pk"), limit=51)
+
+
+def test_the_log_filtered_to_a_patient_often_opened_pages_every_event_once_both_ways(manager_client, manager):
+    """Older to the end, then Newer back, with their own events filling each page (the list events read only
+    within its span, ``events_naming``): every event naming the patient once, newest first, ties on time
+    included."""
+    import datetime
+    import uuid
+
+    import time_machine
+    from django.db.models import Q
+
+    patient = uuid.uuid4()
+    start = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
+    at = _events_at(manager, start)
+    for n in range(160):  # two own to one list, three events a second
+        at(n // 3, **({"patient_ids": [uuid.uuid4(), patient]} if n % 3 == 2 else {"patient_id": patient}))
+        at(n // 3, patient_id=uuid.uuid4())  # another patient's
+    expected = list(AccessEvent.objects.filter(Q(patient_id=patient) | Q(patient_ids__contains=[patient]))
+                    .order_by("-occurred_at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 160
+
+    url, pages = reverse("audit:access_log"), []
+    with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):  # each reading is newer
+        link = f"?patient={patient}"
+        while link:
+            pages.append(manager_client.get(url + link).context["page"])
+            link = pages[-1].older
+        assert [event.pk for page in pages for event in page.object_list] == expected
+        back, link = [], pages[-1].newer
+        while link:
+            back.append(manager_client.get(url + link).context["page"])
+            link = back[-1].newer
+    # Back from the oldest page: every newer event once, newest first, and the log's own readings, which name
+    # the patient too (each a list event newer than all of them).
+    walked_back = [event.pk for page in reversed(back) for event in page.object_list]
+    assert [pk for pk in walked_back if pk in expected] == expected[:-len(pages[-1].object_list)]
+    assert len(walked_back) == len(set(walked_back))

@@ -196,6 +196,8 @@ def test_the_access_logs_insert_is_kept_by_postgresql_and_sent_without_a_history
     with CaptureQueriesContext(connection) as queries:
         insert(**row)
     assert queries[0]["sql"].startswith("INSERT INTO") and AccessEvent.objects.count() == 3
+    with pytest.raises(TypeError, match="keeps a history"):  # its triggers would miss the request's context
+        PreparedInsert(Patient)
 
 
 def test_a_query_whose_shape_or_constants_depend_on_the_value_is_refused():
