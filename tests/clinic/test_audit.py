@@ -328,15 +328,20 @@ def test_the_log_filtered_to_a_patient_pages_their_own_and_their_list_events_eac
     expected = list(naming.order_by("-occurred_at", "-id").values_list("pk", flat=True))
     assert len(expected) == 61
 
-    url, pages = reverse("audit:access_log"), []
     with time_machine.travel(instant + datetime.timedelta(minutes=1), tick=False):  # each reading is newer
-        link = f"?patient={patient}"
-        while link:
-            pages.append(manager_client.get(url + link).context["page"])
-            link = pages[-1].older
+        pages = _log_pages(manager_client, f"?patient={patient}", "older")
         assert [event.pk for page in pages for event in page.object_list] == expected
-        back = manager_client.get(url + pages[-1].newer).context["page"]
+        back = manager_client.get(reverse("audit:access_log") + pages[-1].newer).context["page"]
     assert [event.pk for event in back.object_list] == expected[:50]
+
+
+def _log_pages(client, link: str, direction: str) -> list:
+    """The access log's pages from ``link`` on, following ``direction`` ("older" or "newer") to the end."""
+    url, pages = reverse("audit:access_log"), []
+    while link:
+        pages.append(client.get(url + link).context["page"])
+        link = getattr(pages[-1], direction)
+    return pages
 
 
 def _events_at(manager, start):
@@ -440,17 +445,10 @@ def test_the_log_filtered_to_a_patient_often_opened_pages_every_event_once_both_
                     .order_by("-occurred_at", "-id").values_list("pk", flat=True))
     assert len(expected) == 160
 
-    url, pages = reverse("audit:access_log"), []
     with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):  # each reading is newer
-        link = f"?patient={patient}"
-        while link:
-            pages.append(manager_client.get(url + link).context["page"])
-            link = pages[-1].older
+        pages = _log_pages(manager_client, f"?patient={patient}", "older")
         assert [event.pk for page in pages for event in page.object_list] == expected
-        back, link = [], pages[-1].newer
-        while link:
-            back.append(manager_client.get(url + link).context["page"])
-            link = back[-1].newer
+        back = _log_pages(manager_client, pages[-1].newer, "newer")
     # Back from the oldest page: every newer event once, newest first, and the log's own readings, which name
     # the patient too (each a list event newer than all of them).
     walked_back = [event.pk for page in reversed(back) for event in page.object_list]
