@@ -113,3 +113,47 @@ def test_choosing_where_you_work_needs_sign_in_and_never_leaves_the_site(client,
     assert response.status_code == 302 and reverse("login") in response["Location"]
     response = nurse_client.post(reverse("works_at"), {"works_at": location.pk, "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def _late_evening(location, front_desk, day):
+    """One booked appointment at 22:00 on ``day`` at the location (its wall time)."""
+    from datetime import timedelta
+
+    from sessions.models import Appointment
+    from tests.factories import PatientFactory
+    from tests.sessions.helpers import ChairFactory, ProtocolFactory, local, make_nurse
+
+    start = local(location, day, 22)
+    Appointment.objects.create(patient=PatientFactory(location=location), protocol=ProtocolFactory(),
+                               location=location, chair=ChairFactory(location=location), nurse=make_nurse(),
+                               nurse_slot=1, start=start, end=start + timedelta(minutes=100),
+                               blocked_until=start + timedelta(minutes=115), booked_by=front_desk)
+
+
+def test_each_locations_today_is_its_own_local_day_on_the_home_page(manager, location, front_desk):
+    """At 23:30 in New York it is already tomorrow afternoon in Tokyo: each location's census, arrivals and
+    tomorrow's bookings are counted on its own local days (sessions/home.py ``_day_q``, a condition per zone)."""
+    import datetime
+
+    import time_machine
+    from django.test import Client
+
+    tokyo = LocationFactory(name="Tokyo Site", time_zone="Asia/Tokyo")
+    late_in_new_york = datetime.datetime(2026, 12, 1, 4, 30, tzinfo=datetime.UTC)  # 23:30 EST, 13:30 JST
+    with time_machine.travel(late_in_new_york, tick=False):
+        _today_appointments(location, front_desk, 2)
+        _today_appointments(location, front_desk, 4, day_offset=1)  # New York's tomorrow
+        _today_appointments(tokyo, front_desk, 3)
+        _late_evening(tokyo, front_desk, datetime.date(2026, 11, 30))  # Tokyo's yesterday, in New York's today
+        _today_appointments(tokyo, front_desk, 5, day_offset=2)  # beyond Tokyo's tomorrow
+        manager_client, front_desk_client = Client(), Client()  # signed in now (the idle timeout)
+        manager_client.force_login(manager)
+        front_desk_client.force_login(front_desk)
+        panels = manager_client.get(reverse("home")).context["panels"]
+        arrivals = front_desk_client.get(reverse("home")).context["panels"]
+    census = next(data["days"] for panel, data in panels if panel.title == "Today's census")
+    assert {day.location.name: (day.today.isoformat(), day.to_arrive) for day in census} == {
+        location.name: ("2026-11-30", 2), tokyo.name: ("2026-12-01", 3)}
+    days = next(data["days"] for panel, data in arrivals if "days" in data and data["days"][0].times is not None)
+    assert {day.location.name: (day.to_arrive, day.tomorrow_unconfirmed) for day in days} == {
+        location.name: (2, 4), tokyo.name: (3, 0)}
