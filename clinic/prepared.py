@@ -37,10 +37,9 @@ from contextlib import contextmanager, suppress
 from types import MappingProxyType
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, QuerySet, UUIDField
-from django.db.models.sql import InsertQuery, Query
+from django.db.models import Count, QuerySet
+from django.db.models.sql import Query
 from pghistory.runtime import _inject_history_context as _HISTORY_CONTEXT
 
 KINDS = (int, str, uuid.UUID, datetime.datetime, datetime.date)
@@ -226,7 +225,7 @@ class _Prepared:
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
         queryset._query = _PinnedQuery.pinned(self.queryset.query, self.compiler,
                                               lambda connection: self.statement.sent(connection, values))
-        with _without_history_context(connections[using]):
+        with without_history_context(connections[using]):
             return list(queryset)
 
 
@@ -239,13 +238,13 @@ class _PreparedAggregate(_Prepared):
 
     def run(self, values: dict, using: str) -> dict:
         connection = connections[using]
-        with _without_history_context(connection), connection.cursor() as cursor:
+        with without_history_context(connection), connection.cursor() as cursor:
             cursor.execute(*self.statement.sent(connection, values))
             return dict(zip(self.names, cursor.fetchone(), strict=True))
 
 
 @contextmanager
-def _without_history_context(connection):
+def without_history_context(connection):
     """pghistory gives every statement but a SELECT the request's history context, for the triggers that record
     changes: an EXECUTE of a prepared query is a read it cannot tell from a write."""
     wrappers = connection.execute_wrappers
@@ -349,60 +348,3 @@ class _PinnedQuery(Query):
 
     def clone(self):  # ``chain`` clones too
         raise TypeError("a prepared query runs as it was built: filter, slice or order it in its build function")
-
-
-def _uuid_array(values) -> str | None:
-    """``values`` (UUIDs, or their text) as PostgreSQL's array literal of UUIDs, ``{…,…}``; None is NULL. Each is
-    read as a UUID here, so nothing else can reach the literal: anything that is no UUID raises ``ValueError``."""
-    if values is None:
-        return None
-    return "{" + ",".join(str(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))) for v in values) + "}"
-
-
-class PreparedInsert:
-    """An INSERT of one row of ``model``, its SQL compiled once per process; each call makes the row's values as
-    ``Model.objects.create`` would (every field's ``pre_save`` and ``get_db_prep_save``: defaults, ``auto_now_add``)
-    and sends them. For a row written on nearly every page (the access log's): Django's create spent more CPU on
-    the model and the compile than PostgreSQL on the insert. Returns nothing: the row's id is not read back.
-
-    PostgreSQL keeps it as the prepared queries are kept (``Statement``: PREPARE once per connection, then EXECUTE
-    with the values), and it goes without pghistory's context: that is for the triggers that record a tracked
-    model's changes, and a model written this way keeps no history (the access log is its own record)."""
-
-    def __init__(self, model):
-        if hasattr(model, "pgh_event_model"):
-            raise TypeError(f"{model.__name__} keeps a history (pghistory): its rows are written through the ORM")
-        self.model = model
-        # As Django's own insert: not the auto id, not a column PostgreSQL generates.
-        self.fields = [field for field in model._meta.local_concrete_fields
-                       if field is not model._meta.auto_field and not field.generated]
-        # An array of UUIDs (the patients a list showed: 200 on the week) goes as one array literal: Django's and
-        # psycopg2's adaptation of each UUID cost more than the insert.
-        self._uuid_arrays = {field for field in self.fields
-                             if isinstance(field, ArrayField) and isinstance(field.base_field, UUIDField)}
-        self._statements: dict[str, Statement] = {}
-
-    @property
-    def statement(self) -> Statement:
-        """The statement of the default database (once a row has been written there)."""
-        return self._statements[DEFAULT_DB_ALIAS]
-
-    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> None:
-        row = self.model(**values)
-        connection = connections[using]
-        statement = self._statements.get(using) or self._compile(row, using)
-        params = {field.attname: _uuid_array(field.pre_save(row, True)) if field in self._uuid_arrays else
-                  field.get_db_prep_save(field.pre_save(row, True), connection=connection) for field in self.fields}
-        with _without_history_context(connection), connection.cursor() as cursor:
-            cursor.execute(*statement.sent(connection, params))
-
-    def _compile(self, row, using: str) -> Statement:
-        query = InsertQuery(self.model)
-        query.insert_values(self.fields, [row])
-        compiler = query.get_compiler(using=using)
-        compiler.returning_fields = None
-        (sql, params), = compiler.as_sql()
-        # Every parameter is one of the row's values, in the fields' order: each a $n of the statement.
-        statement = self._statements[using] = Statement(sql, tuple(params),
-                                                        [field.attname for field in self.fields])
-        return statement

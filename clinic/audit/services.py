@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from clinic.audit.models import AccessEvent
-from clinic.prepared import PreparedInsert
+from clinic.prepared_insert import PreparedInsert
 
 
 def access_event_record(
@@ -26,7 +26,7 @@ def access_event_record(
 
     A page about one patient gives ``patient_id``; a list or search gives ``patient_ids``, every patient it
     showed, in one event (an empty list is still an event: someone looked). Written on nearly every page, so
-    through an insert prepared once (clinic.prepared.PreparedInsert)."""
+    through an insert prepared once (clinic.prepared_insert.PreparedInsert)."""
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
     _ACCESS_EVENT_INSERT(

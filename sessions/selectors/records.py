@@ -262,11 +262,9 @@ _RECORDS_TO_SIGN_COUNT = PreparedAggregate(records_awaiting_signature, PreparedA
 def records_to_sign() -> FirstPageCounted:
     """``records_awaiting_signature`` as the queue pages them: the first page, and their number."""
     first_page = _RECORDS_TO_SIGN_FIRST_PAGE()
-    if len(first_page) <= RECORDS_TO_SIGN_PAGE:
-        return FirstPageCounted(records_awaiting_signature, RECORDS_TO_SIGN_PAGE, first_page=first_page,
-                                total=len(first_page))
-    # At least the rows read: a record signed between the two reads must not hide the rest of the page.
-    total = max(_RECORDS_TO_SIGN_COUNT.count(), len(first_page))
+    total = len(first_page)
+    if total > RECORDS_TO_SIGN_PAGE:  # more than a page: counted, at least the rows read (one signed meanwhile)
+        total = max(_RECORDS_TO_SIGN_COUNT.count(), total)
     return FirstPageCounted(records_awaiting_signature, RECORDS_TO_SIGN_PAGE,
                             first_page=first_page[:RECORDS_TO_SIGN_PAGE], total=total)
 

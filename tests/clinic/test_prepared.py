@@ -128,11 +128,11 @@ def test_each_thread_runs_the_prepared_sql_on_its_own_connection():
 
 
 def test_a_prepared_insert_writes_the_row_djangos_create_writes():
-    """clinic.prepared.PreparedInsert (the access log's): the same columns as ``objects.create`` (defaults,
+    """clinic.prepared_insert.PreparedInsert (the access log's): the same columns as ``objects.create`` (defaults,
     ``auto_now_add``, an array of UUIDs, an address), the chain's columns filled in by PostgreSQL's trigger."""
     import time_machine
 
-    from clinic.prepared import PreparedInsert
+    from clinic.prepared_insert import PreparedInsert
     from tests.factories import UserFactory
 
     actor = UserFactory(full_name="Nora Nurse")
@@ -153,11 +153,11 @@ def test_a_prepared_insert_writes_the_row_djangos_create_writes():
 
 
 def test_a_prepared_insert_writes_an_array_of_uuids_as_django_would_and_refuses_what_is_no_uuid():
-    """The patients a list showed go as one array literal (clinic.prepared._uuid_array): the same row, whether
+    """The patients a list showed go as one array literal (clinic.prepared_insert._uuid_array): the same row, whether
     the ids are UUIDs or their text, none or many; a value that is no UUID is refused before it is sent."""
     from django.core.exceptions import ValidationError
 
-    from clinic.prepared import PreparedInsert
+    from clinic.prepared_insert import PreparedInsert
 
     insert = PreparedInsert(AccessEvent)
     ids = [uuid.uuid4() for _ in range(200)]
@@ -178,7 +178,7 @@ def test_the_access_logs_insert_is_kept_by_postgresql_and_sent_without_a_history
     so the request's history context (two set_config calls and the metadata as JSON) is not sent with it."""
     import pghistory
 
-    from clinic.prepared import PreparedInsert
+    from clinic.prepared_insert import PreparedInsert
 
     insert = PreparedInsert(AccessEvent)
     row = {"actor": None, "actor_label": "x", "object_type": "week", "patient_ids": [uuid.uuid4()], "user_agent": "",
