@@ -12,17 +12,23 @@ tests/sessions/records/test_vitals_html.py check it and its escaping.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from datetime import date
+from html import escape
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from clinic.html import conditional_escape, format_html, format_html_join
 from sessions.selectors.actions import Actions, MoveButton
+from sessions.selectors.boards import time_rows_at
 
 if TYPE_CHECKING:
-    from sessions.selectors.boards import BoardCard, TimeRow, WeekCard
+    from sessions.selectors.boards import BoardCard, TimeRow, WeekCard, WeekDay
 
 
 class Escaped(dict):
@@ -137,13 +143,65 @@ def board_time_rows(rows: Iterable[TimeRow]) -> SafeString:
         for i, row in enumerate(rows)))
 
 
-def week_appointments(cards: Iterable[WeekCard]) -> SafeString:
-    """A day's appointments in the week view, one list item each."""
+@functools.lru_cache(maxsize=256)
+def board_time_rows_at(clock_times: tuple[tuple[int, int], ...]) -> SafeString:
+    """``board_time_rows`` of a board's rows (``DayBoard.clock_times``), made once per process for each set of
+    opening hours: a location's boards have the same rows every day but on the days the clocks change, and the
+    forty rows of a day cost half as much as its forty cards."""
+    return board_time_rows(time_rows_at(clock_times))
+
+
+def board_chair_heads(chairs: Iterable) -> SafeString:
+    """The grid's column headers, a chair each, from the second column (the first is the times)."""
+    return format_html_join("", '<div class="board-head board-col-{}" role="columnheader">{}</div>',
+                            ((i, chair.name) for i, chair in enumerate(chairs, start=2)))
+
+
+@functools.lru_cache(maxsize=8)
+def board_status_legend(statuses: tuple[tuple[str, str], ...]) -> SafeString:
+    """The colour of each status, as a list above the board (the same on every board: made once)."""
+    return format_html_join("", '<li class="list-inline-item board-card status-{} py-0">{}</li>', statuses)
+
+
+WEEK_APPOINTMENT = '<li class="board-card status-{} mb-1"><a href="{}">{} {}</a><br>{} · {} · {}</li>'
+
+
+def week_appointments(cards: Iterable[WeekCard], escaped: Escaped | None = None) -> SafeString:
+    """A day's appointments in the week view, one list item each. ``escaped``: the week's (its statuses',
+    chairs' and protocols' names are escaped once a page); each card's own values escaped here, as
+    ``format_html`` would, without its call per value (a week has about two hundred)."""
+    escaped = Escaped() if escaped is None else escaped
+    return mark_safe("\n".join(  # noqa: S308 (escaped)
+        WEEK_APPOINTMENT.format(escaped[card.status], escape(card.url), escape(card.start_time),
+                                escape(card.patient_name), escaped[card.chair_name], escaped[card.protocol_name],
+                                escaped[card.status_label])
+        for card in cards))
+
+
+WEEK_DAY = ('\n  <section class="col">\n    <div class="card h-100{}">\n      <div class="card-header">'
+            '<a href="{}?location={}&amp;day={}">{}</a>{}</div>\n'
+            '      <ul class="list-unstyled card-body p-2 mb-0 small">\n        {}\n      </ul>\n    </div>\n'
+            '  </section>\n  ')
+CLOSED = mark_safe(' <span class="small text-body-secondary">closed</span>')  # noqa: S308 (a constant)
+NO_APPOINTMENTS = mark_safe('<li class="text-body-secondary">No appointments</li>')  # noqa: S308 (a constant)
+
+
+def week_days(days: Iterable[WeekDay], board_url: str, location_public_id) -> SafeString:
+    """The week's seven days, each a card headed by its date (a link to its day board) listing its
+    appointments; a day the location is closed greyed out."""
     escaped = Escaped()
-    return format_html_join(
-        "\n", '<li class="board-card status-{} mb-1"><a href="{}">{} {}</a><br>{} · {} · {}</li>',
-        ((escaped[card.status], card.url, card.start_time, card.patient_name, escaped[card.chair_name],
-          escaped[card.protocol_name], escaped[card.status_label]) for card in cards))
+    return format_html_join("", WEEK_DAY, (
+        ("" if day.is_open else " bg-light", board_url, location_public_id, day.day.isoformat(),
+         day_heading(day.day, get_language()), "" if day.is_open else CLOSED,
+         week_appointments(day.appointments, escaped) if day.appointments else NO_APPOINTMENTS)
+        for day in days))
+
+
+@functools.lru_cache(maxsize=512)
+def day_heading(day: date, language: str | None) -> str:
+    """"Mon 30 Nov", in the language of the page (``language``: the key it is kept under), made once: Django's
+    date format costs 35 µs, seven times a week."""
+    return date_format(day, "D j M")
 
 
 # The vitals table's row, as templates/sessions/records/includes/_vitals.html printed it (and its error mark,

@@ -111,14 +111,19 @@ class DayBoard:
         return [card for column in self.columns for card in column]
 
     @property
-    def time_rows(self) -> list[TimeRow]:
-        """Each 15-minute row: its grid row and its label."""
-        return [TimeRow(i + 2, clock(moment), moment.minute == 0) for i, moment in enumerate(self.rows)]
+    def clock_times(self) -> tuple[tuple[int, int], ...]:
+        """(hour, minute) of each 15-minute row: the same for a location's boards but on the days the clocks
+        change (the rows' HTML is made once for each, sessions/html.py)."""
+        return tuple((moment.hour, moment.minute) for moment in self.rows)
 
     @property
-    def chair_columns(self) -> list[tuple[str, Chair]]:
-        """(grid column, chair): the column as text, printed as is (no number localisation)."""
-        return [(str(i + 2), chair) for i, chair in enumerate(self.chairs)]
+    def time_rows(self) -> list[TimeRow]:
+        """Each 15-minute row: its grid row and its label."""
+        return time_rows_at(self.clock_times)
+
+
+def time_rows_at(clock_times: tuple[tuple[int, int], ...]) -> list[TimeRow]:
+    return [TimeRow(i + 2, f"{hour:02d}:{minute:02d}", minute == 0) for i, (hour, minute) in enumerate(clock_times)]
 
 
 # What a card reads of the appointment: what it prints and what its moves ask (status, times, its location's

@@ -7,6 +7,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
+from clinic.links import reversed_once
 from sessions import html
 from sessions.courses import to_local
 from sessions.models import Appointment
@@ -42,15 +43,32 @@ def board_cards(context, cards, next_url: str) -> SafeString:
 
 
 @register.simple_tag
-def board_time_rows(rows) -> SafeString:
-    """The day board's time labels (``html.board_time_rows``)."""
-    return html.board_time_rows(rows)
+def board_time_rows(board) -> SafeString:
+    """The day board's time labels (``html.board_time_rows_at``)."""
+    return html.board_time_rows_at(board.clock_times)
 
 
 @register.simple_tag
-def week_appointments(cards) -> SafeString:
-    """A day's appointments in the week view (``html.week_appointments``)."""
-    return html.week_appointments(cards)
+def board_chair_heads(chairs) -> SafeString:
+    """The day board's column headers (``html.board_chair_heads``)."""
+    return html.board_chair_heads(chairs)
+
+
+@register.simple_tag
+def board_status_legend() -> SafeString:
+    """The day board's status colours (``html.board_status_legend``), every status but rescheduled (a
+    rescheduled appointment is not on the board)."""
+    return html.board_status_legend(BOARD_STATUSES)
+
+
+BOARD_STATUSES = tuple((status.value, str(status.label)) for status in Appointment.Status
+                       if status != Appointment.Status.RESCHEDULED)
+
+
+@register.simple_tag
+def week_days(days, location) -> SafeString:
+    """The week view's days with their appointments (``html.week_days``)."""
+    return html.week_days(days, reversed_once("schedule:board"), location.public_id)
 
 
 @register.filter

@@ -9,7 +9,6 @@ from django.shortcuts import render
 
 from clinic.audit.services import access_event_record
 from sessions import forms, selectors
-from sessions.models import Appointment
 
 from .common import _day, _locations_and_chosen, _render, staff_view
 
@@ -26,7 +25,6 @@ def day_board(request):
     return _render(request, "sessions/day_board.html", {
         "board": board, "locations": locations,
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "statuses": [(s.value, s.label) for s in Appointment.Status if s != Appointment.Status.RESCHEDULED],
         "today": forms.local_today(location),
     }, time_zone=location.time_zone)
 

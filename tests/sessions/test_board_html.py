@@ -2,7 +2,7 @@
 the markup the templates printed, every value escaped, and one CSRF field in every form."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from sessions import html
 from sessions.models import Appointment
 from sessions.selectors.actions import Actions, MoveButton
-from sessions.selectors.boards import TimeRow
+from sessions.selectors.boards import TimeRow, WeekDay
 from tests.factories import PatientFactory
 from tests.sessions.helpers import local, make_nurse
 
@@ -82,6 +82,24 @@ def test_week_appointments_one_escaped_item_each():
     # A chair's or protocol's name escaped once for the day (html.Escaped) is escaped in every item.
     named = [SimpleNamespace(**{**vars(cards[0]), "chair_name": NAME, "protocol_name": "<IV>"})] * 2
     assert html.week_appointments(named).count(f"<br>{ESCAPED_NAME} · &lt;IV&gt; · Booked</li>") == 2
+    odd = [SimpleNamespace(**{**vars(cards[0]), "url": '/a?b=1&c="2"', "start_time": "<9>"})]
+    assert '<a href="/a?b=1&amp;c=&quot;2&quot;">&lt;9&gt; ' in html.week_appointments(odd)
+
+
+def test_week_days_head_each_day_with_its_date_linking_to_its_board_and_grey_a_closed_day():
+    card = SimpleNamespace(status="booked", url="/appt/a1/", start_time="09:00", patient_name=NAME,
+                           chair_name="Chair 1", protocol_name="IV", status_label="Booked")
+    days = [WeekDay(date(2026, 11, 30), [card], True), WeekDay(date(2026, 12, 6), [], False)]
+    out = html.week_days(days, "/schedule/board/", "loc-1")
+    sections = out.split('<section class="col">')[1:]
+    assert len(sections) == 2
+    assert '<div class="card h-100">' in sections[0] and "bg-light" not in sections[0]
+    assert '<a href="/schedule/board/?location=loc-1&amp;day=2026-11-30">Mon 30 Nov</a></div>' in sections[0]
+    assert html.week_appointments([card]) in sections[0]
+    assert '<div class="card h-100 bg-light">' in sections[1]
+    assert ('<a href="/schedule/board/?location=loc-1&amp;day=2026-12-06">Sun 6 Dec</a>'
+            ' <span class="small text-body-secondary">closed</span></div>') in sections[1]
+    assert '<li class="text-body-secondary">No appointments</li>' in sections[1]
 
 
 @pytest.mark.django_db
@@ -107,3 +125,27 @@ def test_board_time_rows_show_the_first_row_and_each_hour_and_hide_the_quarters_
         '\n  <div class="board-aria-row" role="row"><div class="board-time board-col-1 board-row-{}" '
         'role="rowheader">{}</div></div>\n  '.format(*row) for row in
         [(2, "08:45"), ("3 on-hour", "09:00"), (4, '<span class="visually-hidden">09:15</span>')])
+
+
+def test_board_time_rows_are_made_once_per_set_of_opening_hours_and_print_as_each_row_would():
+    clock_times = ((8, 45), (9, 0), (9, 15))
+    out = html.board_time_rows_at(clock_times)
+    assert out == html.board_time_rows([TimeRow(2, "08:45", False), TimeRow(3, "09:00", True),
+                                        TimeRow(4, "09:15", False)])
+    assert html.board_time_rows_at(((8, 45), (9, 0), (9, 15))) is out  # kept, not made again
+    assert html.board_time_rows_at(((9, 45), (10, 0))) != out  # other hours, other rows
+
+
+def test_board_chair_heads_give_each_chair_its_column_from_the_second_with_its_name_escaped():
+    out = html.board_chair_heads([SimpleNamespace(name="Chair 1"), SimpleNamespace(name=NAME)])
+    assert out == ('<div class="board-head board-col-2" role="columnheader">Chair 1</div>'
+                   f'<div class="board-head board-col-3" role="columnheader">{ESCAPED_NAME}</div>')
+
+
+def test_the_board_legend_shows_every_status_on_the_board_but_rescheduled_in_its_colour(front_desk_client,
+                                                                                        location):
+    page = front_desk_client.get(reverse("schedule:board"), {"location": location.public_id}).content.decode()
+    legend = re.search(r'<ul class="list-inline small mb-2" aria-label="Status colours">(.*?)</ul>', page, re.S)[1]
+    shown = re.findall(r'<li class="list-inline-item board-card status-(\w+) py-0">([^<]+)</li>', legend)
+    assert shown == [(status.value, status.label) for status in Appointment.Status
+                     if status != Appointment.Status.RESCHEDULED]
