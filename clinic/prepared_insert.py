@@ -3,6 +3,7 @@ PostgreSQL as ``clinic.prepared``'s queries are (issue 13)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
@@ -12,13 +13,23 @@ from django.db.models.sql import InsertQuery
 
 from clinic.prepared import Statement, without_history_context
 
+# A UUID's text as PostgreSQL writes it (the pages read the ids they list as text: sessions/selectors/boards.py).
+_UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 
 def _uuid_array(values) -> str | None:
     """``values`` (UUIDs, or their text) as PostgreSQL's array literal of UUIDs, ``{…,…}``; None is NULL. Each is
-    read as a UUID here, so nothing else can reach the literal: anything that is no UUID raises ``ValueError``."""
+    a UUID, a UUID's text as PostgreSQL writes it, or read as a UUID here, so nothing else can reach the literal:
+    anything that is no UUID raises ``ValueError``."""
     if values is None:
         return None
-    return "{" + ",".join(str(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))) for v in values) + "}"
+    return "{" + ",".join(map(_uuid_text, values)) + "}"
+
+
+def _uuid_text(value) -> str:
+    if isinstance(value, str) and _UUID_TEXT.fullmatch(value):
+        return value
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
 class PreparedInsert:

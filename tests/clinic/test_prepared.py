@@ -161,15 +161,17 @@ def test_a_prepared_insert_writes_an_array_of_uuids_as_django_would_and_refuses_
 
     insert = PreparedInsert(AccessEvent)
     ids = [uuid.uuid4() for _ in range(200)]
-    for patient_ids in (ids, [str(i).upper() for i in ids[:3]], []):
+    # UUIDs, their text as PostgreSQL writes it (the boards read them so), their text in capitals, none.
+    for patient_ids in (ids, [str(i) for i in ids[:3]], [str(i).upper() for i in ids[:3]], []):
         insert(actor=None, actor_label="x", object_type="week", patient_ids=patient_ids, user_agent="", object_id="",
                action="view", ip_address=None, patient_id=None)
         event = AccessEvent.objects.latest("chain_seq")
         assert event.patient_ids == [uuid.UUID(str(i)) for i in patient_ids]
     assert AccessEvent.objects.filter(patient_ids__contains=[ids[150]]).count() == 1
-    with pytest.raises((ValueError, ValidationError)):
-        insert(actor=None, actor_label="x", object_type="week", patient_ids=["{1}"], user_agent="", object_id="",
-               action="view", ip_address=None, patient_id=None)
+    for not_a_uuid in ("{1}", f"{ids[0]},{ids[1]}", "z" * 36, f"{ids[0]}x"):
+        with pytest.raises((ValueError, ValidationError)):
+            insert(actor=None, actor_label="x", object_type="week", patient_ids=[not_a_uuid], user_agent="",
+                   object_id="", action="view", ip_address=None, patient_id=None)
 
 
 def test_the_access_logs_insert_is_kept_by_postgresql_and_sent_without_a_history_context(settings):

@@ -129,7 +129,8 @@ def test_week_cards_print_what_the_appointments_say_on_their_local_day(make_appo
         card = day.appointments[0]
         start = to_local(appointment.start, location.time_zone)
         assert day.day == start.date()
-        assert (card.public_id, card.patient_public_id) == (appointment.public_id, appointment.patient.public_id)
+        assert (card.public_id, card.patient_public_id) == (str(appointment.public_id),
+                                                             str(appointment.patient.public_id))
         assert card.url == appointment.get_absolute_url()
         assert card.start_time == f"{start:%H:%M}"
         assert (card.status, card.status_label) == (appointment.status, appointment.get_status_display())
