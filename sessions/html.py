@@ -102,26 +102,31 @@ CONSENT_WARNING = mark_safe(  # noqa: S308 (a constant)
 ESCORT_CONFIRMED = mark_safe(" · escort ✓")  # noqa: S308 (a constant)
 
 
+BOARD_CARD = (
+    '<div class="board-aria-row" role="row">'
+    '<article id="appt-{}" role="gridcell" class="board-card status-{} {}" aria-label="{}, {}, {}">'
+    '<div class="d-flex justify-content-between gap-1">'
+    '<a class="fw-semibold" href="{}">{}</a> <span class="badge badge-status">{}</span></div>'
+    "<div>{}–{} · {}</div>"
+    '<div class="text-body-secondary">{}{}</div>'
+    "{}{}{}</article></div>\n")
+
+
 def board_card(card: BoardCard, next_url: str, csrf_input: SafeString,
                move_forms: MoveForms | None = None, escaped: Escaped | None = None) -> SafeString:
     """One appointment on the day board's grid, in its ARIA row (the grid's cells sit in rows, issue 12 #4).
-    ``move_forms`` and ``escaped``: the page's, when it prints many cards."""
+    ``move_forms`` and ``escaped``: the page's, when it prints many cards. The card's own values are escaped
+    here, the page's (``escaped``) and the fragments (already safe) go in as they are: what ``format_html`` does,
+    without its call per value (eighteen a card, forty cards)."""
     escaped = Escaped() if escaped is None else escaped
-    name, status_label = conditional_escape(card.patient_name), escaped[card.status_label]
-    return format_html(
-        '<div class="board-aria-row" role="row">'
-        '<article id="appt-{}" role="gridcell" class="board-card status-{} {}" aria-label="{}, {}, {}">'
-        '<div class="d-flex justify-content-between gap-1">'
-        '<a class="fw-semibold" href="{}">{}</a> <span class="badge badge-status">{}</span></div>'
-        "<div>{}–{} · {}</div>"
-        '<div class="text-body-secondary">{}{}</div>'
-        "{}{}{}</article></div>\n",
-        card.appointment.public_id, escaped[card.status], card.grid_classes, name, card.start_time, status_label,
-        card.url, name, status_label,
-        card.start_time, card.end_time, escaped[card.protocol_name],
+    name, start, status_label = escape(card.patient_name), escape(card.start_time), escaped[card.status_label]
+    return SafeString(BOARD_CARD.format(
+        escape(str(card.appointment.public_id)), escaped[card.status], escape(card.grid_classes), name, start,
+        status_label, escape(card.url), name, status_label,
+        start, escape(card.end_time), escaped[card.protocol_name],
         escaped[card.nurse_name], ESCORT_CONFIRMED if card.escort_confirmed else "",
         _overrun_warning(card), CONSENT_WARNING if card.needs_consent else "",
-        action_buttons(card.actions, next_url, csrf_input, move_forms))
+        action_buttons(card.actions, next_url, csrf_input, move_forms)))
 
 
 def board_cards(cards: Iterable[BoardCard], next_url: str, csrf_input: SafeString) -> SafeString:
