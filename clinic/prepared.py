@@ -278,6 +278,12 @@ class Statement:
         self.execute_sql = f"EXECUTE {self.name}({placeholders})" if self.order else f"EXECUTE {self.name}"
         self._text: str | None = None
 
+    @classmethod
+    def of_values(cls, sql: str, *names: str) -> Statement:
+        """SQL written by hand (what no queryset says) whose every ``%s`` is one of the call's values, named in
+        their order: run with ``statement_rows``."""
+        return cls(sql, (None,) * len(names), list(names))
+
     def sent(self, connection, values: dict) -> tuple[str, tuple | list]:
         """What the compiler sends on ``connection`` for this call's ``values``."""
         if settings.PREPARED_STATEMENTS_ON_SERVER:
@@ -316,6 +322,14 @@ class Statement:
 
             self._text = "".join(written(piece) for piece in _PLACEHOLDER.split(self.sql))
         return self._text
+
+
+def statement_rows(statement: Statement, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+    """The rows of ``statement`` for these values, sent as the prepared queries are (kept by PostgreSQL)."""
+    connection = connections[using]
+    with without_history_context(connection), connection.cursor() as cursor:
+        cursor.execute(*statement.sent(connection, values))
+        return cursor.fetchall()
 
 
 def _statements_on(connection) -> set[str]:

@@ -132,7 +132,7 @@ def _late_evening(location, front_desk, day):
 
 def test_each_locations_today_is_its_own_local_day_on_the_home_page(manager, location, front_desk):
     """At 23:30 in New York it is already tomorrow afternoon in Tokyo: each location's census, arrivals and
-    tomorrow's bookings are counted on its own local days (sessions/home.py ``_day_q``, a condition per zone)."""
+    tomorrow's bookings are counted on its own local days (sessions/home.py ``_days_of``: each location's days)."""
     import datetime
 
     import time_machine
