@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import NoReverseMatch
 
 from clinic.links import reversed_once
+from clinic.prepared import PreparedQuery
 
 
 class Role(models.TextChoices):
@@ -76,8 +77,17 @@ ROLE_GRANTS: dict[str, list[str]] = {
 def roles_of(user) -> list[str]:
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
+    names = set(_GROUP_NAMES(user_id=user.pk))
     return [role.value for role in Role if role.value in names]
+
+
+def _group_names(*, user_id):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user=user_id).values_list("name", flat=True)
+
+
+_GROUP_NAMES = PreparedQuery(_group_names, user_id=int)  # the home page asks on every visit (clinic.prepared)
 
 
 @dataclass(frozen=True)
