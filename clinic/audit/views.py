@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from clinic.audit.forms import AccessLogFilterForm
-from clinic.audit.html import table_rows
+from clinic.audit.html import day_head_rows, table_rows
 from clinic.audit.models import AccessEvent
 from clinic.audit.selectors import (
     access_events_list,
@@ -39,7 +39,7 @@ def access_log(request):
     return render(request, "audit/access_log.html", {"form": form, "filter_fields": form.fields_html(),
                                                      "page": page, "clinic_zone": zone,
                                                      "rows": access_log_rows(page.object_list, zone),
-                                                     "day_heads": access_log_day_heads()})
+                                                     "day_heads": day_head_rows(access_log_day_heads())})
 
 
 def _label_patients(events) -> None:

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -190,6 +192,15 @@ def test_the_day_heads_name_the_last_chained_event_of_each_of_the_latest_days(ma
     assert [(head["day"], head["chain_seq"], head["hash"]) for head in heads] == [
         (day, last[day].chain_seq, last[day].hash) for day in sorted(last, reverse=True)[:2]]
     assert len(access_log_day_heads()) == 3
+
+
+def test_the_access_log_prints_each_days_chain_head_with_its_day_number_and_hash(manager_client, manager):
+    _access_log_events(manager, 2)
+    page = manager_client.get(reverse("audit:access_log")).content.decode()
+    head = AccessEvent.objects.filter(chain_seq__isnull=False).latest("chain_seq")
+    day = head.occurred_at.astimezone(datetime.UTC).date()
+    assert (f'<tr><td>{day.isoformat()}</td><td>{head.chain_seq}</td>'
+            f'<td><code class="user-select-all">{head.hash}</code></td></tr>') in page
 
 
 def test_the_day_heads_probe_the_time_index_instead_of_reading_each_days_events(manager):
