@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
 from clinic.paging import KeysetPage, keyset_page
-from clinic.prepared import PreparedQuery
+from clinic.prepared import PreparedQuery, Statement, statement_rows
 
 
 def access_events_list(*, actor=None) -> QuerySet[AccessEvent]:
@@ -134,8 +134,8 @@ DAY_HEADS_SQL = (
 def access_log_day_heads(*, days: int = 14) -> list[dict]:
     """The hash of each of the latest ``days`` days' last event (UTC): note one down elsewhere, and a later
     rewrite of anything up to it shows (``manage.py audit_verify``)."""
-    from django.db import connection
+    return [{"day": day, "chain_seq": seq, "hash": digest}
+            for day, seq, digest in statement_rows(_DAY_HEADS, days=days)]
 
-    with connection.cursor() as cursor:
-        cursor.execute(DAY_HEADS_SQL, [days])
-        return [{"day": day, "chain_seq": seq, "hash": digest} for day, seq, digest in cursor.fetchall()]
+
+_DAY_HEADS = Statement.of_values(DAY_HEADS_SQL, "days")  # kept by PostgreSQL (clinic.prepared): every view of the log

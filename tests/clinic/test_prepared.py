@@ -412,3 +412,18 @@ def test_a_prepared_aggregate_first_asked_on_a_new_connection_catches_its_own_st
     get_hstore_oids.cache_clear()  # as in a new process: the connection reads them again
     get_citext_oids.cache_clear()
     assert counted.count() == 1
+
+
+@pytest.mark.parametrize("on_server", [True, False], ids=["kept by PostgreSQL", "sent whole"])
+def test_a_statement_written_in_sql_runs_with_its_named_values_kept_by_postgresql_or_sent_whole(on_server, settings):
+    """``Statement.of_values`` and ``statement_rows``: SQL no queryset says (the home page's counts, the access
+    log's day heads), each ``%s`` a value named in order; kept by PostgreSQL as the prepared queries are."""
+    from clinic.prepared import Statement, statement_rows
+
+    settings.PREPARED_STATEMENTS_ON_SERVER = on_server
+    statement = Statement.of_values("SELECT %s::int + 1, %s::text || '!' WHERE %s::int > 0", "n", "word", "n")
+    assert statement_rows(statement, n=2, word="hi") == [(3, "hi!")]
+    assert statement_rows(statement, n=-1, word="hi") == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [statement.name])
+        assert cursor.fetchone()[0] == (1 if on_server else 0)
