@@ -168,6 +168,15 @@ def board_status_legend(statuses: tuple[tuple[str, str], ...]) -> SafeString:
     return format_html_join("", '<li class="list-inline-item board-card status-{} py-0">{}</li>', statuses)
 
 
+def location_options(locations: Iterable, chosen) -> SafeString:
+    """Each open location as an option of the board's and week's switcher, the one shown selected."""
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (place.public_id, SELECTED if place == chosen else "", place.name) for place in locations))
+
+
+SELECTED = mark_safe(" selected")  # noqa: S308 (a constant)
+
+
 WEEK_APPOINTMENT = '<li class="board-card status-{} mb-1"><a href="{}">{} {}</a><br>{} · {} · {}</li>'
 
 

@@ -66,6 +66,12 @@ BOARD_STATUSES = tuple((status.value, str(status.label)) for status in Appointme
 
 
 @register.simple_tag
+def location_options(locations, chosen) -> SafeString:
+    """The board's and week's location switcher (``html.location_options``)."""
+    return html.location_options(locations, chosen)
+
+
+@register.simple_tag
 def week_days(days, location) -> SafeString:
     """The week view's days with their appointments (``html.week_days``)."""
     return html.week_days(days, reversed_once("schedule:board"), location.public_id)

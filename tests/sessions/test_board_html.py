@@ -149,3 +149,20 @@ def test_the_board_legend_shows_every_status_on_the_board_but_rescheduled_in_its
     shown = re.findall(r'<li class="list-inline-item board-card status-(\w+) py-0">([^<]+)</li>', legend)
     assert shown == [(status.value, status.label) for status in Appointment.Status
                      if status != Appointment.Status.RESCHEDULED]
+
+
+def test_the_location_switcher_lists_each_location_with_the_one_shown_selected_and_names_escaped():
+    here, there = SimpleNamespace(public_id="l-1", name="Main"), SimpleNamespace(public_id="l-2", name=NAME)
+    assert html.location_options([here, there], there) == (
+        f'<option value="l-1">Main</option><option value="l-2" selected>{ESCAPED_NAME}</option>')
+
+
+@pytest.mark.django_db
+def test_the_board_and_the_week_switch_between_locations_with_the_one_shown_selected(front_desk_client, location):
+    from tests.factories import LocationFactory
+
+    other = LocationFactory(name="Second Site")
+    for route in ("schedule:board", "schedule:week"):
+        page = front_desk_client.get(reverse(route), {"location": other.public_id}).content.decode()
+        assert f'<option value="{other.public_id}" selected>Second Site</option>' in page
+        assert f'<option value="{location.public_id}">{location.name}</option>' in page
