@@ -168,6 +168,19 @@ def board_status_legend(statuses: tuple[tuple[str, str], ...]) -> SafeString:
     return format_html_join("", '<li class="list-inline-item board-card status-{} py-0">{}</li>', statuses)
 
 
+OFF_GRID = '<li><a href="{}">{} {}</a> — {}{}</li>'
+LATE = mark_safe(" (late)")  # noqa: S308 (a constant)
+
+
+def off_grid_cards(cards: Iterable[BoardCard], *, with_chair: bool = False) -> SafeString:
+    """The board's lists under the grid, a line each: the appointments outside opening hours, and (``with_chair``)
+    the cancelled, no-shows and not given, a late cancellation marked, with the chair they had."""
+    return format_html_join("", OFF_GRID, (
+        (card.url, card.start_time, card.patient_name, card.status_label,
+         format_html("{}, {}", LATE if card.appointment.late_cancel else "", card.chair_name) if with_chair else "")
+        for card in cards))
+
+
 def location_options(locations: Iterable, chosen) -> SafeString:
     """Each open location as an option of the board's and week's switcher, the one shown selected."""
     return format_html_join("", '<option value="{}"{}>{}</option>', (

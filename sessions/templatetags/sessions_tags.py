@@ -66,6 +66,12 @@ BOARD_STATUSES = tuple((status.value, str(status.label)) for status in Appointme
 
 
 @register.simple_tag
+def off_grid_cards(cards, with_chair=False) -> SafeString:
+    """The day board's lists under the grid (``html.off_grid_cards``)."""
+    return html.off_grid_cards(cards, with_chair=with_chair)
+
+
+@register.simple_tag
 def location_options(locations, chosen) -> SafeString:
     """The board's and week's location switcher (``html.location_options``)."""
     return html.location_options(locations, chosen)

@@ -166,3 +166,14 @@ def test_the_board_and_the_week_switch_between_locations_with_the_one_shown_sele
         page = front_desk_client.get(reverse(route), {"location": other.public_id}).content.decode()
         assert f'<option value="{other.public_id}" selected>Second Site</option>' in page
         assert f'<option value="{location.public_id}">{location.name}</option>' in page
+
+
+def test_the_lists_under_the_grid_print_a_line_each_a_late_cancellation_marked_with_its_chair():
+    late = _card(url="/appt/a1/", status_label="Cancelled", chair_name="Chair <1>",
+                 appointment=SimpleNamespace(late_cancel=True))
+    in_time = _card(url="/appt/a2/", start_time="10:00", status_label="No-show", chair_name="Chair 2",
+                    appointment=SimpleNamespace(late_cancel=False))
+    assert html.off_grid_cards([late, in_time], with_chair=True) == (
+        f'<li><a href="/appt/a1/">09:00 {ESCAPED_NAME}</a> — Cancelled (late), Chair &lt;1&gt;</li>'
+        f'<li><a href="/appt/a2/">10:00 {ESCAPED_NAME}</a> — No-show, Chair 2</li>')
+    assert html.off_grid_cards([in_time]) == f'<li><a href="/appt/a2/">10:00 {ESCAPED_NAME}</a> — No-show</li>'
