@@ -111,6 +111,11 @@ class DayBoard:
         return [card for column in self.columns for card in column]
 
     @property
+    def opening_hours(self) -> str:
+        """"08:00–18:00", local."""
+        return f"{clock(self.location.opens_at)}–{clock(self.location.closes_at)}"
+
+    @property
     def clock_times(self) -> tuple[tuple[int, int], ...]:
         """(hour, minute) of each 15-minute row: the same for a location's boards but on the days the clocks
         change (the rows' HTML is made once for each, sessions/html.py)."""

@@ -66,6 +66,12 @@ BOARD_STATUSES = tuple((status.value, str(status.label)) for status in Appointme
 
 
 @register.simple_tag
+def date_label(day, fmt: str) -> str:
+    """``{{ day|date:fmt }}``, made once per process for each day and format (``html.date_label``)."""
+    return html.date_label(day, fmt)
+
+
+@register.simple_tag
 def off_grid_cards(cards, with_chair=False) -> SafeString:
     """The day board's lists under the grid (``html.off_grid_cards``)."""
     return html.off_grid_cards(cards, with_chair=with_chair)

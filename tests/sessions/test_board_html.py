@@ -177,3 +177,24 @@ def test_the_lists_under_the_grid_print_a_line_each_a_late_cancellation_marked_w
         f'<li><a href="/appt/a1/">09:00 {ESCAPED_NAME}</a> — Cancelled (late), Chair &lt;1&gt;</li>'
         f'<li><a href="/appt/a2/">10:00 {ESCAPED_NAME}</a> — No-show, Chair 2</li>')
     assert html.off_grid_cards([in_time]) == f'<li><a href="/appt/a2/">10:00 {ESCAPED_NAME}</a> — No-show</li>'
+
+
+def test_a_date_label_is_djangos_date_format_made_once_per_day_and_format():
+    from django.utils.dateformat import format as date_format
+
+    day = date(2026, 11, 30)
+    for fmt in ("D j M", "l j F Y", "j F Y"):
+        assert html.date_label(day, fmt) == date_format(day, fmt)
+    assert html.date_label(day, "l j F Y") == "Monday 30 November 2026"
+    assert html.date_label(day, "D j M") is html.date_label(date(2026, 11, 30), "D j M")  # kept, not made again
+
+
+@pytest.mark.django_db
+def test_the_board_heads_its_day_and_says_its_opening_hours(front_desk_client, location):
+    page = front_desk_client.get(reverse("schedule:board"), {"location": location.public_id,
+                                                              "day": "2026-11-30"}).content.decode()
+    assert f"{location.name} · Monday 30 November 2026</h1>" in page
+    assert f"Open {location.opens_at:%H:%M}–{location.closes_at:%H:%M}." in page
+    week = front_desk_client.get(reverse("schedule:week"), {"location": location.public_id,
+                                                             "day": "2026-12-02"}).content.decode()
+    assert f"{location.name} · week of 30 November 2026</h1>" in week
