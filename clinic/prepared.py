@@ -237,10 +237,8 @@ class _PreparedAggregate(_Prepared):
         self.names = names
 
     def run(self, values: dict, using: str) -> dict:
-        connection = connections[using]
-        with without_history_context(connection), connection.cursor() as cursor:
-            cursor.execute(*self.statement.sent(connection, values))
-            return dict(zip(self.names, cursor.fetchone(), strict=True))
+        (row,) = statement_rows(self.statement, using=using, **values)
+        return dict(zip(self.names, row, strict=True))
 
 
 @contextmanager
