@@ -123,8 +123,8 @@ def appointment_counts(now: datetime, locations: tuple[Location, ...]) -> list[S
     """Today's and tomorrow's appointments of each location counted by start, chair and status, in one query
     for the page: the arrivals, the chairs and the census are each a sum of these (they were three queries,
     each with its own per-location filter). In chair order (position, name), then status, then start."""
-    tomorrow = {loc.pk: to_utc(to_local(now, loc.time_zone).date() + timedelta(days=1), time(0), loc.time_zone)
-                for loc in locations}
+    today = _days_of(locations, now, 1)
+    tomorrow = dict(zip(today["location_ids"], today["ends"], strict=True))  # each location's next midnight
     return [StartCount(location_id, start, status, chair, n, start < tomorrow[location_id])
             for location_id, start, status, chair, n in statement_rows(_COUNTS_BY_START,
                                                                        **_days_of(locations, now, 2))]
