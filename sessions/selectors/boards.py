@@ -128,7 +128,7 @@ class DayBoard:
 
 
 def time_rows_at(clock_times: tuple[tuple[int, int], ...]) -> list[TimeRow]:
-    return [TimeRow(i + 2, f"{hour:02d}:{minute:02d}", minute == 0) for i, (hour, minute) in enumerate(clock_times)]
+    return [TimeRow(i + 2, clock(time(hour, minute)), minute == 0) for i, (hour, minute) in enumerate(clock_times)]
 
 
 # What a card reads of the appointment: what it prints and what its moves ask (status, times, its location's
