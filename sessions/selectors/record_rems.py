@@ -13,6 +13,7 @@ from sessions.models import (
     Discharge,
     EnteredInError,
     EsketamineDevice,
+    HoldKind,
     SessionHoldEvent,
     SessionRecord,
     VitalSign,
@@ -56,7 +57,7 @@ def rems_record_values(*, appointment) -> dict[str, str]:
         values["bp_before"] = _bp(before[-1], zone)
         holds = list(SessionHoldEvent.objects.filter(record=record).order_by("created_at"))
         values["vitals_acceptable_before"] = "Yes" if not holds else (
-            "After prescriber review: " + holds[-1].reasons if holds[-1].kind == "release" else "No")
+            "After prescriber review: " + holds[-1].reasons if holds[-1].kind == HoldKind.GO else "No")
     if first is not None:
         low, high = first + FORTY_MIN_WINDOW[0], first + FORTY_MIN_WINDOW[1]
         near = [v for v in vitals if low <= v.taken_at <= high]

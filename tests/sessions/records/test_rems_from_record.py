@@ -48,3 +48,23 @@ def test_without_a_40_minute_reading_the_form_names_it_missing(esketamine_record
     values = rems_record_values(appointment=esketamine_record.appointment)
     form = rems.monitoring_form(appointment=esketamine_record.appointment, record_values=values)
     assert "bp_40_min" in {f.key for f in form.missing}
+
+
+def test_a_hold_released_by_the_prescribers_go_is_acceptable_after_review(esketamine_record, nurse, prescriber,
+                                                                         day_start):
+    """CLINICAL.md §4: a held session is dosed only after the prescriber's go, whose reason the form reports."""
+    from sessions.models import SessionHoldEvent
+    from sessions.services.records import hold_release
+
+    SessionHoldEvent.objects.create(record=esketamine_record, created_by=nurse, created_at=day_start, kind="hold",
+                                    reasons="Pre-dose BP 165/95 is above 160/90.")
+    hold_release(record=esketamine_record, by=prescriber, decision="go", reason="Rechecked 150/88, proceed.",
+                 now=day_start + timedelta(minutes=2))
+    _complete(esketamine_record, nurse, day_start)
+    values = rems_record_values(appointment=esketamine_record.appointment)
+    assert values["vitals_acceptable_before"] == "After prescriber review: Rechecked 150/88, proceed."
+
+
+def test_with_no_hold_the_vitals_before_dosing_were_acceptable(esketamine_record, nurse, day_start):
+    _complete(esketamine_record, nurse, day_start)
+    assert rems_record_values(appointment=esketamine_record.appointment)["vitals_acceptable_before"] == "Yes"
