@@ -19,6 +19,7 @@ from sessions.models import (
     Administration,
     AdministrationChange,
     AdverseEvent,
+    Appointment,
     Discharge,
     DoseOrder,
     EnteredInError,
@@ -239,11 +240,15 @@ def chart_data(page: RecordPage) -> dict:
 
 
 def records_awaiting_signature() -> QuerySet[SessionRecord]:
-    """Discharged (or stopped) records not yet signed, oldest first."""
-    return (SessionRecord.objects.filter(signed_at__isnull=True, appointment__status="completed")
+    """Discharged (or stopped) records not yet signed, oldest first: a discharge completes the appointment, a
+    prescriber's stop ends it as not given (``record_sign`` signs either)."""
+    return (SessionRecord.objects.filter(signed_at__isnull=True,
+                                         appointment__status__in=(Appointment.Status.COMPLETED,
+                                                                  Appointment.Status.NOT_GIVEN))
             .select_related("appointment__patient", "appointment__protocol", "appointment__location")
             # Only what the queue shows: a record's thresholds and a patient's registry entry are most of a row.
-            .only("public_id", "opened_at", "appointment__start", "appointment__patient__public_id",
+            .only("public_id", "opened_at", "appointment__start", "appointment__status",
+                  "appointment__patient__public_id",
                   "appointment__patient__legal_first_name", "appointment__patient__legal_last_name",
                   "appointment__protocol__name", "appointment__location__time_zone")
             .order_by("opened_at", "pk"))  # a total order: the queue is paged

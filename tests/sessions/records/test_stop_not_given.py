@@ -78,3 +78,18 @@ def test_not_given_refuses_drawing_but_lets_what_was_drawn_before_the_stop_be_wa
     witness = make_nurse(email="witness@clinic.test", full_name="Wes Witness")
     stock_waste(lot=lot, appointment=appointment, quantity_mg=Decimal(40), manner="Drug disposal container",
                 actor=nurse, witness=witness, witness_password=TEST_PASSWORD)
+
+
+def test_a_stopped_sessions_record_waits_for_the_prescribers_signature(held, prescriber, day_start,
+                                                                      prescriber_client):
+    """A stopped session needs no discharge to be signed (``record_sign``): its record waits in the signature queue
+    and is counted on the prescriber's home page like a discharged one, or it would stay unsigned, unlocked."""
+    from django.urls import reverse
+
+    from sessions.selectors.records import records_awaiting_signature
+
+    _stop(held, prescriber, day_start)
+    assert list(records_awaiting_signature()) == [held]
+    assert "1</span> records waiting for your signature" in prescriber_client.get(reverse("home")).content.decode()
+    queue = prescriber_client.get(reverse("schedule:record_queue")).content.decode()
+    assert held.appointment.patient.legal_last_name in queue and "Stopped: not given" in queue
