@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -22,7 +22,7 @@ from clinic.models import Location
 from clinic.prepared import PreparedAggregate, Statement, statement_rows
 from sessions import html
 from sessions.courses import to_local, to_utc
-from sessions.models import Appointment, Chair, SessionHoldEvent, SessionRecord
+from sessions.models import Appointment, Chair, HoldKind, SessionHoldEvent
 from sessions.selectors.boards import active_locations, location_worked_at
 from sessions.selectors.records import records_awaiting_signature, signature_overdue_after
 
@@ -199,10 +199,15 @@ def nurse_today(*, now: datetime, shared: SharedAnswers, works_at_id: int | None
 
 
 def held_records_count_query():
-    """Unsigned records whose last hold event is a hold (not yet released or stopped)."""
-    latest = SessionHoldEvent.objects.filter(record=OuterRef("pk")).order_by("-created_at", "-id")
-    return (SessionRecord.objects.filter(signed_at__isnull=True)
-            .annotate(last_kind=Subquery(latest.values("kind")[:1])).filter(last_kind="hold"))
+    """Unsigned records whose latest hold event is a hold (not yet released or stopped): the holds of unsigned
+    records that no later event of their record follows, one per held record. A join, not a subquery per
+    record, so that PostgreSQL starts from whichever side its statistics say is smaller: the hold events (a hold
+    is rare) or the unsigned records' index. Asked per unsigned record, the count grew with the backlog of
+    records waiting for a signature, even with no hold at all (issue 13)."""
+    later = SessionHoldEvent.objects.filter(record=OuterRef("record")).filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id")))
+    return (SessionHoldEvent.objects.filter(kind=HoldKind.HOLD, record__signed_at__isnull=True)
+            .exclude(Exists(later)))
 
 
 _HELD_RECORDS = PreparedAggregate(held_records_count_query, PreparedAggregate.COUNT)  # clinic.prepared, issue 13
