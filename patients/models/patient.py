@@ -113,10 +113,13 @@ class Patient(models.Model):
             GinIndex(OpClass("first_name_key", name="gin_trgm_ops"), name="patient_first_key_trgm"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
-            # A misspelt search's nearest names to their patients (patients/search.py), and the check that no
-            # patient has a name any more (trigger patient_name_keys).
-            models.Index(fields=["last_name_key"], name="patient_last_key_idx"),
-            models.Index(fields=["first_name_key"], name="patient_first_key_idx"),
+            # A misspelt search's nearest names to their patients, each name's first few in the page's order read
+            # from the index alone (patients/search.py), and the check that no patient has a name any more
+            # (trigger patient_name_keys). At 50,000 patients a first name is 75 patients' (issue 13).
+            models.Index(fields=["last_name_key", "legal_last_name", "legal_first_name", "id"],
+                         name="patient_last_key_order_idx"),
+            models.Index(fields=["first_name_key", "legal_last_name", "legal_first_name", "id"],
+                         name="patient_first_key_order_idx"),
         ]
         triggers = [adult_date_of_birth_trigger(name="patient_adult_date_of_birth", min_age_years=MIN_AGE_YEARS),
                     name_keys_trigger(name="patient_name_keys")]
