@@ -14,10 +14,10 @@ from sessions.models import (
     EnteredInError,
     EsketamineDevice,
     HoldKind,
-    SessionHoldEvent,
     SessionRecord,
     VitalSign,
 )
+from sessions.selectors.records import record_hold_state
 
 DEVICE_MG = 28
 FORTY_MIN_WINDOW = (timedelta(minutes=30), timedelta(minutes=50))
@@ -55,9 +55,9 @@ def rems_record_values(*, appointment) -> dict[str, str]:
     before = [v for v in vitals if first is None or v.taken_at <= first]
     if before and first is not None:
         values["bp_before"] = _bp(before[-1], zone)
-        holds = list(SessionHoldEvent.objects.filter(record=record).order_by("created_at"))
-        values["vitals_acceptable_before"] = "Yes" if not holds else (
-            "After prescriber review: " + holds[-1].reasons if holds[-1].kind == HoldKind.GO else "No")
+        latest = record_hold_state(record)
+        values["vitals_acceptable_before"] = "Yes" if latest is None else (
+            "After prescriber review: " + latest.reasons if latest.kind == HoldKind.GO else "No")
     if first is not None:
         low, high = first + FORTY_MIN_WINDOW[0], first + FORTY_MIN_WINDOW[1]
         near = [v for v in vitals if low <= v.taken_at <= high]

@@ -32,6 +32,12 @@ from sessions.models import (
 )
 
 
+def record_hold_state(record: SessionRecord) -> SessionHoldEvent | None:
+    """The latest hold event, or None: held while it is a hold, released by a go, ended by a stop. The one order
+    of a record's hold events (time, then id for events written at the same moment) every reader goes by."""
+    return SessionHoldEvent.objects.filter(record=record).order_by("-created_at", "-id").first()
+
+
 def patient_height_and_sex(*, patient) -> tuple[Decimal | None, str | None]:
     """Height (cm) and sex from the patient's latest intake with its "about you" step filled in (CLINICAL.md §1:
     ideal and adjusted weight need both; the Devine formula defines male and female only). ``(None, None)``

@@ -18,6 +18,7 @@ from sessions.models import (
     VitalPhase,
     VitalSign,
 )
+from sessions.selectors.records import record_hold_state
 
 from .errors import RecordRefused, refused_by_database
 from .thresholds import pre_dose_bp_holds, thresholds_in_force
@@ -32,11 +33,6 @@ def record_open(*, appointment: Appointment, by, now: datetime | None = None) ->
     with refused_by_database():
         return SessionRecord.objects.create(appointment=appointment, opened_by=by, opened_at=now or timezone.now(),
                                             thresholds=thresholds_in_force())
-
-
-def record_hold_state(record: SessionRecord) -> SessionHoldEvent | None:
-    """The latest hold event, or None: held while it is a hold, ended when it is a stop."""
-    return SessionHoldEvent.objects.filter(record=record).order_by("-created_at", "-id").first()
 
 
 def _locked(record: SessionRecord) -> SessionRecord:
