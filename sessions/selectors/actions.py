@@ -88,7 +88,7 @@ class PageActions:
     def for_appointment(self, appointment: Appointment, *, start_time: str | None = None,
                         patient_name: str | None = None) -> Actions:
         """``start_time``: the appointment's local start as "HH:MM", and ``patient_name``, if the page has them
-        already (the day board reads names as values, without a patient instance)."""
+        already (the day board reads its appointments as values, ``BoardAppointment``, without a patient)."""
         moves = allowed_moves(appointment, self.moves, self.now)
         if not moves:
             return Actions()

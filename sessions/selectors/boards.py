@@ -39,7 +39,7 @@ class BoardCard:
     """One appointment on the day board, with what its card shows worked out here: the template only prints
     (per-card tags and filters were most of the board's template time; bench/board_render.py)."""
 
-    appointment: Appointment  # with BOARD_NAMES annotated (day_board)
+    appointment: BoardAppointment
     local_start: datetime
     local_end: datetime
     row: int  # 1-based time row of the start (grid row = row + 1, under the chair names)
@@ -131,12 +131,42 @@ def time_rows_at(clock_times: tuple[tuple[int, int], ...]) -> list[TimeRow]:
     return [TimeRow(i + 2, clock(time(hour, minute)), minute == 0) for i, (hour, minute) in enumerate(clock_times)]
 
 
-# What a card reads of the appointment: what it prints and what its moves ask (status, times, its location's
-# time zone: ``appointment_move_refusal``, ``_mark_overruns``), not the two dozen fields of the whole row. Of its
-# patient, protocol, chair and nurse, what it prints (and the patient's id, for the access log), annotated on the
-# appointment by the same joins: a patient, protocol, chair and nurse made as model instances for each of 40
-# cards cost more than the board's SQL.
-BOARD_FIELDS = ("public_id", "location", "chair", "start", "end", "status", "late_cancel", "escort_confirmed_at")
+class BoardAppointment(NamedTuple):
+    """An appointment as the day board reads it, as values: what its card prints, what its moves ask
+    (``appointment_move_refusal``: its status, start and its location's time zone) and its patient's id for the
+    access log. Not a model instance: forty, each made with two dozen deferred fields and its location set through
+    a descriptor, cost more Python than anything else the board does beside its template (issue 13)."""
+
+    public_id: str  # as text (_as_text), as the card prints it
+    chair_id: int | None
+    start: datetime
+    end: datetime
+    status: str
+    late_cancel: bool
+    escort_confirmed_at: datetime | None
+    consent_current: bool  # the patient signed the latest consent version (with_consent_current)
+    patient_public_id: str
+    patient_first_name: str
+    patient_last_name: str
+    protocol_name: str
+    chair_name: str | None
+    nurse_name: str | None
+    location: Location  # the board's
+
+    # The model's maps and the rules that read them, the same functions (a test compares them move by move).
+    ALLOWED_TRANSITIONS, OCCUPYING = Appointment.ALLOWED_TRANSITIONS, Appointment.OCCUPYING
+    can_move_to, is_occupying = Appointment.can_move_to, Appointment.is_occupying
+
+    def get_status_display(self) -> str:  # as the model's, for a refusal's message
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+# What a card reads of the appointment, in BoardAppointment's order (its location is the board's). Of its patient,
+# protocol, chair and nurse, what it prints (and the patient's id, for the access log), annotated on the
+# appointment by the same joins.
+BOARD_COLUMNS = ("public_id_text", "chair_id", "start", "end", "status", "late_cancel", "escort_confirmed_at",
+                 "consent_current", "patient_public_id", "patient_first_name", "patient_last_name", "protocol_name",
+                 "chair_name", "nurse_name")
 
 
 def _name_of(model, field: str, key: str) -> Subquery:
@@ -160,11 +190,12 @@ BOARD_NAMES = {"patient_public_id": _as_text("patient__public_id"),
                "nurse_name": _name_of(get_user_model(), "full_name", "nurse_id")}
 
 
-def _board_appointments(*, location_id: int, day_start: datetime, day_end: datetime) -> QuerySet[Appointment]:
+def _board_appointments(*, location_id: int, day_start: datetime, day_end: datetime) -> QuerySet:
     return (with_consent_current(Appointment.objects.filter(location_id=location_id, start__gte=day_start,
                                                             start__lt=day_end))
             .exclude(status=Appointment.Status.RESCHEDULED)
-            .only(*BOARD_FIELDS).annotate(**BOARD_NAMES).order_by("start"))
+            .annotate(public_id_text=_as_text("public_id"), **BOARD_NAMES).order_by("start")
+            .values_list(*BOARD_COLUMNS))
 
 
 # The board's two queries, built and compiled once (clinic.prepared, issue 13).
@@ -197,8 +228,8 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     now = now or timezone.now()
     urls = AppointmentUrls()
     actions = PageActions(user, now, urls) if user is not None else None
-    for appointment in appointments:
-        appointment.location = location  # the board's: its moves read its time zone, without a query a card
+    for values in appointments:
+        appointment = BoardAppointment(*values, location)
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))

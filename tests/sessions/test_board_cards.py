@@ -63,8 +63,10 @@ def test_each_card_prints_and_offers_what_the_per_appointment_helpers_say(monday
     with time_machine.travel(local(location, next_monday, 10, 30), tick=False):
         board = day_board(location=location, day=next_monday, user=user)
         assert len(board.cards) == 4 and len(board.released) == 1
+        by_id = {str(appointment.public_id): appointment for appointment in monday_cards}
         for card in [*board.cards, *board.released]:
-            appointment = card.appointment
+            appointment = by_id[card.appointment.public_id]  # the model, beside the board's values
+            assert card.appointment.patient_public_id == str(appointment.patient.public_id)
             start = to_local(appointment.start, location.time_zone)
             assert (card.status, card.status_label) == (appointment.status, appointment.get_status_display())
             assert card.patient_name == appointment.patient.full_name
@@ -75,7 +77,7 @@ def test_each_card_prints_and_offers_what_the_per_appointment_helpers_say(monday
             assert card.escort_confirmed == (appointment.escort_confirmed_at is not None)
             assert card.url == appointment.get_absolute_url()
         for card in board.cards:
-            appointment = card.appointment
+            appointment = by_id[card.appointment.public_id]
             assert card.actions == appointment_actions(appointment, user)
             moves = appointment_moves(appointment=appointment, user=user)
             assert [button.action for button in card.actions.buttons] == [move.action for move in moves
@@ -106,6 +108,24 @@ def test_allowed_moves_is_the_refusal_rule(monday_cards, status):
                 appointment.start + timedelta(minutes=5)):
         assert allowed_moves(appointment, MOVES, now) == [
             move for move in MOVES if appointment_move_refusal(appointment, move.status, now) is None]
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_boards_values_answer_the_moves_as_the_appointment_does(monday_cards, location, next_monday, status):
+    """The board reads each appointment as values (``BoardAppointment``), not a model instance: its status map, its
+    place on the grid and every move's refusal are the model's, at any moment of the day."""
+    appointment = monday_cards[1]
+    read = next(card.appointment for card in day_board(location=location, day=next_monday).cards
+                if card.appointment.public_id == str(appointment.public_id))
+    # In memory only, both: the rules read the appointment, not the database (which refuses most of these moves).
+    appointment.status, read = status, read._replace(status=status)
+    assert read.is_occupying == appointment.is_occupying
+    for moment in (appointment.start - timedelta(days=1), appointment.start - timedelta(minutes=5),
+                   appointment.start + timedelta(minutes=5)):
+        for move in MOVES:
+            assert read.can_move_to(move.status) == appointment.can_move_to(move.status)
+            assert appointment_move_refusal(read, move.status, moment) == appointment_move_refusal(
+                appointment, move.status, moment)
 
 
 def test_appointment_urls_are_the_reversed_ones(monday_cards):
