@@ -8,13 +8,14 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Count, Func, OuterRef, Prefetch, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from clinic.models import Location
 from clinic.prepared import PreparedQuery
-from patients.models import Patient  # read-only: the name pages show (Patient.name_from)
+from patients.models import Patient  # read-only: the names pages show (Patient.name_from), read by a subquery
 from patients.selectors import consent_current_signed  # read-only: the board's consent warning
 from sessions.courses import get_zone, local_datetime
 from sessions.models import Appointment, Chair, Protocol
@@ -145,12 +146,12 @@ class BoardAppointment(NamedTuple):
     late_cancel: bool
     escort_confirmed_at: datetime | None
     consent_current: bool  # the patient signed the latest consent version (with_consent_current)
-    patient_public_id: str
-    patient_first_name: str
-    patient_last_name: str
     protocol_name: str
     chair_name: str | None
     nurse_name: str | None
+    patient_public_id: str  # the three of PATIENT_SHOWN
+    patient_first_name: str
+    patient_last_name: str
     location: Location  # the board's
 
     # The model's maps and the rules that read them, the same functions (a test compares them move by move).
@@ -161,20 +162,27 @@ class BoardAppointment(NamedTuple):
         return STATUS_LABELS.get(self.status, self.status)
 
 
-# What a card reads of the appointment, in BoardAppointment's order (its location is the board's). Of its patient,
-# protocol, chair and nurse, what it prints (and the patient's id, for the access log), annotated on the
-# appointment by the same joins.
+# What a card reads of the appointment, in BoardAppointment's order (its location is the board's; the patient's
+# three values come last, as one array). Of its patient, protocol, chair and nurse, what it prints (and the
+# patient's id, for the access log), each read by a subquery (BOARD_NAMES).
 BOARD_COLUMNS = ("public_id_text", "chair_id", "start", "end", "status", "late_cancel", "escort_confirmed_at",
-                 "consent_current", "patient_public_id", "patient_first_name", "patient_last_name", "protocol_name",
-                 "chair_name", "nurse_name")
+                 "consent_current", "protocol_name", "chair_name", "nurse_name", "patient_shown")
 
 
 def _name_of(model, field: str, key: str) -> Subquery:
     """The name of the appointment's protocol, chair or nurse, as a scalar subquery rather than a join: PostgreSQL
     planned the board's five-table join in 1.2–1.5 ms at 1,000,000 appointments, longer than it ran it, and each
-    page plans it anew (the range of times keeps a prepared statement on custom plans); with two tables joined and
-    three subqueries it plans in about 0.5 ms (issue 13)."""
+    page planned it anew (the range of times keeps a prepared statement on custom plans). With no join at all,
+    one plan serves every board (``generic_plan``: no join order to get wrong without the values; issue 13)."""
     return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])
+
+
+def _patient_shown() -> Subquery:
+    """The appointment's patient as the boards show and log them: id (as text), first and last name, in one
+    subquery (one index read a row, as the join it replaces made)."""
+    shown = Func(Cast("public_id", TextField()), "legal_first_name", "legal_last_name",
+                 template="ARRAY[%(expressions)s]", output_field=ArrayField(TextField()))
+    return Subquery(Patient.objects.filter(pk=OuterRef("patient_id")).order_by().values(shown=shown)[:1])
 
 
 def _as_text(uuid_field: str) -> Cast:
@@ -183,8 +191,7 @@ def _as_text(uuid_field: str) -> Cast:
     return Cast(uuid_field, TextField())
 
 
-BOARD_NAMES = {"patient_public_id": _as_text("patient__public_id"),
-               "patient_first_name": F("patient__legal_first_name"), "patient_last_name": F("patient__legal_last_name"),
+BOARD_NAMES = {"patient_shown": _patient_shown(),
                "protocol_name": _name_of(Protocol, "name", "protocol_id"),
                "chair_name": _name_of(Chair, "name", "chair_id"),
                "nurse_name": _name_of(get_user_model(), "full_name", "nurse_id")}
@@ -199,7 +206,8 @@ def _board_appointments(*, location_id: int, day_start: datetime, day_end: datet
 
 
 # The board's two queries, built and compiled once (clinic.prepared, issue 13).
-BOARD_APPOINTMENTS = PreparedQuery(_board_appointments, location_id=int, day_start=datetime, day_end=datetime)
+BOARD_APPOINTMENTS = PreparedQuery(_board_appointments, generic_plan=True, location_id=int, day_start=datetime,
+                                   day_end=datetime)
 BOARD_CHAIRS = PreparedQuery(lambda *, location_id: Chair.objects.filter(location_id=location_id, is_active=True),
                              location_id=int)
 
@@ -229,7 +237,7 @@ def day_board(*, location: Location, day: date, now: datetime | None = None, use
     urls = AppointmentUrls()
     actions = PageActions(user, now, urls) if user is not None else None
     for values in appointments:
-        appointment = BoardAppointment(*values, location)
+        appointment = BoardAppointment(*values[:-1], *values[-1], location)
         start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
         row = int((appointment.start - opens).total_seconds() // (BOARD_ROW_MINUTES * 60)) + 1
         span = max(1, -(-int((appointment.end - appointment.start).total_seconds()) // (BOARD_ROW_MINUTES * 60)))
@@ -304,20 +312,19 @@ class WeekDay:
     is_open: bool
 
 
-# What the week view shows of an appointment, in WeekCard's terms (the chair's and protocol's names as the board
-# reads them: scalar subqueries plan faster than joins).
-WEEK_FIELDS = ("public_id_text", "start", "status", "patient_public_id", "patient__legal_first_name",
-               "patient__legal_last_name", "chair_name", "protocol_name")
+# What the week view shows of an appointment, in WeekCard's terms (its patient, chair and protocol as the board
+# reads them: subqueries, no join, one plan for every week).
+WEEK_FIELDS = ("public_id_text", "start", "status", "patient_shown", "chair_name", "protocol_name")
 
 
 WEEK_APPOINTMENTS = PreparedQuery(
     lambda *, location_id, week_start, week_end: Appointment.objects
     .filter(location_id=location_id, start__gte=week_start, start__lt=week_end)
     .exclude(status=Appointment.Status.RESCHEDULED).order_by("start")
-    .annotate(public_id_text=_as_text("public_id"), patient_public_id=BOARD_NAMES["patient_public_id"],
+    .annotate(public_id_text=_as_text("public_id"), patient_shown=BOARD_NAMES["patient_shown"],
               chair_name=BOARD_NAMES["chair_name"], protocol_name=BOARD_NAMES["protocol_name"])
     .values_list(*WEEK_FIELDS),
-    location_id=int, week_start=datetime, week_end=datetime)
+    generic_plan=True, location_id=int, week_start=datetime, week_end=datetime)
 
 
 def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
@@ -328,7 +335,7 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     urls = AppointmentUrls()
     by_day: dict[date, list[WeekCard]] = defaultdict(list)
     rows = WEEK_APPOINTMENTS(location_id=location.pk, week_start=lo, week_end=hi)
-    for public_id, start, status, patient_id, first_name, last_name, chair, protocol in rows:
+    for public_id, start, status, (patient_id, first_name, last_name), chair, protocol in rows:
         start = start.astimezone(zone)
         by_day[start.date()].append(WeekCard(
             public_id, patient_id, urls.url("appointment", public_id), clock(start), status,

@@ -427,3 +427,50 @@ def test_a_statement_written_in_sql_runs_with_its_named_values_kept_by_postgresq
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [statement.name])
         assert cursor.fetchone()[0] == (1 if on_server else 0)
+
+
+def _plans_used(query: PreparedQuery) -> tuple[int, int]:
+    """(generic, custom): how many times PostgreSQL ran the statement with each kind of plan on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
+                       [query._prepared["default"].statement.name])
+        return cursor.fetchone()
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generic_plan_statement_is_planned_once_for_any_values_and_the_setting_ends_with_it():
+    """Issue 13: the board's and week's range of times kept PostgreSQL planning them anew on every EXECUTE, which
+    took longer than running them. ``generic_plan`` asks for one plan for any values, in the EXECUTE's own message:
+    the setting ends with it (the next statement is planned as before), and inside a transaction, where it would
+    outlast the statement, it is not sent at all."""
+    from django.db import transaction
+
+    from clinic.prepared import GENERIC_PLAN
+
+    place = LocationFactory(name="North")
+    for year in (1960, 1980, 1990):
+        PatientFactory(location=place, date_of_birth=datetime.date(year, 1, 1))
+    build = lambda *, location_id, born_after: Patient.objects.filter(  # noqa: E731
+        location_id=location_id, date_of_birth__gt=born_after).order_by("id").values_list("date_of_birth", flat=True)
+    generic = PreparedQuery(build, generic_plan=True, location_id=int, born_after=datetime.date)
+    planned_each_time = PreparedQuery(build, location_id=int, born_after=datetime.date)
+    for query in (generic, planned_each_time):
+        for year in (1950, 1970, 1985):
+            expected = list(build(location_id=place.pk, born_after=datetime.date(year, 1, 1)))
+            with CaptureQueriesContext(connection) as sent:
+                assert query(location_id=place.pk, born_after=datetime.date(year, 1, 1)) == expected
+            assert sent[-1]["sql"].startswith(GENERIC_PLAN) == (query is generic)
+            assert _plan_cache_mode() == "auto"  # nothing outlasts the statement
+    assert _plans_used(generic) == (3, 0)
+    assert _plans_used(planned_each_time) == (0, 3)  # PostgreSQL's own choice for its first five runs
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as sent:
+            generic(location_id=place.pk, born_after=datetime.date(1950, 1, 1))
+        assert not sent[-1]["sql"].startswith(GENERIC_PLAN)
+        assert _plan_cache_mode() == "auto"

@@ -45,3 +45,33 @@ def test_the_rems_forms_owed_name_the_esketamine_protocols_by_id():
     esketamine = sorted(Protocol.objects.filter(route="intranasal").values_list("pk", flat=True))
     assert esketamine and 'JOIN "clinic_sessions_protocol"' not in sql, sql
     assert f'"protocol_id" IN ({", ".join(map(str, esketamine))})' in sql, sql
+
+
+@pytest.mark.parametrize("name", ["board", "week"])
+def test_the_board_and_week_have_one_plan_for_every_day_and_it_reads_the_location_and_time_index(name):
+    """Issue 13: the day board's and week's statements are planned once for any values (``generic_plan``): a plan
+    made without the values must still read the appointments of one day or week by an index, and join nothing it
+    could join the wrong way round (a generic plan with the patient joined read all 50,000 patients; at 1,000,000
+    appointments it reads ``appointment_location_start``: ``make bench``)."""
+    import datetime
+
+    from clinic.prepared import statement_rows
+    from sessions.selectors.boards import BOARD_APPOINTMENTS, WEEK_APPOINTMENTS
+
+    query = {"board": BOARD_APPOINTMENTS, "week": WEEK_APPOINTMENTS}[name]
+    assert query.generic_plan
+    values = dict(zip(query.kinds, (1, datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+                                    datetime.datetime(2026, 1, 6, tzinfo=datetime.UTC)), strict=True))
+    query(**values)  # prepared on this connection
+    statement = query._prepared["default"].statement
+    assert statement_rows(statement, **values) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN EXECUTE {statement.name}({', '.join(['%s'] * len(statement.order))})",
+                       [values[key] for key in statement.order])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    appointments = next(line for line in plan.splitlines() if "on clinic_sessions_appointment" in line)
+    assert "Index" in appointments, plan  # the small tables of its subqueries are the statistics' choice
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
+    assert "$2" in plan  # the generic plan: the values are parameters in it, not constants
