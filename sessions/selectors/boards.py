@@ -149,7 +149,7 @@ class BoardAppointment(NamedTuple):
     protocol_name: str
     chair_name: str | None
     nurse_name: str | None
-    patient_public_id: str  # the three of PATIENT_SHOWN
+    patient_public_id: str  # these three: the one array of _patient_shown, last of BOARD_COLUMNS
     patient_first_name: str
     patient_last_name: str
     location: Location  # the board's
