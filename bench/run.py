@@ -13,6 +13,7 @@ Results go to var/bench/<size>.json; the table (bench/report.py) to the terminal
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -30,7 +31,7 @@ from bench.sizes import SIZES
 
 RESULTS = ROOT / "var" / "bench"
 CLIENTS = WORKERS = 2
-TURNS = 3
+TURNS = 6
 
 
 def production_env(server: Server, dbname: str) -> dict:
@@ -45,26 +46,55 @@ def production_env(server: Server, dbname: str) -> dict:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING"}
 
 
+class SizeTimer:
+    """The process timing one size's pages in-process (bench/inprocess.py ``serve``), asked page by page."""
+
+    def __init__(self, manifest: dict, env: dict):
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.inprocess", json.dumps(manifest)], cwd=ROOT,
+                                        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def measure(self, page: str, runs: int) -> dict:
+        self.process.stdin.write(json.dumps({"page": page, "runs": runs}) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"bench.inprocess stopped while timing {page!r} (its error is above)")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        with contextlib.suppress(BrokenPipeError):  # it stopped already
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
 def in_process_by_turns(prepared: dict[str, tuple[dict, dict]], args) -> dict[str, dict]:
-    """Each page's time in-process at every size, the sizes taking turns (``TURNS`` batches of the runs each),
-    so that the machine's load at one moment does not fall on one size only: large ÷ small compares like with
-    like. Returns per size ``{page: {"ms": median of every sample, "queries", "status"}}``."""
+    """Each page's time in-process at every size, the sizes taking turns page by page (``TURNS`` batches of the
+    runs each, the first size first in one turn and last in the next), so that a page's samples at the two sizes
+    are taken within a second or two of each other and the machine's load at one moment does not fall on one size
+    only: large ÷ small compares like with like. Returns per size ``{page: {"ms": median of every sample,
+    "queries", "status"}}``."""
+    timers = {name: SizeTimer(manifest, env) for name, (manifest, env) in prepared.items()}
     measured: dict[str, dict] = {name: {} for name in prepared}
     batch = max(1, args.runs // TURNS)
-    for turn in range(TURNS):
-        for name, (manifest, env) in prepared.items():
-            print(f"{name}: each page in-process, turn {turn + 1} of {TURNS} ({batch} runs)", flush=True)
-            found = json.loads(run_checked([sys.executable, "-m", "bench.inprocess", json.dumps(manifest), str(batch)],
-                                    env))
-            for page, result in found.items():
-                kept = measured[name].setdefault(page, {"samples": [], "sql": [], "template": [],
-                                                        "queries": result["queries"], "status": result["status"]})
-                for series in ("samples", "sql", "template"):
-                    kept[series] += result[series]
+    pages = [page.name for page in bench_pages(next(iter(prepared.values()))[0])]
+    try:
+        for turn in range(TURNS):
+            print(f"each page in-process, turn {turn + 1} of {TURNS} ({batch} runs a page a size)", flush=True)
+            sizes = list(timers) if turn % 2 == 0 else list(reversed(timers))
+            for page in pages:
+                for name in sizes:
+                    result = timers[name].measure(page, batch)
+                    kept = measured[name].setdefault(page, {"samples": [], "sql": [], "template": [],
+                                                            "queries": result["queries"], "status": result["status"]})
+                    for series in ("samples", "sql", "template"):
+                        kept[series] += result[series]
+    finally:
+        for timer in timers.values():
+            timer.close()
     return {name: {page: {"ms": statistics.median(r["samples"]), "sql_ms": statistics.median(r["sql"]),
                           "template_ms": statistics.median(r["template"]), "queries": r["queries"],
                           "status": r["status"]}
-                   for page, r in pages.items()} for name, pages in measured.items()}
+                   for page, r in pages_measured.items()} for name, pages_measured in measured.items()}
 
 
 def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args) -> dict:
