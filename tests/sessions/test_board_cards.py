@@ -168,11 +168,14 @@ def test_clock_prints_a_local_time_as_strftime_would():
     assert clock(time(0, 0)) == "00:00" and clock(time(23, 45)) == "23:45"
 
 
-def test_the_board_and_week_join_nothing_and_read_every_name_by_subquery(monday_cards, location, next_monday):
+def test_the_board_and_week_join_only_the_chairs_and_protocols_and_read_patients_and_nurses_by_subquery(
+        monday_cards, location, next_monday):
     """Issue 13: PostgreSQL planned each board anew (its range of times keeps it on custom plans), and planning the
-    five-table join took longer than running it at 1,000,000 appointments. The patient's id and names, the
-    protocol's, chair's and nurse's names are scalar subqueries: no join, so one plan serves every board
-    (``generic_plan``; the plan's shape: tests/sessions/test_large_table_plans.py)."""
+    five-table join took longer than running it at 1,000,000 appointments. The patient's id and names and the
+    nurse's name are scalar subqueries, so one plan serves every board (``generic_plan``) and no plan made without
+    the values can read the patients or the staff whole; the chair's and protocol's names are joined (small tables:
+    a subquery a row read them again for each of the week's 200 appointments). The plan's shape:
+    tests/sessions/test_large_table_plans.py."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -183,7 +186,8 @@ def test_the_board_and_week_join_nothing_and_read_every_name_by_subquery(monday_
     assert len(reads) == 2
     for sql in reads:
         statement = sql.split("/* ", 1)[-1]  # a prepared statement's text follows its EXECUTE (clinic.prepared)
-        assert " JOIN " not in statement and 'FROM "patients_patient"' in statement, statement
+        assert 'JOIN "clinic_sessions_chair"' in statement and 'JOIN "clinic_sessions_protocol"' in statement, sql
+        assert statement.count(" JOIN ") == 2 and 'FROM "patients_patient"' in statement, statement
     cards = sorted(board.cards + board.released, key=lambda card: card.appointment.start)
     expected = sorted(monday_cards, key=lambda appointment: appointment.start)
     assert [(card.protocol_name, card.chair_name, card.nurse_name) for card in cards] == [
