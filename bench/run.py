@@ -101,7 +101,7 @@ def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args
     print(f"{size_name}: gunicorn, {WORKERS} workers, {CLIENTS} clients, {args.rounds} rounds of "
           f"{args.seconds:g} s a page", flush=True)
     args.results.mkdir(parents=True, exist_ok=True)
-    served = _served(env, manifest, args)
+    served, bare_beside = _served(env, manifest, args)
     pages = {}
     for page in bench_pages(manifest):
         rounds = served[page.name]
@@ -111,9 +111,10 @@ def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args
             "throughput": statistics.median(s.throughput for s in rounds),
             "p50": _percentile(latencies, 50) * 1000, "p95": _percentile(latencies, 95) * 1000,
             "errors": sum(s.errors for s in rounds),
-            # Ratios within each round (the machine's load changes between rounds), then their median.
-            "to_bare": statistics.median(s.throughput / b.throughput for s, b in zip(rounds, served[BARE],
-                                                                                        strict=True)),
+            # Ratios within each round (the machine's load changes between rounds), then their median; ÷ bare
+            # against the bare page measured just before and just after the page (_rounds).
+            "to_bare": statistics.median(s.throughput / b for s, b in zip(rounds, bare_beside[page.name],
+                                                                            strict=True)),
             "to_admin": statistics.median(s.throughput / a.throughput for s, a in zip(
                 rounds, served[page.admin], strict=True)) if page.admin else None,
         }
@@ -123,7 +124,7 @@ def bench_size(size_name: str, manifest: dict, env: dict, in_process: dict, args
     return result
 
 
-def _served(env: dict, manifest: dict, args) -> dict[str, list]:
+def _served(env: dict, manifest: dict, args) -> tuple[dict[str, list], dict[str, list[float]]]:
     port = _free_port()
     log = open(args.results / "gunicorn.log", "w")  # noqa: SIM115 (open for the server's lifetime)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--workers",
@@ -136,17 +137,38 @@ def _served(env: dict, manifest: dict, args) -> dict[str, list]:
             browser.sign_in(manifest["user"]["email"], manifest["user"]["password"])
         pages = bench_pages(manifest)
         paths = {page.name: [browser.page_path(page) for browser in browsers] for page in pages}
-        served: dict[str, list] = {page.name: [] for page in pages}
-        for number in range(args.rounds):
-            for page in pages:
-                hammer(browsers, paths[page.name], min(0.5, args.seconds))  # warm this page's caches
-                served[page.name].append(hammer(browsers, paths[page.name], args.seconds))
-            print(f"  round {number + 1} of {args.rounds} done", flush=True)
-        return served
+        return _rounds(browsers, paths, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+BESIDE_SECONDS = 1.0  # the bare page between two pages: the yardstick of both
+
+
+def _rounds(browsers: list, paths: dict[str, list[str]], args) -> tuple[dict[str, list], dict[str, list[float]]]:
+    """Each page for ``args.seconds`` in each round, the bare page first (``paths`` in the bench's order), and the
+    bare page again for a second after every other page: a page's yardstick is the bare page's throughput just
+    before and just after it (their mean), so that a busy moment of a shared machine falls on both, not on a page
+    measured a minute after the bare page. Returns each page's samples and, per round, its yardstick."""
+    served: dict[str, list] = {name: [] for name in paths}
+    beside: dict[str, list[float]] = {name: [] for name in paths}
+    for number in range(args.rounds):
+        before = None
+        for name, path in paths.items():
+            hammer(browsers, path, min(0.5, args.seconds))  # warm this page's caches
+            sample = hammer(browsers, path, args.seconds)
+            served[name].append(sample)
+            if name == BARE:
+                before = sample
+                beside[name].append(sample.throughput)
+                continue
+            after = hammer(browsers, paths[BARE], min(BESIDE_SECONDS, args.seconds))
+            beside[name].append((before.throughput + after.throughput) / 2)
+            before = after
+        print(f"  round {number + 1} of {args.rounds} done", flush=True)
+    return served, beside
 
 
 def _free_port() -> int:
