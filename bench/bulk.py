@@ -262,7 +262,7 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
 
     def rows():
         number = 0
-        for day in _weekdays(board_day, size.weekdays):
+        for day_index, day in enumerate(_weekdays(board_day, size.weekdays)):
             for slot in range(SLOTS_PER_DAY):
                 for place in places:
                     zone = ZoneInfo(place["time_zone"])
@@ -271,7 +271,8 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
                     end = start + dt.timedelta(minutes=DOSING_MINUTES + OBSERVATION_MINUTES)
                     for chair_index, chair in enumerate(place["chairs"][:CHAIRS_PER_LOCATION]):
                         nurse = place["nurses"][chair_index // 4]
-                        status, changed = _status(number, number // len(patients), start, end, now)
+                        at_place = (day_index * SLOTS_PER_DAY + slot) * CHAIRS_PER_LOCATION + chair_index
+                        status, changed = _status(at_place, number // len(patients), start, end, now)
                         appointment_id = first_id + number
                         if status == "completed":
                             completed.append((appointment_id, start, nurse))
@@ -292,15 +293,19 @@ def _appointments_copy(cursor, *, rng, world, size: Size, now, patients, first_i
     return completed, board_day
 
 
-def _status(number: int, visit: int, start, end, now) -> tuple[str, dt.datetime | None]:
-    """``visit``: how many times the patient came before. Mixed into the 1-in-20 draws so that each patient has
-    some sessions cancelled or missed among many completed (a patient count divisible by 20 would otherwise
-    give one patient the same fate every time)."""
+def _status(at_place: int, visit: int, start, end, now) -> tuple[str, dt.datetime | None]:
+    """``at_place``: the appointment's number among its location's, so that the 1-in-20 draws fall alike at every
+    location and size, turning over its chairs slot by slot (numbered across all locations, the large size's
+    80 appointments a slot gave two chairs of some locations every cancellation and no-show for months, and
+    none to the others: the board measured showed 30 cards where the small size's showed 36). ``visit``: how
+    many times the patient came before. Mixed into the draws so that each patient has some sessions cancelled
+    or missed among many completed (a patient count divisible by 20 would otherwise give one patient the same
+    fate every time)."""
     if end <= now:
-        return {0: "cancelled", 1: "no_show"}.get((number + visit) % 20, "completed"), end
+        return {0: "cancelled", 1: "no_show"}.get((at_place + visit) % 20, "completed"), end
     if start <= now:
         return "in_session", start
-    return ("confirmed" if number % 3 == 0 else "booked"), None
+    return ("confirmed" if at_place % 3 == 0 else "booked"), None
 
 
 def _records_copy(cursor, *, rng, completed: _Completed, first_id: int) -> list[tuple]:
