@@ -9,23 +9,19 @@ from collections import Counter
 from bench.bulk import _appointments_copy, _Patient
 from bench.sizes import CHAIRS_PER_LOCATION, SLOTS_PER_DAY, Size
 
-COLUMNS = ["id", "public_id", "nurse_slot", "start", "end", "blocked_until", "status", "cancel_reason",
-           "late_cancel", "status_changed_at", "booked_at", "escort_name", "escort_phone", "escort_confirmed_at",
-           "fasting_acknowledged_at", "booked_by_id", "location_id", "nurse_id", "patient_id", "rescheduled_from_id",
-           "status_changed_by_id", "chair_id", "course_id", "protocol_id"]
-
 
 class _CopiedRows:
-    """A cursor that keeps the rows COPY is given, as dicts of their columns."""
+    """A cursor that keeps the rows COPY is given, as dicts of the columns its statement names."""
 
     def __init__(self):
         self.rows: list[dict] = []
 
     def copy_expert(self, sql, stream):
+        columns = [name.strip().strip('"') for name in sql[sql.index("(") + 1:sql.index(")")].split(",")]
         lines = b""
         while chunk := stream.read():
             lines += chunk
-        self.rows += [dict(zip(COLUMNS, line.split("\t"), strict=True)) for line in lines.decode().splitlines()]
+        self.rows += [dict(zip(columns, line.split("\t"), strict=True)) for line in lines.decode().splitlines()]
 
     def execute(self, sql):
         assert sql.startswith("ANALYZE")
@@ -33,7 +29,8 @@ class _CopiedRows:
 
 def _world(locations: int) -> dict:
     return {"user": {"id": 1}, "iv_protocol_id": 1, "locations": [
-        {"id": place, "time_zone": "America/New_York", "chairs": [place * 100 + chair for chair in range(8)],
+        {"id": place, "time_zone": "America/New_York",
+         "chairs": [place * 100 + chair for chair in range(CHAIRS_PER_LOCATION)],
          "nurses": [place * 10, place * 10 + 1]} for place in range(1, locations + 1)]}
 
 
@@ -62,11 +59,10 @@ def test_every_location_of_a_large_schedule_misses_1_in_20_and_1_in_20_spread_ov
 
 
 def test_a_location_s_day_holds_the_same_mix_of_outcomes_at_one_location_and_at_ten():
-    def missed_a_day(past):
-        first = [row for row in past if row["location_id"] == "1"]
-        days = Counter(row["start"][:10] for row in first)
-        missed = Counter(row["start"][:10] for row in first if row["status"] != "completed")
-        return sorted(missed[day] for day in days)
+    def most_missed_in_a_day(past):
+        missed = Counter(row["start"][:10] for row in past
+                         if row["location_id"] == "1" and row["status"] != "completed")
+        return max(missed.values())
 
-    assert max(missed_a_day(_schedule(locations=1))) <= 4
-    assert max(missed_a_day(_schedule(locations=10))) <= 4
+    assert most_missed_in_a_day(_schedule(locations=1)) <= 4
+    assert most_missed_in_a_day(_schedule(locations=10)) <= 4
