@@ -97,33 +97,48 @@ def _first_page_of_one_word(words: list[str]) -> list[Patient] | None:
 # One misspelt name (the usual misspelt search): the closest few by last name and the closest few by first name,
 # each list in the page's order (closeness, ``<->``, then the name, so ties are cut as the page cuts them). The
 # closest few of all are among these, and only these are ranked together. Each list ranks the names on file, each
-# once (PatientNameKey, from its trigram index: ``%``), not the patients: the nearest names, with every name as
+# once (PatientNameKey: a short word's candidates from the index of the trigram sets a similar name must share with
+# it, a longer word's from the trigram index, ``%``), not the patients: the nearest names, with every name as
 # near as the last of them (``WITH TIES``), are the only ones the list's patients can have. Each name's patients
 # are all as close as one another, so only each name's first few in the page's order can make the list: they are
 # read from an index in that order (``LATERAL … LIMIT``, index only), where joining every patient of each name
 # read 75 patients' rows for a first name at 50,000 patients (issue 13: the query 2.7 -> 1.3 ms). At 50,000
-# patients a list rechecked ~2,000 patients (nearly every page of the table), and now a few hundred names. Written
+# patients a list rechecked ~2,000 patients (nearly every page of the table), then 666 names for "WATHA" (every
+# name sharing two of its trigrams), and now the 49 similar ones (the query 3.6 -> 2.6 ms; "LE" 3.9 -> 1.4). Written
 # out because the same lists built by the ORM cost more Python than they saved PostgreSQL. The name typed matched
-# nobody as typed, so a candidate is a similar name (``%``) alone. The name's search form is worked out once, in a
-# subquery of its own (``OFFSET 0`` keeps PostgreSQL from folding it back in): written into each comparison, the
-# plan PostgreSQL keeps for the prepared statement (the word a ``$1``) worked it out for every candidate name, and
-# the plans it made for each word instead took 0.6 ms to plan.
-_CLOSEST_NAMES_SQL = " UNION ".join(
-    f"(SELECT patient.id FROM ("  # noqa: S608 (constants)
-    f"SELECT key, key <-> typed.word AS distance FROM patients_patientnamekey, "
-    f"(SELECT patients_unaccent_upper(%s) AS word OFFSET 0) typed "
-    f"WHERE part = '{part}' AND key %% typed.word "
-    f"ORDER BY distance FETCH FIRST {FUZZY_SEARCH_LIMIT} ROWS WITH TIES) nearest "
-    f"CROSS JOIN LATERAL (SELECT named.id, named.legal_last_name, named.legal_first_name "
-    f"FROM patients_patient named WHERE named.{key} = nearest.key "
-    f"ORDER BY named.legal_last_name, named.legal_first_name, named.id LIMIT {FUZZY_SEARCH_LIMIT}) patient "
-    f"ORDER BY nearest.distance, patient.legal_last_name, patient.legal_first_name, patient.id "
-    f"LIMIT {FUZZY_SEARCH_LIMIT})"
-    for part, key in NAME_KEY_FIELDS)
+# nobody as typed, so a candidate is a similar name (``%``) alone. The name's search form is worked out once (the
+# ``typed`` CTE, read by InitPlans): written into each comparison, the plan PostgreSQL keeps for the prepared
+# statement (the word a ``$1``) worked it out for every candidate name, and the plans it made for each word instead
+# took 0.6 ms to plan.
+_CLOSEST_NAMES_SQL = (
+    # The word typed, worked out once for both parts: its search form, whether it is short enough to be looked up
+    # by its trigram sets, and those sets (migration 0022). Each part's lists read them as parameters (InitPlans).
+    "WITH typed AS MATERIALIZED (SELECT spelt.word, patients_word_has_trigram_sets(spelt.word) AS has_sets, "  # noqa: S608
+    + ", ".join(f"patients_word_trigram_sets('{part}', spelt.word) AS {part}_sets" for part, _key in NAME_KEY_FIELDS)
+    + " FROM (SELECT patients_unaccent_upper(%s) AS word) spelt) "
+    + " UNION ".join(
+        f"(SELECT patient.id FROM ("  # noqa: S608 (constants)
+        # A short word's candidates: the names sharing one of its trigram sets, from their index (``OFFSET 0`` keeps
+        # ``%`` from choosing the looser trigram index instead) ...
+        f"SELECT candidate.key, candidate.key <-> (SELECT word FROM typed) AS distance FROM ("
+        f"SELECT key FROM patients_patientnamekey "
+        f"WHERE patients_name_trigram_sets(part, key) && (SELECT {part}_sets FROM typed) OFFSET 0) candidate "
+        f"WHERE candidate.key %% (SELECT word FROM typed) "
+        # ... a longer word's (it has no sets): ``%`` from the trigram index, which needs 3 shared trigrams of it
+        # already. The test is worked out once, before this list is read, and the list is not read for a short word.
+        f"UNION ALL SELECT key, key <-> spelt.word FROM patients_patientnamekey, (SELECT word FROM typed) spelt "
+        f"WHERE part = '{part}' AND key %% spelt.word AND (SELECT NOT has_sets FROM typed) "
+        f"ORDER BY distance FETCH FIRST {FUZZY_SEARCH_LIMIT} ROWS WITH TIES) nearest "
+        f"CROSS JOIN LATERAL (SELECT named.id, named.legal_last_name, named.legal_first_name "
+        f"FROM patients_patient named WHERE named.{key} = nearest.key "
+        f"ORDER BY named.legal_last_name, named.legal_first_name, named.id LIMIT {FUZZY_SEARCH_LIMIT}) patient "
+        f"ORDER BY nearest.distance, patient.legal_last_name, patient.legal_first_name, patient.id "
+        f"LIMIT {FUZZY_SEARCH_LIMIT})"
+        for part, key in NAME_KEY_FIELDS))
 
 
 def _closest_names(name: str) -> RawSQL:
-    return RawSQL(_CLOSEST_NAMES_SQL, [name] * 2)  # noqa: S611 (the name typed is a parameter, never SQL)
+    return RawSQL(_CLOSEST_NAMES_SQL, [name])  # noqa: S611 (the name typed is a parameter, never SQL)
 
 
 def _is_name_word(word: str) -> bool:
