@@ -31,27 +31,38 @@ from django.db import migrations, models
 # PL/pgSQL: its loops over a dozen trigrams cost microseconds, where the same in one SQL statement (a
 # self-join of unnest) cost 0.5 ms a call, and a search works out its word's sets on every page.
 CREATE_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION patients_name_trigram_sets(part text, name text) RETURNS text[]
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+-- Every 3 of the trigrams and every 2 tagged with each count given, each marked with the part.
+CREATE OR REPLACE FUNCTION patients_trigram_sets(part text, trigrams text[], counts int[])
+    RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-    trigrams text[] := public.show_trgm(name);
     n int := cardinality(trigrams);
     sets text[] := '{}';
 BEGIN
-    IF n > 20 THEN
-        RETURN sets;  -- similar to no word of 6 trigrams or fewer
-    END IF;
     FOR a IN 1 .. n LOOP
         FOR b IN a + 1 .. n LOOP
-            IF n <= 6 THEN
-                sets := sets || (part || ':' || trigrams[a] || '|' || trigrams[b] || '#' || n);
-            END IF;
+            FOR i IN 1 .. cardinality(counts) LOOP
+                sets := sets || (part || ':' || trigrams[a] || '|' || trigrams[b] || '#' || counts[i]);
+            END LOOP;
             FOR c IN b + 1 .. n LOOP
                 sets := sets || (part || ':' || trigrams[a] || '|' || trigrams[b] || '|' || trigrams[c]);
             END LOOP;
         END LOOP;
     END LOOP;
     RETURN sets;
+END
+$$;
+
+-- A name's: every 3 of its trigrams (names of at most 20), every 2 tagged with its count (names of at most 6).
+CREATE OR REPLACE FUNCTION patients_name_trigram_sets(part text, name text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+DECLARE
+    trigrams text[] := public.show_trgm(name);
+    n int := cardinality(trigrams);
+BEGIN
+    IF n > 20 THEN
+        RETURN '{}';  -- similar to no word of 6 trigrams or fewer
+    END IF;
+    RETURN public.patients_trigram_sets(part, trigrams, CASE WHEN n <= 6 THEN ARRAY[n] ELSE '{}' END);
 END
 $$;
 
@@ -59,27 +70,17 @@ $$;
 CREATE OR REPLACE FUNCTION patients_word_has_trigram_sets(word text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT cardinality(public.show_trgm(word)) <= 6 $$;
 
+-- A word's: every 3 of its trigrams, every 2 tagged with each count from 2 to 8 - its own; NULL for a long word
+-- (pg_trgm's own index needs 3 shared trigrams of it already).
 CREATE OR REPLACE FUNCTION patients_word_trigram_sets(part text, word text) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     trigrams text[] := public.show_trgm(word);
-    n int := cardinality(trigrams);
-    sets text[] := '{}';
 BEGIN
     IF NOT public.patients_word_has_trigram_sets(word) THEN
-        RETURN NULL;  -- pg_trgm's own index needs 3 shared trigrams already
+        RETURN NULL;
     END IF;
-    FOR a IN 1 .. n LOOP
-        FOR b IN a + 1 .. n LOOP
-            FOR size IN 2 .. 8 - n LOOP
-                sets := sets || (part || ':' || trigrams[a] || '|' || trigrams[b] || '#' || size);
-            END LOOP;
-            FOR c IN b + 1 .. n LOOP
-                sets := sets || (part || ':' || trigrams[a] || '|' || trigrams[b] || '|' || trigrams[c]);
-            END LOOP;
-        END LOOP;
-    END LOOP;
-    RETURN sets;
+    RETURN public.patients_trigram_sets(part, trigrams, ARRAY(SELECT generate_series(2, 8 - cardinality(trigrams))));
 END
 $$;
 """
@@ -87,8 +88,8 @@ DROP_FUNCTIONS = """
 DROP FUNCTION IF EXISTS patients_word_trigram_sets(text, text);
 DROP FUNCTION IF EXISTS patients_word_has_trigram_sets(text);
 DROP FUNCTION IF EXISTS patients_name_trigram_sets(text, text);
+DROP FUNCTION IF EXISTS patients_trigram_sets(text, text[], int[]);
 """
-
 
 class Migration(migrations.Migration):
 
