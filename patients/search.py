@@ -126,6 +126,8 @@ _CLOSEST_NAMES_SQL = (
         f"WHERE candidate.key %% (SELECT word FROM typed) "
         # ... a longer word's (it has no sets): ``%`` from the trigram index, which needs 3 shared trigrams of it
         # already. The test is worked out once, before this list is read, and the list is not read for a short word.
+        # The word is a row of a subquery here, not a parameter: given it as one, PostgreSQL read all 683 first
+        # names of the bench's large size by the unique index and compared each (1.5 ms) rather than use ``%``'s.
         f"UNION ALL SELECT key, key <-> spelt.word FROM patients_patientnamekey, (SELECT word FROM typed) spelt "
         f"WHERE part = '{part}' AND key %% spelt.word AND (SELECT NOT has_sets FROM typed) "
         f"ORDER BY distance FETCH FIRST {FUZZY_SEARCH_LIMIT} ROWS WITH TIES) nearest "
