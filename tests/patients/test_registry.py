@@ -301,8 +301,8 @@ def names_on_file_as_in_a_registry():
 def test_a_short_misspelt_name_s_candidates_come_from_the_index_of_the_trigram_sets_they_share(location):
     """Issue 13: for a word of 6 trigrams or fewer (5 letters), each part's candidate names come from the index of
     the trigram sets a similar name shares with it (migration 0022), where pg_trgm's own index handed on every name
-    sharing two trigrams; each candidate is then compared with the word (unaccented once in a subquery of its own,
-    folded to a constant here: not prepared). The list by ``%`` alone is read for longer words only. Each set names
+    sharing two trigrams; each candidate is then compared with the word (its search form and sets worked out once,
+    in the ``typed`` CTE, and read as InitPlans). The list by ``%`` alone is read for longer words only. Each set names
     its part, so the candidates have no other index to be read by (working out each name's sets one by one)."""
     from patients.search import _closest
 
