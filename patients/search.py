@@ -21,6 +21,11 @@ from patients.models.patient import UnaccentUpper
 FUZZY_SEARCH_LIMIT = 25
 # A page of search results (the registry's list and the booking search show this many at once).
 SEARCH_PAGE = 25
+# What a row of results shows (patients/html.py ``patient_list_rows``, the booking search): only these are read.
+# A misspelt search at 50,000 patients shows a full page where 1,000 show half of one, and each row's other
+# fields (contact details, timestamps, the location's opening hours) cost reading and converting (issue 13).
+SEARCH_ROW_FIELDS = ("public_id", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
+                     "location__name")
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
 
 
@@ -62,7 +67,7 @@ def _closest(words: list[str]) -> QuerySet[Patient]:
     similarity = sum(Greatest(TrigramSimilarity("last_name_key", _search_form_once(word)),
                               TrigramSimilarity("first_name_key", _search_form_once(word)))
                      for word in words if _is_name_word(word))
-    candidates = (Patient.objects.select_related("location").filter(pk__in=_closest_names(words[0]))
+    candidates = (_search_rows().filter(pk__in=_closest_names(words[0]))
                   if len(words) == 1 else _patients_matching(words, fuzzy=True))
     return (candidates.annotate(similarity=similarity)
             .order_by("-similarity", "legal_last_name", "legal_first_name", "id")[:FUZZY_SEARCH_LIMIT])
@@ -152,9 +157,13 @@ def _is_phone_word(word: str) -> bool:
     return len(digits) >= 4 and len(digits) >= len(word) - 3
 
 
+def _search_rows() -> QuerySet[Patient]:
+    return Patient.objects.select_related("location").only(*SEARCH_ROW_FIELDS)
+
+
 def _patients_matching(words: list[str | datetime.date], *, fuzzy: bool) -> QuerySet[Patient]:
     """Patients matching every word: a date of birth (typed, or a date), a phone number's digits, or a name."""
-    patients = Patient.objects.select_related("location")
+    patients = _search_rows()
     for word in words:
         date = word if isinstance(word, datetime.date) else _as_date(word)
         if date is not None:
