@@ -91,6 +91,7 @@ DROP FUNCTION IF EXISTS patients_name_trigram_sets(text, text);
 DROP FUNCTION IF EXISTS patients_trigram_sets(text, text[], int[]);
 """
 
+
 class Migration(migrations.Migration):
 
     dependencies = [
