@@ -2,9 +2,11 @@
 
 from .actions import Actions, AppointmentUrls, MoveButton, PageActions, appointment_actions
 from .appointments import (
+    APPOINTMENTS_PAGE,
     course_progress,
     email_outcome,
     patient_appointments,
+    patient_appointments_first_page,
     patient_courses,
     plan_protocol,
 )
@@ -51,6 +53,7 @@ from .slots import (
 )
 
 __all__ = [
+    "APPOINTMENTS_PAGE",
     "ACTIONS",
     "Actions",
     "AppointmentUrls",
@@ -91,6 +94,7 @@ __all__ = [
     "nurses",
     "opening_problem",
     "patient_appointments",
+    "patient_appointments_first_page",
     "patient_courses",
     "plan_protocol",
     "slot_conflicts",

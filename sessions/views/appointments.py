@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from patients.selectors import (
     booking_blockers,
     consent_is_current,
     front_desk_summary,
+    patient_with_location,
 )
 from sessions import forms, selectors, services
 from sessions.courses import to_local
@@ -155,14 +156,18 @@ def appointment_reschedule(request, public_id):
         time_zone=appointment.location.time_zone)
 
 
-PER_PAGE = 50  # a patient in maintenance for years has hundreds of sessions: newest first, a page at a time
+PER_PAGE = selectors.APPOINTMENTS_PAGE
 
 
 @staff_view("clinic_sessions.view_appointment")
 def patient_appointments(request, public_id):
-    patient = get_object_or_404(Patient.objects.select_related("location"), public_id=public_id)
+    patient = patient_with_location(public_id=public_id)
+    if patient is None:
+        raise Http404("No such patient.")
     access_event_record(request=request, patient_id=patient.public_id, object_type="appointment list")
-    appointments = FirstPageCounted(selectors.patient_appointments(patient=patient), PER_PAGE)  # no COUNT
+    # The first page with the number of them all (no COUNT); a later page reads its own rows.
+    appointments = FirstPageCounted(lambda: selectors.patient_appointments(patient=patient), PER_PAGE,
+                                    first_page=selectors.patient_appointments_first_page(patient=patient))
     page = Paginator(appointments, PER_PAGE).get_page(request.GET.get("page"))
     for appointment in page:
         appointment.local_start = to_local(appointment.start, appointment.location.time_zone)
