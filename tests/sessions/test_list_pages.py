@@ -154,6 +154,23 @@ def test_a_patients_appointments_page_reads_its_patient_appointments_and_courses
 
 
 
+
+def test_a_patients_courses_are_listed_newest_first(front_desk_client, location, protocol, front_desk, next_monday,
+                                                     patient):
+    """A patient back for a booster after an induction sees the course under way first (an unordered count
+    came back in whatever order PostgreSQL grouped it)."""
+    from sessions.models import Course
+
+    older, newer = (Course.objects.create(patient=patient, protocol=protocol, location=location, kind=kind,
+                                          planned_sessions=planned, created_by=front_desk)
+                    for kind, planned in ((Course.Kind.INDUCTION, 6), (Course.Kind.BOOSTER, 1)))
+    Course.objects.filter(pk=older.pk).update(created_at=newer.created_at - timedelta(days=60))
+    response = front_desk_client.get(reverse("schedule:patient_appointments", args=[patient.public_id]))
+    assert [course for course, _progress in response.context["courses"]] == [newer, older]
+    page = response.content.decode()
+    assert page.index("0 of 1 done") < page.index("0 of 6 done")
+
+
 def test_a_patients_appointments_page_of_no_patient_is_not_found(front_desk_client):
     import uuid
 
