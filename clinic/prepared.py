@@ -39,6 +39,7 @@ from types import MappingProxyType
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, QuerySet
+from django.db.models.query import FlatValuesListIterable, ValuesListIterable
 from django.db.models.sql import Query
 from pghistory.runtime import _inject_history_context as _HISTORY_CONTEXT
 
@@ -113,8 +114,10 @@ class PreparedQuery:
         if missing or sql != sql_again or slots != slots_again or constants != constants_again:
             raise ValueError(f"cannot prepare {self.build.__qualname__}: {sorted(missing) or 'a value'} does not "
                              "reach the SQL as a parameter unchanged, in the same place whatever its value")
+        prepared = self._runner()(queryset, compiler, Statement(sql, tuple(params), slots,
+                                                                generic_plan=self.generic_plan))
         compiler.connection = None  # each run sets its own thread's: the preparing thread's is not kept alive
-        return self._runner()(queryset, compiler, Statement(sql, tuple(params), slots, generic_plan=self.generic_plan))
+        return prepared
 
     def _compiled(self, using: str, draw: int):
         stand_ins = {name: _stand_in(kind, n, draw) for n, (name, kind) in enumerate(self.kinds.items())}
@@ -219,8 +222,11 @@ def _no_query_while_preparing(execute, sql, params, many, context):
 class _Prepared:
     def __init__(self, queryset: QuerySet, compiler, statement: Statement):
         self.queryset, self.compiler, self.statement = queryset, compiler, statement
+        self.read_directly = _read_directly(queryset, compiler)
 
     def run(self, values: dict, using: str) -> list:
+        if self.read_directly is not None:
+            return self.read_directly(statement_rows(self.statement, using=using, **values))
         queryset = self.queryset._chain()
         queryset._db = using  # the database it was compiled for, whatever a router would say
         # Not ``queryset.query = …``: that setter makes a values_list queryset yield dicts.
@@ -228,6 +234,29 @@ class _Prepared:
                                               lambda connection: self.statement.sent(connection, values))
         with without_history_context(connections[using]):
             return list(queryset)
+
+
+def _read_directly(queryset: QuerySet, compiler) -> Callable[[list[tuple]], list] | None:
+    """How to turn the cursor's rows into the queryset's, where that is nothing or next to it: a ``values_list``
+    whose columns PostgreSQL's driver gives as Django would (no converter, no composite field, no column added
+    for the order only). Django's reading of such rows (a clone of the queryset, its compiler's chunked fetch, a
+    tuple made of each row) cost more than the driver's for the week's 200 appointments (issue 13). Else None:
+    the rows are read through the queryset."""
+    iterable = queryset._iterable_class
+    if iterable not in (ValuesListIterable, FlatValuesListIterable) or compiler.has_extra_select:
+        return None
+    fields = [column[0] for column in compiler.select[:compiler.col_count]]
+    if compiler.get_converters(fields) or compiler.has_composite_fields(fields):
+        return None
+    return _first_of_each if iterable is FlatValuesListIterable else _as_read
+
+
+def _as_read(rows: list[tuple]) -> list[tuple]:
+    return rows
+
+
+def _first_of_each(rows: list[tuple]) -> list:
+    return [row[0] for row in rows]
 
 
 class _PreparedAggregate(_Prepared):
