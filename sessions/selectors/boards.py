@@ -340,11 +340,16 @@ def week_board(*, location: Location, week_start: date) -> list[WeekDay]:
     hi = local_datetime(week_start + timedelta(days=7), time(0), zone)
     urls = AppointmentUrls()
     by_day: dict[date, list[WeekCard]] = defaultdict(list)
+    # A week's two hundred appointments start at a few dozen times (a slot a chair): each time is made local once.
+    local_day_and_clock: dict[datetime, tuple[date, str]] = {}
     rows = WEEK_APPOINTMENTS(location_id=location.pk, week_start=lo, week_end=hi)
     for public_id, start, status, (patient_id, first_name, last_name), chair, protocol in rows:
-        start = start.astimezone(zone)
-        by_day[start.date()].append(WeekCard(
-            public_id, patient_id, urls.url("appointment", public_id), clock(start), status,
+        when = local_day_and_clock.get(start)
+        if when is None:
+            local = start.astimezone(zone)
+            when = local_day_and_clock[start] = (local.date(), clock(local))
+        by_day[when[0]].append(WeekCard(
+            public_id, patient_id, urls.url("appointment", public_id), when[1], status,
             STATUS_LABELS.get(status, status), Patient.name_from(first_name, last_name), chair, protocol))
     days = [week_start + timedelta(days=i) for i in range(7)]
     return [WeekDay(d, by_day[d], d.weekday() in location.open_weekdays) for d in days]
