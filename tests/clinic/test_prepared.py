@@ -61,6 +61,53 @@ def test_values_list_rows_and_uuid_and_aware_datetime_values():
     assert newest(patient_id=uuid.uuid4(), before=later) == []
 
 
+def test_values_list_rows_django_would_not_convert_are_read_from_the_cursor_and_the_others_through_django(
+        monkeypatch):
+    """A ``values_list`` whose columns need no converter is read straight from the cursor (clinic.prepared
+    ``_read_directly``: Django's reading cost more than the driver's for the week's 200 rows); one with a column Django
+    converts after reading (JSON), or a distinct list ordered by what it does not show (a column selected for the order
+only), is read through the queryset. Either way,
+    the rows the queryset gives."""
+    from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+
+    from patients.models import Intake
+    from tests.factories import make_submitted_intake
+
+    patient_id = uuid.uuid4()
+    for n in range(3):
+        AccessEvent.objects.create(actor_label=f"x{n}", object_type="page", patient_id=patient_id,
+                                   ip_address="10.0.0.1")
+    intake = make_submitted_intake()
+    plain = PreparedQuery(lambda *, patient_id: AccessEvent.objects.filter(patient_id=patient_id)
+                          .order_by("id").values_list("actor_label", "occurred_at", "ip_address", "patient_ids"),
+                          patient_id=uuid.UUID)
+    flat = PreparedQuery(lambda *, patient_id: AccessEvent.objects.filter(patient_id=patient_id)
+                         .order_by("-id").values_list("actor_label", flat=True), patient_id=uuid.UUID)
+    converted = PreparedQuery(lambda *, pk: Intake.objects.filter(pk=pk).values_list("pk", "answers"), pk=int)
+    ordered_unseen = PreparedQuery(lambda *, patient_id: AccessEvent.objects.filter(patient_id=patient_id)
+                                   .distinct().order_by("-chain_seq").values_list("actor_label"),
+                                   patient_id=uuid.UUID)
+    expected = {
+        plain: list(plain.build(patient_id=patient_id)), flat: list(flat.build(patient_id=patient_id)),
+        ordered_unseen: list(ordered_unseen.build(patient_id=patient_id)),
+        converted: list(converted.build(pk=intake.pk))}
+    values = {plain: {"patient_id": patient_id}, flat: {"patient_id": patient_id},
+              ordered_unseen: {"patient_id": patient_id}, converted: {"pk": intake.pk}}
+
+    def refused(self):
+        raise AssertionError("read through the queryset")
+
+    for query, direct in ((plain, True), (flat, True), (converted, False), (ordered_unseen, False)):
+        with monkeypatch.context() as patched:
+            if direct:
+                patched.setattr(ValuesListIterable, "__iter__", refused)
+                patched.setattr(FlatValuesListIterable, "__iter__", refused)
+            assert query(**values[query]) == expected[query]
+    assert expected[plain][0][2] == "10.0.0.1" and expected[flat] == ["x2", "x1", "x0"]
+    assert expected[ordered_unseen] == [("x2",), ("x1",), ("x0",)]
+    assert isinstance(expected[converted][0][1], dict) and expected[converted][0][1]  # JSON, read as Django reads it
+
+
 def test_a_value_of_the_wrong_kind_or_a_naive_time_or_a_missing_name_is_refused():
     with pytest.raises(TypeError):
         PATIENTS_BORN(location_id="1", born_after=datetime.date(1970, 1, 1), last_name="x")
@@ -161,17 +208,20 @@ def test_a_prepared_insert_writes_an_array_of_uuids_as_django_would_and_refuses_
 
     insert = PreparedInsert(AccessEvent)
     ids = [uuid.uuid4() for _ in range(200)]
-    # UUIDs, their text as PostgreSQL writes it (the boards read them so), their text in capitals, none.
-    for patient_ids in (ids, [str(i) for i in ids[:3]], [str(i).upper() for i in ids[:3]], []):
+    # UUIDs, their text as PostgreSQL writes it (the boards read them so; checked in one match), their text in
+    # capitals, text and UUIDs mixed, none.
+    for patient_ids in (ids, [str(i) for i in ids], [str(i).upper() for i in ids[:3]], [str(ids[0]), ids[1]], []):
         insert(actor=None, actor_label="x", object_type="week", patient_ids=patient_ids, user_agent="", object_id="",
                action="view", ip_address=None, patient_id=None)
         event = AccessEvent.objects.latest("chain_seq")
         assert event.patient_ids == [uuid.UUID(str(i)) for i in patient_ids]
-    assert AccessEvent.objects.filter(patient_ids__contains=[ids[150]]).count() == 1
-    for not_a_uuid in ("{1}", f"{ids[0]},{ids[1]}", "z" * 36, f"{ids[0]}x"):
-        with pytest.raises((ValueError, ValidationError)):
-            insert(actor=None, actor_label="x", object_type="week", patient_ids=[not_a_uuid], user_agent="",
-                   object_id="", action="view", ip_address=None, patient_id=None)
+    assert AccessEvent.objects.filter(patient_ids__contains=[ids[150]]).count() == 2
+    for not_a_uuid in ("{1}", f"{ids[0]},{ids[1]}", "z" * 36, f"{ids[0]}x", ""):
+        # Alone, or among UUIDs' text: two ids in one value are refused, not read as two patients.
+        for patient_ids in ([not_a_uuid], [str(ids[2]), not_a_uuid], [not_a_uuid, str(ids[2])]):
+            with pytest.raises((ValueError, ValidationError)):
+                insert(actor=None, actor_label="x", object_type="week", patient_ids=patient_ids, user_agent="",
+                       object_id="", action="view", ip_address=None, patient_id=None)
 
 
 def test_the_access_logs_insert_is_kept_by_postgresql_and_sent_without_a_history_context(settings):
