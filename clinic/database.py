@@ -30,6 +30,14 @@ APP_ROLE = "clinic_app"
 OWNER_KEY = "OWNER"
 
 
+# A page asks PostgreSQL small questions many times a minute: a parallel worker, which PostgreSQL starts for a
+# query it costs as large, took longer to start than such a query takes. At the bench's 1,000,000 appointments the
+# count of records waiting for a signature ran in 0.9 ms alone and 2.6-3 ms with one (issue 13). The app's
+# connections plan without them; a report run by hand (psql) still may. ``DB_PARALLEL_WORKERS=true`` leaves
+# PostgreSQL's setting alone: for a pooler that refuses a connection's ``options`` (README, Configuration).
+NO_PARALLEL_WORKERS = "-c max_parallel_workers_per_gather=0"
+
+
 def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool) -> dict:
     """The ``DATABASES["default"]`` dict for this process: the app's role, with the owner's credentials
     under ``OWNER`` for the commands that change the schema (migrate, flush).
@@ -45,8 +53,18 @@ def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool) 
         if owner_url:
             owner = dj_database_url.parse(owner_url)
             settings[OWNER_KEY] = {key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+    else:
+        settings = embedded_database_settings(pgdata=base_dir / "var" / "pgdata")
+    return _with_session_options(settings)
+
+
+def _with_session_options(settings: dict) -> dict:
+    """The app's settings of each connection (``NO_PARALLEL_WORKERS``) after any a ``DATABASE_URL`` gives."""
+    if os.environ.get("DB_PARALLEL_WORKERS", "").strip().lower() in ("1", "true", "yes", "on"):
         return settings
-    return embedded_database_settings(pgdata=base_dir / "var" / "pgdata")
+    options = settings.setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, (options.get("options", "").strip(), NO_PARALLEL_WORKERS)))
+    return settings
 
 
 def embedded_database_settings(*, pgdata: Path) -> dict:
