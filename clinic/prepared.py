@@ -220,9 +220,11 @@ def _no_query_while_preparing(execute, sql, params, many, context):
 
 
 class _Prepared:
+    reads_rows = True  # as its queryset would (an aggregate's run reads its one row itself)
+
     def __init__(self, queryset: QuerySet, compiler, statement: Statement):
         self.queryset, self.compiler, self.statement = queryset, compiler, statement
-        self.read_directly = _read_directly(queryset, compiler)
+        self.read_directly = _read_directly(queryset, compiler) if self.reads_rows else None
 
     def run(self, values: dict, using: str) -> list:
         if self.read_directly is not None:
@@ -261,6 +263,8 @@ def _first_of_each(rows: list[tuple]) -> list:
 
 class _PreparedAggregate(_Prepared):
     """Its row's values in the order of the aggregates named (an aggregate over a subquery is not named in SQL)."""
+
+    reads_rows = False
 
     def __init__(self, queryset: QuerySet, compiler, statement: Statement, *, names: tuple[str, ...]):
         super().__init__(queryset, compiler, statement)

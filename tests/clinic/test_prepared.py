@@ -383,6 +383,10 @@ PATIENTS_SUMMED = PreparedAggregate(_patients_of, {"n": Count("id"), "oldest": M
                                     location_id=int, born_after=datetime.date)
 
 
+NAMES_COUNTED = PreparedAggregate(lambda **values: _patients_of(**values).values_list("legal_last_name"),
+                                  PreparedAggregate.COUNT, location_id=int, born_after=datetime.date)
+
+
 def test_a_prepared_count_and_aggregate_give_what_the_queryset_gives_for_every_value():
     north, south = LocationFactory(name="North"), LocationFactory(name="South")
     for place, year in [(north, 1960), (north, 1980), (north, 1990), (south, 1985)]:
@@ -397,6 +401,8 @@ def test_a_prepared_count_and_aggregate_give_what_the_queryset_gives_for_every_v
         assert len(queries) == 1
         assert PATIENTS_SUMMED(**values) == _patients_of(**values).aggregate(n=Count("id"),
                                                                              oldest=Min("date_of_birth"))
+        # A count of the rows a list reads as values (not read row by row: its one row is the count).
+        assert NAMES_COUNTED.count(**values) == _patients_of(**values).values_list("legal_last_name").count()
 
 
 def test_a_prepared_count_of_a_sliced_queryset_counts_what_django_counts():
