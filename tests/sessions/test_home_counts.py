@@ -1,7 +1,8 @@
 """The home page's appointment counts (sessions/home.py): one statement for any number of locations, each location
-counted on its own days by the index on (location, start), whatever plan PostgreSQL keeps, and the same counts
+counted on its own days by an index scan, whatever plan PostgreSQL keeps, and the same counts
 whether or not PostgreSQL keeps the statement."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,10 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("statement", [_COUNTS_BY_START, _COUNTS_BY_STATUS], ids=["by start", "by status"])
-def test_each_location_is_counted_on_its_own_days_by_the_location_start_index_in_the_plan_postgresql_keeps(
+def test_each_location_is_counted_on_its_own_days_by_an_index_scan_in_the_plan_postgresql_keeps(
         statement, location):
     """Joined to the locations' days, the plan PostgreSQL keeps for any days (generic) read every appointment and
-    then matched their days (a hash join): counted location by location, each reads only its own days."""
+    then matched their days (a hash join): counted location by location, each location's appointments are read by
+    an index scan on its own days' bounds. Which index (``appointment_location_start``, or one on the location or
+    the start alone with the rest as a filter) depends on the test table's statistics and index sizes, which a
+    long-used test database accumulates, not on the statement: at the bench's sizes it is
+    ``appointment_location_start``."""
     days = _days_of((location, LocationFactory()), timezone.now(), 2)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
@@ -30,7 +35,12 @@ def test_each_location_is_counted_on_its_own_days_by_the_location_start_index_in
             plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("DEALLOCATE home_counts_plan")
-    assert "Index Cond: ((" in plan and "(start >= day.starts) AND (start < day.ends))" in plan, plan
+    # The appointments are read by an index scan whose condition is the day row's (once per location), and no
+    # hash matches appointments to days.
+    scan = re.search(r"Index Scan using \w+ on clinic_sessions_appointment appointment.*\n\s+Index Cond: (.*)", plan)
+    assert scan and "day." in scan.group(1), plan
+    assert not re.search(r"Hash Cond: .*day\.", plan), plan
+    assert "location_id = day.location_id" in plan and "(start >= day.starts) AND (start < day.ends)" in plan, plan
 
 
 @pytest.mark.parametrize("on_server", [True, False], ids=["kept by PostgreSQL", "sent whole"])
