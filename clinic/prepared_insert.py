@@ -11,7 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import UUIDField
 from django.db.models.sql import InsertQuery
 
-from clinic.prepared import Statement, without_history_context
+from clinic.statements import Statement, without_history_context
 
 # A UUID's text as PostgreSQL writes it (the pages read the ids they list as text: sessions/selectors/boards.py),
 # and a list of them separated by commas.

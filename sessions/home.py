@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString
 
 from clinic.home import HomeCount, SharedAnswers
 from clinic.models import Location
-from clinic.prepared import PreparedAggregate, Statement, statement_rows
+from clinic.prepared import PreparedAggregate
+from clinic.statements import Statement, statement_rows
 from sessions import html
 from sessions.courses import to_local, to_utc
 from sessions.models import Appointment, Chair, HoldKind, SessionHoldEvent

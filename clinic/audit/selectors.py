@@ -4,7 +4,8 @@ from django.db.models import Q, QuerySet
 
 from clinic.audit.models import AccessEvent
 from clinic.paging import KeysetPage, keyset_page
-from clinic.prepared import PreparedQuery, Statement, statement_rows
+from clinic.prepared import PreparedQuery
+from clinic.statements import Statement, statement_rows
 
 
 def access_events_list(*, actor=None) -> QuerySet[AccessEvent]:

@@ -474,7 +474,7 @@ def test_a_prepared_aggregate_first_asked_on_a_new_connection_catches_its_own_st
 def test_a_statement_written_in_sql_runs_with_its_named_values_kept_by_postgresql_or_sent_whole(on_server, settings):
     """``Statement.of_values`` and ``statement_rows``: SQL no queryset says (the home page's counts, the access
     log's day heads), each ``%s`` a value named in order; kept by PostgreSQL as the prepared queries are."""
-    from clinic.prepared import Statement, statement_rows
+    from clinic.statements import Statement, statement_rows
 
     settings.PREPARED_STATEMENTS_ON_SERVER = on_server
     statement = Statement.of_values("SELECT %s::int + 1, %s::text || '!' WHERE %s::int > 0", "n", "word", "n")
@@ -507,7 +507,7 @@ def test_a_generic_plan_statement_is_planned_once_for_any_values_and_the_setting
     outlast the statement, it is not sent at all."""
     from django.db import transaction
 
-    from clinic.prepared import GENERIC_PLAN
+    from clinic.statements import GENERIC_PLAN
 
     place = LocationFactory(name="North")
     for year in (1960, 1980, 1990):

@@ -56,7 +56,7 @@ def test_the_board_and_week_have_one_plan_for_every_day_and_it_reads_the_locatio
     a row for each appointment by an index; only the small tables of the chairs and protocols joined."""
     import datetime
 
-    from clinic.prepared import statement_rows
+    from clinic.statements import statement_rows
     from sessions.selectors.boards import BOARD_APPOINTMENTS, WEEK_APPOINTMENTS
 
     query = {"board": BOARD_APPOINTMENTS, "week": WEEK_APPOINTMENTS}[name]
