@@ -33,17 +33,20 @@ OWNER_KEY = "OWNER"
 # A page asks PostgreSQL small questions many times a minute: a parallel worker, which PostgreSQL starts for a
 # query it costs as large, took longer to start than such a query takes. At the bench's 1,000,000 appointments the
 # count of records waiting for a signature ran in 0.9 ms alone and 2.6-3 ms with one (issue 13). The app's
-# connections plan without them; a report run by hand (psql) still may. ``DB_PARALLEL_WORKERS=true`` leaves
-# PostgreSQL's setting alone: for a pooler that refuses a connection's ``options`` (README, Configuration).
+# connections plan without them; a report run by hand (psql) still may. ``DB_PARALLEL_WORKERS=true`` (the settings'
+# ``parallel_workers``) leaves PostgreSQL's setting alone: for a pooler that refuses a connection's ``options``
+# (README, Configuration).
 NO_PARALLEL_WORKERS = "-c max_parallel_workers_per_gather=0"
 
 
-def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool) -> dict:
+def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool,
+                      parallel_workers: bool = False) -> dict:
     """The ``DATABASES["default"]`` dict for this process: the app's role, with the owner's credentials
     under ``OWNER`` for the commands that change the schema (migrate, flush).
 
     Without ``DATABASE_URL``: the embedded server if ``embedded`` (dev and test settings), else a refusal
-    before anything starts (production)."""
+    before anything starts (production). ``parallel_workers``: leave PostgreSQL's own setting (else
+    ``NO_PARALLEL_WORKERS``)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url and not embedded:
         raise ImproperlyConfigured("Set the DATABASE_URL environment variable (see README, Configuration).")
@@ -55,13 +58,11 @@ def database_settings(*, base_dir: Path, conn_max_age: int = 0, embedded: bool) 
             settings[OWNER_KEY] = {key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
     else:
         settings = embedded_database_settings(pgdata=base_dir / "var" / "pgdata")
-    return _with_session_options(settings)
+    return settings if parallel_workers else _without_parallel_workers(settings)
 
 
-def _with_session_options(settings: dict) -> dict:
-    """The app's settings of each connection (``NO_PARALLEL_WORKERS``) after any a ``DATABASE_URL`` gives."""
-    if os.environ.get("DB_PARALLEL_WORKERS", "").strip().lower() in ("1", "true", "yes", "on"):
-        return settings
+def _without_parallel_workers(settings: dict) -> dict:
+    """``NO_PARALLEL_WORKERS`` in each connection's options, after any a ``DATABASE_URL`` gives."""
     options = settings.setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, (options.get("options", "").strip(), NO_PARALLEL_WORKERS)))
     return settings

@@ -23,7 +23,7 @@ def required(name: str) -> str:
 # PostgreSQL backend start and authentication); check it before reuse so that a restarted server or a
 # dropped connection costs one reconnect, not an error page (issue 13).
 DATABASES = {"default": database_settings(base_dir=BASE_DIR, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
-                                          embedded=False)}
+                                          embedded=False, parallel_workers=env_bool("DB_PARALLEL_WORKERS"))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or required("DJANGO_ALLOWED_HOSTS")

@@ -102,11 +102,13 @@ def test_seed_demo_refuses_where_demo_data_is_switched_off():
         call_command("seed_demo")
 
 
-def _production_settings_with(env_overrides: dict) -> subprocess.CompletedProcess:
-    unset = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "CLINIC_ONCALL_EMAIL")
+def _production_settings_with(env_overrides: dict, shown: str = "settings.CLINIC_REQUIRE_2FA"
+                              ) -> subprocess.CompletedProcess:
+    unset = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "CLINIC_ONCALL_EMAIL",
+             "DB_PARALLEL_WORKERS")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update({"DJANGO_SETTINGS_MODULE": "clinic.settings.production", **env_overrides})
-    code = "import django; django.setup(); from django.conf import settings; print(settings.CLINIC_REQUIRE_2FA)"
+    code = f"import django; django.setup(); from django.conf import settings; print({shown})"
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -142,6 +144,18 @@ def test_production_requires_two_step_sign_in_by_default():
     })
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(("switch", "options"), [({}, "-c max_parallel_workers_per_gather=0"),
+                                                 ({"DB_PARALLEL_WORKERS": "true"}, "")])
+def test_production_plans_no_parallel_workers_unless_told_to_leave_it_to_postgresql(switch, options):
+    result = _production_settings_with({
+        "DATABASE_URL": "postgres://u:p@db.invalid:5432/x", "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "clinic.example.org", "SITE_URL": "https://clinic.example.org",
+        "CLINIC_ONCALL_EMAIL": "oncall@clinic.example.org", **switch,
+    }, shown="settings.DATABASES['default'].get('OPTIONS', {}).get('options', '')")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options
 
 
 @pytest.mark.django_db
@@ -230,5 +244,5 @@ def test_a_database_url_keeps_its_own_connection_options_beside_the_apps(monkeyp
 def test_parallel_workers_can_be_left_to_postgresql_for_a_pooler_that_refuses_connection_options(monkeypatch,
                                                                                               tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://clinic:secret@pooler.internal:6432/clinicdb")
-    monkeypatch.setenv("DB_PARALLEL_WORKERS", "true")
-    assert "options" not in database_settings(base_dir=tmp_path, embedded=True).get("OPTIONS", {})
+    settings = database_settings(base_dir=tmp_path, embedded=False, parallel_workers=True)
+    assert "options" not in settings.get("OPTIONS", {})
